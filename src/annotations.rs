@@ -1,0 +1,153 @@
+//! The site's annotation table: the characters it follows with `(pinyin)`, each with its one
+//! fixed reading (`data/annotations.tsv`, compiled in).
+//!
+//! The reading validates an annotation (`經(jīng)`: 經 is annotated `jīng`); it says nothing
+//! about how the word is pronounced (`調(diào)` even in 調整). Readings are compared in a
+//! canonical form, so tone marks (`jīng`) and tone numbers (`jing1`) both match.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+static TABLE: &str = include_str!("../data/annotations.tsv");
+
+/// Character -> canonical reading (`jing1`).
+fn table() -> &'static HashMap<char, String> {
+    static MAP: OnceLock<HashMap<char, String>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        TABLE
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter_map(|(c, r)| Some((c.chars().next()?, canonical(r)?)))
+            .collect()
+    })
+}
+
+/// The canonical reading of the annotated character `c`, if the site annotates it.
+pub fn reading(c: char) -> Option<&'static str> {
+    table().get(&c).map(String::as_str)
+}
+
+/// Every annotated character whose reading is `pinyin` (any spelling `canonical` accepts).
+pub fn characters_read(pinyin: &str) -> Vec<char> {
+    let Some(want) = canonical(pinyin) else {
+        return Vec::new();
+    };
+    let mut v: Vec<char> = table()
+        .iter()
+        .filter(|(_, r)| **r == want)
+        .map(|(c, _)| *c)
+        .collect();
+    v.sort_unstable();
+    v
+}
+
+/// Canonical form of one pinyin syllable: lowercase ASCII letters (`ü` as `v`) followed by a
+/// tone digit 1-5 (5 = neutral). Accepts tone marks (`jīng`) and tone numbers (`jing1`);
+/// returns `None` for anything that is not shaped like one syllable.
+pub fn canonical(s: &str) -> Option<String> {
+    let mut letters = String::with_capacity(s.len() + 1);
+    let mut tone = None;
+    for (i, c) in s.chars().enumerate() {
+        let (base, t) = match c {
+            'a'..='z' => (c, None),
+            'A'..='Z' => (c.to_ascii_lowercase(), None),
+            '1'..='5' if i + 1 == s.chars().count() && tone.is_none() => {
+                tone = Some(c as u8 - b'0');
+                continue;
+            }
+            _ => {
+                let (b, t) = untone(c)?;
+                (b, Some(t))
+            }
+        };
+        if let Some(t) = t {
+            if tone.is_some() {
+                return None;
+            }
+            tone = Some(t);
+        }
+        letters.push(base);
+    }
+    if letters.is_empty() || letters.len() > 6 || !is_syllable_shape(&letters) {
+        return None;
+    }
+    letters.push((b'0' + tone.unwrap_or(5)) as char);
+    Some(letters)
+}
+
+/// A toned vowel (or ü) -> (base letter, tone).
+fn untone(c: char) -> Option<(char, u8)> {
+    Some(match c {
+        'ā' => ('a', 1),
+        'á' => ('a', 2),
+        'ǎ' => ('a', 3),
+        'à' => ('a', 4),
+        'ē' => ('e', 1),
+        'é' => ('e', 2),
+        'ě' => ('e', 3),
+        'è' => ('e', 4),
+        'ī' => ('i', 1),
+        'í' => ('i', 2),
+        'ǐ' => ('i', 3),
+        'ì' => ('i', 4),
+        'ō' => ('o', 1),
+        'ó' => ('o', 2),
+        'ǒ' => ('o', 3),
+        'ò' => ('o', 4),
+        'ū' => ('u', 1),
+        'ú' => ('u', 2),
+        'ǔ' => ('u', 3),
+        'ù' => ('u', 4),
+        'ǖ' => ('v', 1),
+        'ǘ' => ('v', 2),
+        'ǚ' => ('v', 3),
+        'ǜ' => ('v', 4),
+        'ü' => ('v', 5),
+        _ => return None,
+    })
+}
+
+/// Pinyin syllables are an optional initial followed by a final that holds a vowel; this
+/// rejects words like `P239` or `Apple` cheaply (the table lookup does the rest).
+fn is_syllable_shape(s: &str) -> bool {
+    s.bytes()
+        .any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'v'))
+        || s == "m"
+        || s == "n"
+        || s == "ng"
+        || s == "hm"
+        || s == "hng"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_come_from_the_table() {
+        assert_eq!(reading('經'), Some("jing1"));
+        assert_eq!(reading('調'), Some("diao4"));
+        assert_eq!(reading('体'), None);
+    }
+
+    #[test]
+    fn tone_marks_and_numbers_agree() {
+        for (a, b) in [
+            ("jīng", "jing1"),
+            ("lǜ", "lv4"),
+            ("nǚ", "nv3"),
+            ("ma", "ma5"),
+        ] {
+            assert_eq!(canonical(a), canonical(b), "{a} {b}");
+        }
+        for bad in ["P239", "2024", "", "t-x", "jīng1"] {
+            assert_eq!(canonical(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn table_has_every_row() {
+        assert_eq!(TABLE.lines().count(), 135);
+        assert_eq!(characters_read("shù"), vec!['數', '術']);
+    }
+}

@@ -1,0 +1,23 @@
+//! zhclean: restore scraped Chinese document-site pages to their original simplified text.
+//!
+//! The library is the whole engine and does no I/O: give a [`Cleaner`] one page's text and
+//! it returns the cleaned text with a report of what each stage changed. The batch layer
+//! (`batch`, used by the `zhclean` binary) owns files, threads and progress; other programs
+//! (the Python package) call the same [`Cleaner`].
+//!
+//! ```
+//! let cleaner = zhclean::Cleaner::new(zhclean::Config::default()).unwrap();
+//! let out = cleaner.clean("推進(jìn)經(jīng)濟(jì)發(fā)達(dá)鎮(zhèn)");
+//! assert_eq!(out.text, "推进经济发达镇\n");
+//! ```
+
+pub mod annotations;
+pub mod config;
+pub mod converter;
+pub mod pipeline;
+pub mod report;
+pub mod stages;
+
+pub use config::{Config, ConfigError, SpacingPolicy};
+pub use pipeline::{Cleaned, Cleaner, Explanation, StageChange};
+pub use report::PageReport;

@@ -1,0 +1,3 @@
+fn main() {
+    println!("zhclean: the CLI is being written");
+}

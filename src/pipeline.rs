@@ -1,0 +1,229 @@
+//! THE list of stages, in order, in one place, and the [`Cleaner`] that runs them.
+//!
+//! A page's journey, top to bottom:
+//!
+//! | stage         | what it does                                                        |
+//! |---------------|---------------------------------------------------------------------|
+//! | `template`    | site template lines off, the document title kept once as line one   |
+//! | `chunks`      | preview chunk markers `N、` off, the pieces joined as the text ran    |
+//! | `markup`      | leaked HTML: block tags to line breaks, inline tags off, entities    |
+//! | `garbage`     | GBK byte garbage repaired or removed, anti-copy filler removed       |
+//! | `ruby`        | the site's `(pinyin)` annotations stripped                           |
+//! | `convert`     | traditional (Taiwan-style) to simplified                             |
+//! | `punct`       | Chinese-context punctuation to full width, full-width ASCII to half  |
+//! | `space`       | spaces between Han characters and around full-width punctuation      |
+//! | `unicode`     | NFC, invisible characters, line ends, blank-line runs                |
+//! | `boilerplate` | lines this batch learned as boilerplate (see `batch`)                |
+//!
+//! Each stage sees only the output of the one before it; what a later stage needs from an
+//! earlier one travels in the [`Page`]. Every stage counts what it changed.
+
+use crate::config::{Config, ConfigError};
+use crate::converter::Converter;
+use crate::report::PageReport;
+use crate::stages::{self, template::TemplateSet};
+
+/// One page on its way through the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The text as the stages have left it so far.
+    pub text: String,
+    /// Byte offset where the body starts in `text` (after the title line the `template` stage
+    /// puts first); 0 when there is no title.
+    pub body_start: usize,
+    /// Warnings for the report (a stage that had to guess, or removed a lot).
+    pub warnings: Vec<String>,
+}
+
+/// What every stage may read: the run's configuration and the shared, immutable tables.
+pub struct Ctx {
+    pub config: Config,
+    pub converter: Converter,
+    pub templates: TemplateSet,
+    pub boilerplate: stages::boilerplate::Learned,
+}
+
+/// A stage: a name (for switches, counts and `--explain`) and the function that applies it.
+pub struct Stage {
+    pub name: &'static str,
+    pub apply: fn(&mut Page, &Ctx) -> u64,
+}
+
+/// The pipeline, in order.
+pub const STAGES: &[Stage] = &[
+    Stage {
+        name: "template",
+        apply: stages::template::apply,
+    },
+    Stage {
+        name: "chunks",
+        apply: stages::chunks::apply,
+    },
+    Stage {
+        name: "markup",
+        apply: stages::markup::apply,
+    },
+    Stage {
+        name: "garbage",
+        apply: stages::garbage::apply,
+    },
+    Stage {
+        name: "ruby",
+        apply: stages::ruby::apply,
+    },
+    Stage {
+        name: "convert",
+        apply: stages::convert::apply,
+    },
+    Stage {
+        name: "punct",
+        apply: stages::punct::apply,
+    },
+    Stage {
+        name: "space",
+        apply: stages::space::apply,
+    },
+    Stage {
+        name: "unicode",
+        apply: stages::unicode::apply,
+    },
+    Stage {
+        name: "boilerplate",
+        apply: stages::boilerplate::apply,
+    },
+];
+
+/// The stage names, in order.
+pub const STAGE_NAMES: &[&str] = &[
+    "template",
+    "chunks",
+    "markup",
+    "garbage",
+    "ruby",
+    "convert",
+    "punct",
+    "space",
+    "unicode",
+    "boilerplate",
+];
+
+/// A cleaned page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    pub text: String,
+    pub report: PageReport,
+}
+
+/// One stage's effect on a page, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageChange {
+    pub stage: &'static str,
+    pub changes: u64,
+    pub before: String,
+    pub after: String,
+}
+
+/// Every stage's effect on one page, in order (stages that changed nothing included).
+pub type Explanation = Vec<StageChange>;
+
+type Observer<'a> = dyn FnMut(&'static str, u64, &str, &str) + 'a;
+
+/// The cleaning engine: build once, share between threads (`Send + Sync`).
+pub struct Cleaner {
+    ctx: Ctx,
+}
+
+impl Cleaner {
+    /// Validates `config` and builds the tables it needs.
+    pub fn new(config: Config) -> Result<Self, ConfigError> {
+        for name in &config.disable {
+            if !STAGE_NAMES.contains(&name.as_str()) {
+                return Err(ConfigError::UnknownStage(name.clone()));
+            }
+        }
+        let converter = Converter::with_overrides(&config.overrides)?;
+        let templates = TemplateSet::new(&config.sites).map_err(ConfigError::SiteRules)?;
+        let boilerplate = stages::boilerplate::Learned::new(&config.boilerplate);
+        Ok(Cleaner {
+            ctx: Ctx {
+                config,
+                converter,
+                templates,
+                boilerplate,
+            },
+        })
+    }
+
+    /// The configuration this cleaner runs with.
+    pub fn config(&self) -> &Config {
+        &self.ctx.config
+    }
+
+    /// The shared tables (for the batch layer's boilerplate learning).
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    /// Cleans one page.
+    pub fn clean(&self, text: &str) -> Cleaned {
+        self.run(text, None)
+    }
+
+    /// Cleans one page and records every stage's before and after.
+    pub fn explain(&self, text: &str) -> Explanation {
+        let mut steps = Vec::new();
+        self.run(
+            text,
+            Some(&mut |stage, changes, before: &str, after: &str| {
+                steps.push(StageChange {
+                    stage,
+                    changes,
+                    before: before.to_string(),
+                    after: after.to_string(),
+                })
+            }),
+        );
+        steps
+    }
+
+    /// Runs the enabled stages up to (not including) `boilerplate`, for learning: the lines
+    /// a batch counts are the lines as they look just before that stage.
+    pub fn clean_before_boilerplate(&self, text: &str) -> String {
+        let mut page = Page {
+            text: text.to_string(),
+            ..Page::default()
+        };
+        for stage in STAGES.iter().filter(|s| s.name != "boilerplate") {
+            if self.ctx.config.enabled(stage.name) {
+                (stage.apply)(&mut page, &self.ctx);
+            }
+        }
+        page.text
+    }
+
+    /// Runs every enabled stage; `observe` (for `--explain`) sees each stage's before and
+    /// after, and costs a copy of the text per stage only when it is given.
+    fn run(&self, text: &str, mut observe: Option<&mut Observer>) -> Cleaned {
+        let mut page = Page {
+            text: text.to_string(),
+            ..Page::default()
+        };
+        let mut report = PageReport::default();
+        for stage in STAGES {
+            if !self.ctx.config.enabled(stage.name) {
+                continue;
+            }
+            let before = observe.as_ref().map(|_| page.text.clone());
+            let n = (stage.apply)(&mut page, &self.ctx);
+            if let (Some(f), Some(before)) = (observe.as_mut(), before) {
+                f(stage.name, n, &before, &page.text);
+            }
+            report.counts.push((stage.name, n));
+        }
+        report.warnings = page.warnings;
+        Cleaned {
+            text: page.text,
+            report,
+        }
+    }
+}
