@@ -33,6 +33,8 @@ pub struct Page {
     pub body_start: usize,
     /// Warnings for the report (a stage that had to guess, or removed a lot).
     pub warnings: Vec<String>,
+    /// Individual decisions worth showing in `--explain` (`garbage: 燃?xì)夤芾淼 -> 燃氣管理等`).
+    pub notes: Vec<String>,
 }
 
 /// What every stage may read: the run's configuration and the shared, immutable tables.
@@ -221,6 +223,7 @@ impl Cleaner {
             report.counts.push((stage.name, n));
         }
         report.warnings = page.warnings;
+        report.notes = page.notes;
         Cleaned {
             text: page.text,
             report,
