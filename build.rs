@@ -93,6 +93,19 @@ fn main() {
     for (k, v) in &overrides {
         entries.insert(k.clone(), v.clone());
     }
+    // A few OpenCC outputs are themselves keys (`薴`->`苧`->`苎`): run every value through the
+    // folded dictionary until it stands still, so converting twice equals converting once.
+    let max = entries.keys().map(|k| k.chars().count()).max().unwrap_or(1);
+    let snapshot = entries.clone();
+    for v in entries.values_mut() {
+        for _ in 0..4 {
+            let next = forward_max_match(v, &snapshot, max);
+            if next == *v {
+                break;
+            }
+            *v = next;
+        }
+    }
     // A single character that maps to itself can never block anything: drop it.
     entries.retain(|k, v| !(k == v && k.chars().count() == 1));
 

@@ -154,9 +154,7 @@ pub fn parse_overrides_str(
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let mut parts = line
-            .split(|c: char| c == '\t' || c == ' ')
-            .filter(|p| !p.is_empty());
+        let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
         match (parts.next(), parts.next(), parts.next()) {
             (Some(k), Some(v), None) => {
                 map.insert(k.to_string(), v.to_string());
@@ -229,6 +227,22 @@ mod tests {
         ] {
             assert_eq!(conv(t), s);
         }
+    }
+
+    #[test]
+    fn every_output_is_a_fixed_point() {
+        // Converting twice equals converting once: no table output is itself converted.
+        let c = Converter::new();
+        let bad: Vec<String> = builtin_entries()
+            .filter(|(_, v)| c.convert(v) != *v)
+            .map(|(k, v)| format!("{k}->{v}->{}", c.convert(v)))
+            .collect();
+        assert!(
+            bad.is_empty(),
+            "{} entries: {:?}",
+            bad.len(),
+            &bad[..bad.len().min(20)]
+        );
     }
 
     #[test]

@@ -31,6 +31,8 @@ pub struct Page {
     /// Byte offset where the body starts in `text` (after the title line the `template` stage
     /// puts first); 0 when there is no title.
     pub body_start: usize,
+    /// Whether the recognised site cuts its body into preview chunks `1、` `2、` ….
+    pub chunked: bool,
     /// Warnings for the report (a stage that had to guess, or removed a lot).
     pub warnings: Vec<String>,
     /// Individual decisions worth showing in `--explain` (`garbage: 燃?xì)夤芾淼 -> 燃氣管理等`).

@@ -3,9 +3,10 @@
 //! - NFC (also maps CJK compatibility ideographs to unified ones);
 //! - zero-width characters, BOM, soft hyphen and C0/C1 control characters removed (tab kept);
 //! - line ends normalised to LF (`\r\n`, lone `\r`, U+2028/2029);
-//! - trailing whitespace trimmed, except one ASCII space after ASCII text: in English text
-//!   that space separates the last word of the line from the first of the next (a line break
-//!   made from a `</p>`), and dropping it would glue the words when lines are joined;
+//! - trailing whitespace trimmed, except one ASCII space after ASCII text on a line that has
+//!   a next line: in English text that space separates the last word of the line from the
+//!   first of the next (a line break made from a `</p>`), and dropping it would glue the words
+//!   when lines are joined;
 //! - runs of blank lines collapsed to one, leading and trailing blank lines removed, and the
 //!   text ends with exactly one newline (empty text stays empty).
 //!
@@ -62,8 +63,14 @@ pub fn tidy(text: &str) -> (String, u64) {
     }
     let mut out = String::with_capacity(flat.len() + 1);
     let mut blank_run = 0usize;
-    for line in flat.split('\n') {
-        let trimmed = trim_end(line);
+    let lines: Vec<&str> = flat.split('\n').collect();
+    let last_text = lines.iter().rposition(|l| !l.trim().is_empty());
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = if Some(i) == last_text {
+            line.trim_end()
+        } else {
+            trim_end(line)
+        };
         if trimmed.len() != line.len() {
             changes += 1;
         }
@@ -116,6 +123,7 @@ mod tests {
             ("中文  \n下一行\u{3000}\n", "中文\n下一行\n"),
             ("the fact \nfrom", "the fact \nfrom\n"),
             ("the fact   \nfrom", "the fact \nfrom\n"),
+            ("the end \n\n", "the end\n"),
             ("\u{F900}", "豈\n"),
             ("", ""),
             ("  \n \n", ""),
