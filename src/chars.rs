@@ -1,4 +1,9 @@
-//! Character classes shared by the punctuation and spacing stages.
+//! Character classes shared by the punctuation and spacing stages, and the spans (URLs,
+//! e-mail addresses, paths) whose characters those stages leave alone.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 /// Han ideographs (and kana, which behave the same for spacing and punctuation).
 pub fn is_han(c: char) -> bool {
@@ -63,4 +68,37 @@ pub fn quote_is_cjk(chars: &[char], i: usize) -> bool {
 /// Horizontal whitespace that spacing rules manage (not line breaks).
 pub fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{3000}' | '\u{a0}')
+}
+
+fn protected_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)(?:https?|ftp)://[^\s\u{3000}-\u{303f}\u{ff00}-\u{ffef}\u{4e00}-\u{9fff}]+",
+            r"|www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s\u{3000}-\u{303f}\u{ff00}-\u{ffef}\u{4e00}-\u{9fff}]*",
+            r"|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
+            r"|[a-z]:\\[^\s\u{4e00}-\u{9fff}]*",
+        ))
+        .expect("protected pattern")
+    })
+}
+
+/// For each char of `text` (`len` chars), whether it lies in a URL, e-mail address or
+/// Windows path.
+pub fn protected_mask(text: &str, len: usize) -> Vec<bool> {
+    let mut mask = vec![false; len];
+    if !text.contains(['/', '@', '\\']) {
+        return mask;
+    }
+    let (mut char_at, mut last_byte) = (0usize, 0usize);
+    for m in protected_re().find_iter(text) {
+        char_at += text[last_byte..m.start()].chars().count();
+        let n = m.as_str().chars().count();
+        mask[char_at..char_at + n]
+            .iter_mut()
+            .for_each(|p| *p = true);
+        char_at += n;
+        last_byte = m.end();
+    }
+    mask
 }

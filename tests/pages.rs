@@ -93,10 +93,9 @@ fn cleaning_twice_equals_cleaning_once() {
 fn only_template_lines_are_removed_as_lines() {
     // With every stage but `template` off, each raw line either survives or is a template line.
     let only_template = Config {
-        disable: zhclean::pipeline::STAGE_NAMES
-            .iter()
-            .filter(|s| **s != "template")
-            .map(|s| s.to_string())
+        disable: zhclean::pipeline::stage_names()
+            .filter(|s| *s != "template" && *s != "layout")
+            .map(str::to_string)
             .collect(),
         ..Config::default()
     };

@@ -15,11 +15,7 @@
 //!
 //! Counts characters changed.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
-use crate::chars::{is_cjk, is_han, is_space};
+use crate::chars::{is_cjk, is_han, is_space, protected_mask};
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -30,37 +26,24 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
     n
 }
 
-fn protected_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?i)(?:https?|ftp)://[^\s\u{3000}-\u{303f}\u{ff00}-\u{ffef}\u{4e00}-\u{9fff}]+",
-            r"|www\.[a-z0-9-]+(?:\.[a-z0-9-]+)+[^\s\u{3000}-\u{303f}\u{ff00}-\u{ffef}\u{4e00}-\u{9fff}]*",
-            r"|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+",
-            r"|[a-z]:\\[^\s\u{4e00}-\u{9fff}]*",
-        ))
-        .expect("protected pattern")
-    })
-}
-
 /// Applies the rules to `text`; returns the new text and the number of characters changed.
+/// One rule's change can be another's context (`:(1)中` then `：（1）中`), so the rules run
+/// until nothing changes: a second run of the stage finds nothing to do.
 pub fn fix(text: &str) -> (String, u64) {
     let mut chars: Vec<char> = text.chars().collect();
-    let mut protect = vec![false; chars.len()];
-    if text.contains(['/', '@', '\\', '.']) {
-        // Char indices of protected spans (URLs, e-mails, paths).
-        let mut byte_to_char = 0usize;
-        let mut last_byte = 0usize;
-        for m in protected_re().find_iter(text) {
-            byte_to_char += text[last_byte..m.start()].chars().count();
-            let len = m.as_str().chars().count();
-            protect[byte_to_char..byte_to_char + len]
-                .iter_mut()
-                .for_each(|p| *p = true);
-            byte_to_char += len;
-            last_byte = m.end();
+    let protect = protected_mask(text, chars.len());
+    let mut count = 0;
+    for _ in 0..4 {
+        let n = fix_once(&mut chars, &protect);
+        count += n;
+        if n == 0 {
+            break;
         }
     }
+    (chars.into_iter().collect(), count)
+}
+
+fn fix_once(chars: &mut [char], protect: &[bool]) -> u64 {
     let mut count = 0u64;
 
     for c in chars.iter_mut() {
@@ -91,8 +74,8 @@ pub fn fix(text: &str) -> (String, u64) {
             '?' => '？',
             '!' => '！',
             '.' => {
-                let at_line_end = next_non_space(&chars, i).is_none_or(|c| c == '\n');
-                if prev_non_space(&chars, i).is_some_and(is_han) && at_line_end {
+                let at_line_end = next_non_space(chars, i).is_none_or(|c| c == '\n');
+                if prev_non_space(chars, i).is_some_and(is_han) && at_line_end {
                     chars[i] = '。';
                     count += 1;
                 }
@@ -100,8 +83,8 @@ pub fn fix(text: &str) -> (String, u64) {
             }
             _ => continue,
         };
-        let before = prev_non_space(&chars, i).is_some_and(is_cjk);
-        let after = next_non_space(&chars, i).is_some_and(is_han);
+        let before = prev_non_space(chars, i).is_some_and(is_cjk);
+        let after = next_non_space(chars, i).is_some_and(is_han);
         if before || after {
             chars[i] = full;
             count += 1;
@@ -132,8 +115,8 @@ pub fn fix(text: &str) -> (String, u64) {
             let holds_han = chars[open + 1..close].iter().any(|c| is_han(*c));
             // Chinese on the left and no Latin word glued on the right (`)iinni` is a
             // formula); at a line start, Chinese must follow instead.
-            let left = prev_non_space(&chars, open);
-            let right = next_non_space(&chars, close);
+            let left = prev_non_space(chars, open);
+            let right = next_non_space(chars, close);
             let left_cjk = left.is_some_and(is_cjk);
             let line_start = left.is_none_or(|c| c == '\n');
             let right_cjk = right.is_some_and(is_cjk);
@@ -151,7 +134,7 @@ pub fn fix(text: &str) -> (String, u64) {
             break;
         }
     }
-    (chars.into_iter().collect(), count)
+    count
 }
 
 #[cfg(test)]

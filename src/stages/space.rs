@@ -15,7 +15,7 @@
 //!
 //! Counts whitespace runs removed, normalised or added.
 
-use crate::chars::{is_cjk_punct, is_curly_quote, is_han, is_space, quote_is_cjk};
+use crate::chars::{is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask, quote_is_cjk};
 use crate::config::SpacingPolicy;
 use crate::pipeline::{Ctx, Page};
 
@@ -77,6 +77,7 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
         return (text.to_string(), 0);
     }
     let chars: Vec<char> = text.chars().collect();
+    let protect = protected_mask(text, chars.len());
     let mut out = String::with_capacity(text.len());
     let mut count = 0u64;
     let mut i = 0;
@@ -87,8 +88,14 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
             while i < chars.len() && is_space(chars[i]) {
                 i += 1;
             }
-            let inside =
-                start > 0 && i < chars.len() && chars[start - 1] != '\n' && chars[i] != '\n';
+            // A space that sets off a URL or e-mail address stays: glued to Han text, the
+            // address would run on into it for any tool that reads it.
+            let inside = start > 0
+                && i < chars.len()
+                && chars[start - 1] != '\n'
+                && chars[i] != '\n'
+                && !protect[start - 1]
+                && !protect[i];
             let decision = if inside {
                 rule(kind(&chars, start - 1), kind(&chars, i), policy)
             } else {
@@ -159,6 +166,7 @@ mod tests {
             "12 , . nina aanianin",
             "  indented line",
             "line end  ",
+            "访问 https://example.com/a?b=1 或写信到 a@b.com 。",
         ] {
             assert_eq!(run(s, Remove), s, "{s}");
         }

@@ -135,7 +135,13 @@ fn compile(rules: &SiteRules) -> Result<Site, String> {
 /// full-width punctuation as ASCII, whitespace kept only as one space between two ASCII
 /// letters or digits (`Unit 1 Cinderella`), trimmed.
 pub fn line_key(line: &str, converter: &Converter) -> String {
-    let stripped = ruby::strip(line).0;
+    // Tags around a template line (`<p><b>文檔簡介</b>`) do not make it body text.
+    let untagged = if line.contains('<') {
+        tag_re().replace_all(line, "")
+    } else {
+        line.into()
+    };
+    let stripped = ruby::strip(&untagged).0;
     let converted = converter.convert(&stripped);
     let mut key = String::with_capacity(converted.len());
     let mut space = false;
@@ -165,6 +171,18 @@ pub fn line_key(line: &str, converter: &Converter) -> String {
     key
 }
 
+fn tag_re() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    // Formatting tags only: `<img alt=…>` and `<image>` lines carry the title.
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)</?(?:p|b|i|u|s|em|strong|span|div|font|br|center|a|h[1-6]|li|ul|ol|td|tr|th|",
+            r"table|tbody|section|article)(?:\s[^<>]*)?/?>"
+        ))
+        .expect("tag pattern")
+    })
+}
+
 /// What a rule said about one line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Role {
@@ -174,9 +192,32 @@ enum Role {
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let lines: Vec<&str> = page.text.split('\n').collect();
+    let Some((site, first)) = best_site(&page.text, ctx) else {
+        return 0;
+    };
+    let title = first.text[..first.body_start].to_string();
+    let mut body = first.text[first.body_start..].to_string();
+    let mut removed = first.removed;
+    // Removing lines can bring template lines together that only now look like a template
+    // (a tail block that sat above head lines): repeat on the body until it stands still, so
+    // a second run finds nothing to do.
+    for _ in 0..3 {
+        let Some((_, again)) = best_site(&body, ctx) else {
+            break;
+        };
+        removed += again.removed;
+        body = again.text[again.body_start..].to_string();
+    }
+    page.chunked = site.chunks;
+    page.body_start = title.len();
+    page.text = title + &body;
+    removed
+}
+
+/// The recognised site that explains most lines of `text` (the first on a tie), applied.
+fn best_site<'c>(text: &str, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
+    let lines: Vec<&str> = text.split('\n').collect();
     let keys = Keys::new(&lines, &ctx.converter);
-    // The recognised site that explains most lines applies (the first on a tie).
     let mut best: Option<(&Site, Applied)> = None;
     for site in &ctx.templates.sites {
         if let Some(result) = apply_site(site, &lines, &keys) {
@@ -185,11 +226,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
             }
         }
     }
-    let Some((site, result)) = best else { return 0 };
-    page.chunked = site.chunks;
-    page.body_start = result.body_start;
-    page.text = result.text;
-    result.removed
+    best.filter(|(_, a)| a.removed > 0)
 }
 
 /// Line keys, computed on first use: only lines near the ends of a page are ever looked at,
@@ -207,6 +244,11 @@ impl<'a> Keys<'a> {
             converter,
             cache: (0..lines.len()).map(|_| Default::default()).collect(),
         }
+    }
+
+    /// Whether line `i` holds nothing but whitespace and formatting tags (`</b></p>`).
+    fn blank(&self, i: usize) -> bool {
+        self.lines[i].trim().is_empty() || self.get(i) == Some("")
     }
 
     /// The key of line `i`; `None` for blank or overlong lines.
@@ -264,9 +306,7 @@ fn apply_site(site: &Site, lines: &[&str], keys: &Keys) -> Option<Applied> {
                 .is_some_and(|k| k == t || strip_extension(k) == t)
         })
     };
-    while head_end < lines.len()
-        && (lines[head_end].trim().is_empty() || is_repeat(head_end, &title))
-    {
+    while head_end < lines.len() && (keys.blank(head_end) || is_repeat(head_end, &title)) {
         head_end += 1;
     }
 
@@ -275,7 +315,7 @@ fn apply_site(site: &Site, lines: &[&str], keys: &Keys) -> Option<Applied> {
     let mut i = lines.len();
     while i > head_end {
         let j = i - 1;
-        if lines[j].trim().is_empty() {
+        if keys.blank(j) {
             i = j;
             continue;
         }
@@ -288,7 +328,7 @@ fn apply_site(site: &Site, lines: &[&str], keys: &Keys) -> Option<Applied> {
         if is_match(&site.tail_items, j) {
             // Maybe inside a tail block: look up for its opening line.
             let open = (head_end..j).rev().find(|&k| {
-                let blank = lines[k].trim().is_empty();
+                let blank = keys.blank(k);
                 !(blank || is_match(&site.tail_items, k))
             });
             if let Some(k) = open.filter(|&k| is_match(&site.tail_block, k)) {
