@@ -42,7 +42,10 @@ fn bench(c: &mut Criterion) {
     // Each stage on its own input: the pages as the stages before it left them.
     let mut staged: Vec<Page> = pages
         .iter()
-        .map(|t| Page { text: t.clone(), ..Page::default() })
+        .map(|t| Page {
+            text: t.clone(),
+            ..Page::default()
+        })
         .collect();
     let mut group = c.benchmark_group("stage");
     for stage in STAGES {
