@@ -9,7 +9,9 @@
 //! then the body. The stage records where the body starts and whether the site cuts its body
 //! into preview chunks, for the `chunks` stage.
 
-use regex::Regex;
+use std::cell::OnceCell;
+
+use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
 use crate::converter::Converter;
@@ -21,9 +23,12 @@ static BUILTIN: &str = include_str!("../../data/sites.toml");
 
 /// How far down the page the head region may reach, in lines.
 const HEAD_SCAN_LINES: usize = 80;
-/// Template lines are short (an image line with a data URL is the longest); longer lines are
-/// body text and skip the key computation.
-const MAX_TEMPLATE_LINE: usize = 8192;
+/// Template lines are short: longer lines are body text and skip the key computation (which
+/// converts the line, the stage's main cost). The copyright line, the longest text line of the
+/// known templates, is about 300 bytes.
+const MAX_TEMPLATE_LINE: usize = 600;
+/// Image and markup lines (`![title](data:…)`, `<image>…`) can carry long URLs.
+const MAX_MARKUP_LINE: usize = 8192;
 
 /// One site's template rules, as written in `data/sites.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,17 +61,24 @@ struct SitesFile {
     site: Vec<SiteRules>,
 }
 
-/// One site, compiled.
+/// One site, compiled: every rule in one `RegexSet`, so classifying a line is one pass.
 #[derive(Debug)]
 struct Site {
     min_lines: usize,
     chunks: bool,
+    rules: RegexSet,
+    /// What each rule of `rules` says, as a `Role` bit.
+    roles: Vec<u8>,
+    /// The title rules again, for their `title` capture.
     title: Vec<Regex>,
-    head: Vec<Regex>,
-    tail: Vec<Regex>,
-    tail_block: Vec<Regex>,
-    tail_items: Vec<Regex>,
 }
+
+/// Rule kinds, as bits (a line can match several).
+const TITLE: u8 = 1;
+const HEAD: u8 = 2;
+const TAIL: u8 = 4;
+const BLOCK: u8 = 8;
+const ITEM: u8 = 16;
 
 /// The compiled templates: built-in ones first, then the user's.
 #[derive(Debug)]
@@ -96,38 +108,48 @@ impl TemplateSet {
 }
 
 fn compile(rules: &SiteRules) -> Result<Site, String> {
-    let list = |field: &str, pats: &[String]| -> Result<Vec<Regex>, String> {
-        pats.iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| format!("site {:?}, {field} rule {p:?}: {e}", rules.name))
-            })
-            .collect()
-    };
-    let title = list("title", &rules.title)?;
+    let name = &rules.name;
+    let groups: [(&str, &[String], u8); 5] = [
+        ("title", &rules.title, TITLE),
+        ("head", &rules.head, HEAD),
+        ("tail", &rules.tail, TAIL),
+        ("tail_block", &rules.tail_block, BLOCK),
+        ("tail_items", &rules.tail_items, ITEM),
+    ];
+    let mut patterns = Vec::new();
+    let mut roles = Vec::new();
+    for (field, pats, role) in groups {
+        for p in pats {
+            // Compile each alone first, so an error names its rule.
+            Regex::new(p).map_err(|e| format!("site {name:?}, {field} rule {p:?}: {e}"))?;
+            patterns.push(p.as_str());
+            roles.push(role);
+        }
+    }
+    let title = rules
+        .title
+        .iter()
+        .map(|p| Regex::new(p).expect("checked above"))
+        .collect::<Vec<_>>();
     if let Some(bad) = title
         .iter()
         .find(|r| !r.capture_names().any(|n| n == Some("title")))
     {
         return Err(format!(
-            "site {:?}: title rule {:?} has no (?P<title>…) group",
-            rules.name,
+            "site {name:?}: title rule {:?} has no (?P<title>…) group",
             bad.as_str()
         ));
     }
     if rules.min_lines == 0 {
-        return Err(format!(
-            "site {:?}: min_lines must be at least 1",
-            rules.name
-        ));
+        return Err(format!("site {name:?}: min_lines must be at least 1"));
     }
+    let rules_set = RegexSet::new(&patterns).map_err(|e| format!("site {name:?}: {e}"))?;
     Ok(Site {
         min_lines: rules.min_lines,
         chunks: rules.chunks,
+        rules: rules_set,
+        roles,
         title,
-        head: list("head", &rules.head)?,
-        tail: list("tail", &rules.tail)?,
-        tail_block: list("tail_block", &rules.tail_block)?,
-        tail_items: list("tail_items", &rules.tail_items)?,
     })
 }
 
@@ -183,44 +205,52 @@ fn tag_re() -> &'static Regex {
     })
 }
 
-/// What a rule said about one line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Body,
-    Title,
-    Head,
-}
-
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let Some((site, first)) = best_site(&page.text, ctx) else {
+    let lines: Vec<&str> = page.text.split('\n').collect();
+    let keys = Keys::new(&lines, &ctx.converter, ctx.templates.sites.len());
+    let all: Vec<usize> = (0..lines.len()).collect();
+    let Some((site, first)) = best_site(&all, &keys, ctx) else {
         return 0;
     };
-    let title = first.text[..first.body_start].to_string();
-    let mut body = first.text[first.body_start..].to_string();
+    let mut kept = first.kept;
     let mut removed = first.removed;
     // Removing lines can bring template lines together that only now look like a template
-    // (a tail block that sat above head lines): repeat on the body until it stands still, so
-    // a second run finds nothing to do.
+    // (a tail block that sat above head lines): repeat on what is kept until it stands still,
+    // so a second run finds nothing to do. The keys computed so far are reused.
     for _ in 0..3 {
-        let Some((_, again)) = best_site(&body, ctx) else {
+        let Some((_, again)) = best_site(&kept, &keys, ctx) else {
             break;
         };
+        kept = again.kept;
         removed += again.removed;
-        body = again.text[again.body_start..].to_string();
+    }
+    // Blank lines around the body are layout, not content.
+    let blank = |i: &usize| lines[*i].trim().is_empty();
+    let body = &kept[kept.iter().take_while(|i| blank(i)).count()..];
+    let body = &body[..body.len() - body.iter().rev().take_while(|i| blank(i)).count()];
+
+    let mut text = String::with_capacity(page.text.len());
+    if let Some(t) = first.title.as_deref().filter(|t| !t.is_empty()) {
+        text.push_str(t);
+        text.push_str("\n\n");
+    }
+    page.body_start = text.len();
+    for (n, &i) in body.iter().enumerate() {
+        if n > 0 {
+            text.push('\n');
+        }
+        text.push_str(lines[i]);
     }
     page.chunked = site.chunks;
-    page.body_start = title.len();
-    page.text = title + &body;
+    page.text = text;
     removed
 }
 
-/// The recognised site that explains most lines of `text` (the first on a tie), applied.
-fn best_site<'c>(text: &str, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
-    let lines: Vec<&str> = text.split('\n').collect();
-    let keys = Keys::new(&lines, &ctx.converter);
+/// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
+fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
     let mut best: Option<(&Site, Applied)> = None;
-    for site in &ctx.templates.sites {
-        if let Some(result) = apply_site(site, &lines, &keys) {
+    for (s, site) in ctx.templates.sites.iter().enumerate() {
+        if let Some(result) = apply_site(s, site, idx, keys) {
             if best.as_ref().is_none_or(|(_, b)| result.hits > b.hits) {
                 best = Some((site, result));
             }
@@ -229,20 +259,26 @@ fn best_site<'c>(text: &str, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
     best.filter(|(_, a)| a.removed > 0)
 }
 
-/// Line keys, computed on first use: only lines near the ends of a page are ever looked at,
-/// and the body in between is never converted twice.
+/// Line keys and their classification per site, computed on first use: only lines near the
+/// ends of a page are ever looked at, and the body in between is never converted twice.
 struct Keys<'a> {
     lines: &'a [&'a str],
     converter: &'a Converter,
-    cache: Vec<std::cell::OnceCell<Option<String>>>,
+    keys: Vec<OnceCell<Option<String>>>,
+    /// `roles[site][line]`: the rule kinds the line matches.
+    roles: Vec<Vec<OnceCell<u8>>>,
 }
 
 impl<'a> Keys<'a> {
-    fn new(lines: &'a [&'a str], converter: &'a Converter) -> Self {
+    fn new(lines: &'a [&'a str], converter: &'a Converter, sites: usize) -> Self {
+        let n = lines.len();
         Keys {
             lines,
             converter,
-            cache: (0..lines.len()).map(|_| Default::default()).collect(),
+            keys: (0..n).map(|_| OnceCell::new()).collect(),
+            roles: (0..sites)
+                .map(|_| (0..n).map(|_| OnceCell::new()).collect())
+                .collect(),
         }
     }
 
@@ -253,135 +289,120 @@ impl<'a> Keys<'a> {
 
     /// The key of line `i`; `None` for blank or overlong lines.
     fn get(&self, i: usize) -> Option<&str> {
-        self.cache[i]
+        self.keys[i]
             .get_or_init(|| {
                 let l = self.lines[i];
-                (l.len() <= MAX_TEMPLATE_LINE && !l.trim().is_empty())
-                    .then(|| line_key(l, self.converter))
+                let max = if l.trim_start().starts_with(['<', '!']) {
+                    MAX_MARKUP_LINE
+                } else {
+                    MAX_TEMPLATE_LINE
+                };
+                (l.len() <= max && !l.trim().is_empty()).then(|| line_key(l, self.converter))
             })
             .as_deref()
+    }
+
+    /// The rule kinds of site `s` that line `i` matches.
+    fn roles(&self, s: usize, site: &Site, i: usize) -> u8 {
+        *self.roles[s][i].get_or_init(|| {
+            self.get(i).map_or(0, |k| {
+                site.rules
+                    .matches(k)
+                    .iter()
+                    .fold(0, |acc, r| acc | site.roles[r])
+            })
+        })
     }
 }
 
 struct Applied {
     hits: usize,
-    text: String,
-    body_start: usize,
+    title: Option<String>,
+    /// The lines kept, as indices into the page's lines.
+    kept: Vec<usize>,
     removed: u64,
 }
 
-fn apply_site(site: &Site, lines: &[&str], keys: &Keys) -> Option<Applied> {
-    let is_match = |rules: &[Regex], i: usize| {
-        keys.get(i)
-            .is_some_and(|k| rules.iter().any(|r| r.is_match(k)))
-    };
+/// Applies one site's rules to the lines `idx`; `None` when the site is not recognised.
+fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Applied> {
+    let role = |n: usize| keys.roles(s, site, idx[n]);
+    let blank = |n: usize| keys.blank(idx[n]);
 
-    // Head: classify the first lines; the region ends at the last template line among them.
+    // Head: the region ends at the last title or head line among the first lines.
     let mut title: Option<String> = None;
-    let mut roles = vec![Role::Body; lines.len()];
     let mut head_end = 0;
     let mut hits = 0;
-    for (i, role) in roles.iter_mut().enumerate().take(HEAD_SCAN_LINES) {
-        let Some(key) = keys.get(i) else { continue };
-        if let Some(caps) = site.title.iter().find_map(|r| r.captures(key)) {
-            if title.is_none() {
-                title = Some(strip_extension(
-                    caps.name("title").map_or("", |m| m.as_str()),
-                ));
-            }
-            *role = Role::Title;
-        } else if site.head.iter().any(|r| r.is_match(key)) {
-            *role = Role::Head;
-        } else {
-            continue;
+    for n in 0..idx.len().min(HEAD_SCAN_LINES) {
+        let r = role(n);
+        if r & TITLE != 0 && title.is_none() {
+            let key = keys.get(idx[n]).unwrap_or_default();
+            title = site
+                .title
+                .iter()
+                .find_map(|re| re.captures(key))
+                .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
         }
-        hits += 1;
-        head_end = i + 1;
+        if r & (TITLE | HEAD) != 0 {
+            hits += 1;
+            head_end = n + 1;
+        }
     }
 
     // Title repeats right after the head belong to it (`小数分数和百分数.docx`).
-    let is_repeat = |i: usize, title: &Option<String>| {
+    let is_repeat = |n: usize| {
         title.as_deref().is_some_and(|t| {
-            keys.get(i)
+            keys.get(idx[n])
                 .is_some_and(|k| k == t || strip_extension(k) == t)
         })
     };
-    while head_end < lines.len() && (keys.blank(head_end) || is_repeat(head_end, &title)) {
+    while head_end < idx.len() && (blank(head_end) || is_repeat(head_end)) {
         head_end += 1;
     }
 
     // Tail: bottom up, blank lines and tail lines; a tail block goes whole or not at all.
-    let mut tail_start = lines.len();
-    let mut i = lines.len();
-    while i > head_end {
-        let j = i - 1;
-        if keys.blank(j) {
-            i = j;
+    let mut tail_start = idx.len();
+    let mut n = idx.len();
+    while n > head_end {
+        let j = n - 1;
+        if blank(j) {
+            n = j;
             continue;
         }
-        if is_match(&site.tail, j) {
-            hits += 1;
-            tail_start = j;
-            i = j;
-            continue;
-        }
-        if is_match(&site.tail_items, j) {
+        let r = role(j);
+        let start = if r & (TAIL | BLOCK) != 0 {
+            Some(j)
+        } else if r & ITEM != 0 {
             // Maybe inside a tail block: look up for its opening line.
-            let open = (head_end..j).rev().find(|&k| {
-                let blank = keys.blank(k);
-                !(blank || is_match(&site.tail_items, k))
-            });
-            if let Some(k) = open.filter(|&k| is_match(&site.tail_block, k)) {
-                hits += 1;
-                tail_start = k;
-                i = k;
-                continue;
-            }
-        }
-        if is_match(&site.tail_block, j) {
-            hits += 1;
-            tail_start = j;
-            i = j;
-            continue;
-        }
-        break;
+            (head_end..j)
+                .rev()
+                .find(|&k| !(blank(k) || role(k) & ITEM != 0))
+                .filter(|&k| role(k) & BLOCK != 0)
+        } else {
+            None
+        };
+        let Some(k) = start else { break };
+        hits += 1;
+        tail_start = k;
+        n = k;
     }
 
     if hits < site.min_lines {
         return None;
     }
-
-    let title_key = title.as_deref().filter(|t| !t.is_empty());
-    let mut body: Vec<&str> = Vec::new();
+    let mut kept = Vec::with_capacity(idx.len());
     let mut removed = 0u64;
-    for (i, line) in lines.iter().enumerate().take(tail_start) {
-        if i < head_end && (roles[i] != Role::Body || is_repeat(i, &title)) {
+    for n in 0..tail_start {
+        if n < head_end && (role(n) & (TITLE | HEAD) != 0 || is_repeat(n)) {
             removed += 1;
-            continue;
+        } else {
+            kept.push(idx[n]);
         }
-        body.push(line);
     }
-    removed += (tail_start..lines.len())
-        .filter(|&i| !lines[i].trim().is_empty())
-        .count() as u64;
-    // Blank lines around the body are layout, not content.
-    while body.last().is_some_and(|l| l.trim().is_empty()) {
-        body.pop();
-    }
-    let lead = body.iter().take_while(|l| l.trim().is_empty()).count();
-    let body = &body[lead..];
-
-    let mut text = String::new();
-    if let Some(t) = title_key {
-        text.push_str(t);
-        text.push_str("\n\n");
-    }
-    let body_start = text.len();
-    text.push_str(&body.join("\n"));
+    removed += (tail_start..idx.len()).filter(|&n| !blank(n)).count() as u64;
     Some(Applied {
         hits,
-        text,
-        body_start,
+        title,
+        kept,
         removed,
     })
 }
