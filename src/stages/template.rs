@@ -332,10 +332,10 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     let mut title: Option<String> = None;
     let mut head_end = 0;
     let mut hits = 0;
-    for n in 0..idx.len().min(HEAD_SCAN_LINES) {
+    for (n, &line) in idx.iter().enumerate().take(HEAD_SCAN_LINES) {
         let r = role(n);
         if r & TITLE != 0 && title.is_none() {
-            let key = keys.get(idx[n]).unwrap_or_default();
+            let key = keys.get(line).unwrap_or_default();
             title = site
                 .title
                 .iter()
@@ -391,11 +391,11 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     }
     let mut kept = Vec::with_capacity(idx.len());
     let mut removed = 0u64;
-    for n in 0..tail_start {
+    for (n, &line) in idx.iter().enumerate().take(tail_start) {
         if n < head_end && (role(n) & (TITLE | HEAD) != 0 || is_repeat(n)) {
             removed += 1;
         } else {
-            kept.push(idx[n]);
+            kept.push(line);
         }
     }
     removed += (tail_start..idx.len()).filter(|&n| !blank(n)).count() as u64;
