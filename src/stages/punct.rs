@@ -15,54 +15,70 @@
 //!
 //! Counts characters changed.
 
+use std::borrow::Cow;
+
 use crate::chars::{is_cjk, is_han, is_space, protected_mask};
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
     let (out, n) = fix(&page.text);
-    if n > 0 {
-        page.text = out;
+    if let Cow::Owned(s) = out {
+        page.text = s;
     }
     n
 }
 
 /// Applies the rules to `text`; returns the new text and the number of characters changed.
-/// One rule's change can be another's context (`:(1)中` then `：（1）中`), so the rules run
-/// until nothing changes: a second run of the stage finds nothing to do.
-pub fn fix(text: &str) -> (String, u64) {
+pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
+    let candidate = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '.' | '(' | ')' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９');
+    if !text.contains(candidate) {
+        return (Cow::Borrowed(text), 0);
+    }
     let mut chars: Vec<char> = text.chars().collect();
     let protect = protected_mask(text, chars.len());
-    let mut count = 0;
-    for _ in 0..4 {
-        let n = fix_once(&mut chars, &protect);
-        count += n;
-        if n == 0 {
+    let mut count = halfwidth(&mut chars);
+    // A converted bracket pair is Chinese context for the marks next to it (`:(1)中` becomes
+    // `：（1）中`), so marks are looked at again until the brackets stand still: a second run
+    // of the stage finds nothing to do.
+    loop {
+        count += marks(&mut chars, &protect);
+        let brackets = brackets(&mut chars, &protect);
+        count += brackets;
+        if brackets == 0 {
             break;
         }
     }
-    (chars.into_iter().collect(), count)
+    if count == 0 {
+        return (Cow::Borrowed(text), 0);
+    }
+    (Cow::Owned(chars.into_iter().collect()), count)
 }
 
-fn fix_once(chars: &mut [char], protect: &[bool]) -> u64 {
-    let mut count = 0u64;
-
+/// Full-width ASCII letters and digits to half width.
+fn halfwidth(chars: &mut [char]) -> u64 {
+    let mut count = 0;
     for c in chars.iter_mut() {
-        let half = match *c {
-            'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => char::from_u32(*c as u32 - 0xFEE0),
-            _ => None,
-        };
-        if let Some(h) = half {
-            *c = h;
+        if matches!(*c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９') {
+            *c = char::from_u32(*c as u32 - 0xFEE0).unwrap_or(*c);
             count += 1;
         }
     }
+    count
+}
 
-    // The spacing stage removes these spaces later, so context looks through them.
-    let prev_non_space =
-        |chars: &[char], i: usize| chars[..i].iter().rev().copied().find(|c| !is_space(*c));
-    let next_non_space =
-        |chars: &[char], i: usize| chars[i + 1..].iter().copied().find(|c| !is_space(*c));
+// The spacing stage removes spaces next to full-width marks later, so context looks through
+// them.
+fn prev_non_space(chars: &[char], i: usize) -> Option<char> {
+    chars[..i].iter().rev().copied().find(|c| !is_space(*c))
+}
 
+fn next_non_space(chars: &[char], i: usize) -> Option<char> {
+    chars[i + 1..].iter().copied().find(|c| !is_space(*c))
+}
+
+/// `, ; : ? !` in Chinese context, and a sentence-final `.` after Han.
+fn marks(chars: &mut [char], protect: &[bool]) -> u64 {
+    let mut count = 0u64;
     for i in 0..chars.len() {
         if protect[i] {
             continue;
@@ -91,7 +107,12 @@ fn fix_once(chars: &mut [char], protect: &[bool]) -> u64 {
         }
     }
 
-    // Bracket pairs, innermost first, each on one line.
+    count
+}
+
+/// Bracket pairs on one line, innermost first.
+fn brackets(chars: &mut [char], protect: &[bool]) -> u64 {
+    let mut count = 0u64;
     let mut stack: Vec<usize> = Vec::new();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for i in 0..chars.len() {
