@@ -645,3 +645,35 @@ fn missing_input_is_a_failure_but_the_rest_is_cleaned() {
         clean("為")
     );
 }
+
+#[test]
+fn a_shard_larger_than_one_batch_keeps_record_order_whatever_the_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = String::new();
+    for i in 0..10_000 {
+        shard.push_str(&format!("{{\"id\":{i},\"text\":\"第{i}頁 為經濟\"}}\n"));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(shard.as_bytes()).unwrap();
+    write(&dir.path().join("in/big.jsonl.gz"), gz.finish().unwrap());
+    for (jobs, out) in [("1", "o1"), ("3", "o3")] {
+        let o = run(&["in", "-o", out, "-j", jobs, "-q"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o1 = fs::read(dir.path().join("o1/big.jsonl.gz")).unwrap();
+    assert_eq!(o1, fs::read(dir.path().join("o3/big.jsonl.gz")).unwrap());
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&o1[..]), &mut text)
+        .unwrap();
+    let ids: Vec<u64> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, (0..10_000).collect::<Vec<_>>());
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["text"], clean("第9999頁 為經濟"));
+}

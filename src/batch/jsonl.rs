@@ -132,7 +132,7 @@ pub fn process(
         Some(p) => Some(AtomicFile::create(p).map_err(ShardError::Write)?),
         None => None,
     };
-    let target: Box<dyn Write + '_> = match out_file.as_mut() {
+    let target: Box<dyn Write + Send + '_> = match out_file.as_mut() {
         Some(f) => Box::new(f.writer()),
         None => Box::new(io::sink()),
     };
@@ -148,52 +148,42 @@ pub fn process(
     let mut stats = ShardStats::default();
     let mut extra_warnings = 0;
     let mut line_no = 0u64;
-    let mut eof = false;
-    while !eof {
-        let mut batch = Vec::new();
-        let mut bytes = 0;
-        while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
-            let mut buf = Vec::new();
-            let n = lines
-                .read_line(&mut buf)
-                .map_err(|source| ShardError::Read {
-                    line: line_no + 1,
-                    source,
-                })?;
-            if n == 0 {
-                eof = true;
-                break;
-            }
-            line_no += 1;
-            bytes += n;
-            batch.push((line_no, buf));
+    // Three stages overlap: batch k+1 is read while batch k is cleaned (in parallel) and
+    // batch k-1 is compressed and written. At most three batches are in memory.
+    let mut batch = read_batch(&mut lines, &mut line_no)?;
+    let mut cleaned: Vec<LineOut> = Vec::new();
+    loop {
+        let done = batch.is_empty() && cleaned.is_empty();
+        if done {
+            break;
         }
-        let results: Vec<LineOut> = batch
-            .par_iter()
-            .map(|(no, line)| clean_line(*no, line, cleaner, opts.text_field))
-            .collect();
-        for r in results {
-            match r.status {
-                LineStatus::Record { changed } => {
-                    stats.records += 1;
-                    stats.changed_records += u64::from(changed);
-                }
-                LineStatus::Blank => {}
-                LineStatus::NoText => stats.records += 1,
-                LineStatus::Bad => stats.bad_lines += 1,
-            }
-            stats.undecodable += r.undecodable;
-            if let Some(c) = &r.counts {
-                stats.counts.add(c);
-            }
-            if let Some(w) = r.warning {
-                stats.warn(w, &mut extra_warnings);
-            }
-            if matches!(r.status, LineStatus::Bad) && opts.bad_lines == BadLines::Skip {
-                continue;
-            }
-            enc.write_all(&r.bytes).map_err(ShardError::Write)?;
-        }
+        let to_clean = std::mem::take(&mut batch);
+        let to_write = std::mem::take(&mut cleaned);
+        let (next, (results, written)) = rayon::join(
+            || read_batch(&mut lines, &mut line_no),
+            || {
+                rayon::join(
+                    || {
+                        to_clean
+                            .par_iter()
+                            .map(|(no, line)| clean_line(*no, line, cleaner, opts.text_field))
+                            .collect::<Vec<LineOut>>()
+                    },
+                    || {
+                        write_batch(
+                            to_write,
+                            &mut enc,
+                            &mut stats,
+                            &mut extra_warnings,
+                            opts.bad_lines,
+                        )
+                    },
+                )
+            },
+        );
+        written?;
+        batch = next?;
+        cleaned = results;
     }
     if extra_warnings > 0 {
         stats
@@ -222,6 +212,64 @@ pub fn process(
         f.commit(opts.sync).map_err(ShardError::Write)?;
     }
     Ok(stats)
+}
+
+/// Reads the next batch of lines (empty at the end of the shard).
+fn read_batch<R: BufRead>(
+    lines: &mut Lines<R>,
+    line_no: &mut u64,
+) -> Result<Vec<(u64, Vec<u8>)>, ShardError> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
+        let mut buf = Vec::new();
+        let n = lines
+            .read_line(&mut buf)
+            .map_err(|source| ShardError::Read {
+                line: *line_no + 1,
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        *line_no += 1;
+        bytes += n;
+        batch.push((*line_no, buf));
+    }
+    Ok(batch)
+}
+
+/// Writes a cleaned batch in input order and adds it to the shard's stats.
+fn write_batch<W: Write>(
+    results: Vec<LineOut>,
+    enc: &mut Encoder<W>,
+    stats: &mut ShardStats,
+    extra_warnings: &mut u64,
+    bad_lines: BadLines,
+) -> Result<(), ShardError> {
+    for r in results {
+        match r.status {
+            LineStatus::Record { changed } => {
+                stats.records += 1;
+                stats.changed_records += u64::from(changed);
+            }
+            LineStatus::Blank => {}
+            LineStatus::NoText => stats.records += 1,
+            LineStatus::Bad => stats.bad_lines += 1,
+        }
+        stats.undecodable += r.undecodable;
+        if let Some(c) = &r.counts {
+            stats.counts.add(c);
+        }
+        if let Some(w) = r.warning {
+            stats.warn(w, extra_warnings);
+        }
+        if matches!(r.status, LineStatus::Bad) && bad_lines == BadLines::Skip {
+            continue;
+        }
+        enc.write_all(&r.bytes).map_err(ShardError::Write)?;
+    }
+    Ok(())
 }
 
 enum LineStatus {

@@ -178,7 +178,7 @@ pub fn summary_text(s: &Summary, entries: &[FileEntry], elapsed: Duration, check
     );
     let _ = writeln!(
         t,
-        "  bytes: {} in, {} out; {:.2} s, {:.0} files/s, {:.2} MB/s",
+        "  bytes: {} in, {} out; {:.2} s, {:.1} files/s, {:.2} MB/s",
         human(s.bytes_in),
         human(s.bytes_out),
         secs,
