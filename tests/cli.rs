@@ -576,6 +576,7 @@ fn writing_into_the_input_tree_is_refused() {
         &["in", "-o", "in"],
         &["in/a.txt", "-o", "in"],
         &["in", "-o", "out", "--report", "in/r.json"],
+        &["in", "--check", "--report", "in/sub/r.json"],
     ] {
         let o = run(args, dir.path());
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

@@ -145,9 +145,7 @@ struct Ctx<'a> {
 /// Runs a batch.
 pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    if !opts.check {
-        refuse_overlaps(opts)?;
-    }
+    refuse_overlaps(opts)?;
 
     let mut found = Vec::new();
     for input in &opts.inputs {
@@ -260,7 +258,8 @@ pub fn write_report(
     output::write_all(path, &json, false).map_err(BatchError::io("cannot write the report", path))
 }
 
-/// Refuses runs that would write into an input tree.
+/// Refuses runs that would write into an input tree (with `--check`, only the report is
+/// written, so only the report's place is checked).
 fn refuse_overlaps(opts: &Options) -> Result<(), BatchError> {
     let out = walk::resolve(&opts.output).map_err(BatchError::io(
         "cannot resolve output directory",
@@ -276,7 +275,7 @@ fn refuse_overlaps(opts: &Options) -> Result<(), BatchError> {
             continue;
         };
         let is_dir = inp.is_dir();
-        if is_dir && out.starts_with(&inp) {
+        if !opts.check && is_dir && out.starts_with(&inp) {
             return Err(BatchError::Usage(format!(
                 "refusing to write into the input tree: output directory {} is inside input \
                  directory {}; choose an output directory outside it with -o DIR",
@@ -284,7 +283,7 @@ fn refuse_overlaps(opts: &Options) -> Result<(), BatchError> {
                 input.display()
             )));
         }
-        if inp.starts_with(&out) {
+        if !opts.check && inp.starts_with(&out) {
             return Err(BatchError::Usage(format!(
                 "refusing to write into the input tree: input {} is inside output directory {}; \
                  choose another output directory with -o DIR",
