@@ -417,11 +417,15 @@ fn make_batch(root: &Path, n: usize) {
 fn resume_after_a_killed_run_gives_the_uninterrupted_tree() {
     let dir = tempfile::tempdir().unwrap();
     make_batch(&dir.path().join("in"), 40);
+    write(
+        &dir.path().join("in/d1/s.jsonl.zst"),
+        zstd::encode_all(shard_lines().join("\n").as_bytes(), 1).unwrap(),
+    );
 
     let o = run(&["in", "-o", "full", "-q"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let full = tree(&dir.path().join("full"));
-    assert_eq!(full.len(), 41, "40 outputs and the manifest");
+    assert_eq!(full.len(), 42, "40 pages, a shard and the manifest");
 
     let killed = zhclean()
         .args(["in", "-o", "part", "-q", "-j", "2"])
@@ -433,7 +437,7 @@ fn resume_after_a_killed_run_gives_the_uninterrupted_tree() {
     let partial = tree(&dir.path().join("part"));
     let outputs: Vec<_> = partial
         .keys()
-        .filter(|k| k.extension().is_some_and(|e| e == "txt"))
+        .filter(|k| k.extension().is_some_and(|e| e == "txt" || e == "zst"))
         .filter(|k| !k.to_string_lossy().contains(".zhclean-tmp"))
         .collect();
     assert!(
@@ -471,7 +475,7 @@ fn resume_after_a_killed_run_gives_the_uninterrupted_tree() {
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let r = report(&dir.path().join("r.json"));
-    assert_eq!(r["summary"]["resumed"], 39);
+    assert_eq!(r["summary"]["resumed"], 40);
     assert_eq!(r["summary"]["cleaned"], 1);
     assert_eq!(
         fs::read_to_string(dir.path().join("part/d0/000-001-www_360docs_net.txt")).unwrap(),

@@ -445,6 +445,7 @@ fn process_text(
     if let (true, Some(m), Some(sha)) = (ctx.opts.resume, &ctx.manifest, &sha) {
         if m.is_done(key, entry.bytes_in, sha, &ctx.settings, out_path) {
             entry.status = Status::Resumed;
+            entry.bytes_out = m.get(key).map_or(0, |e| e.output_size);
             return Ok(None);
         }
     }
@@ -502,6 +503,7 @@ fn process_shard(
             if let Ok(sha) = manifest::sha256_file(&job.path) {
                 if m.is_done(key, job.size, &sha, &ctx.settings, out_path) {
                     entry.status = Status::Resumed;
+                    entry.bytes_out = m.get(key).map_or(0, |e| e.output_size);
                     ctx.progress.add_bytes(job.size);
                     return Ok(None);
                 }
