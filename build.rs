@@ -1,29 +1,26 @@
-//! Compiles the conversion tables in `data/` into one leftmost-longest automaton.
+//! Compiles the conversion tables in `data/` into one folded dictionary.
 //!
 //! OpenCC's `tw2s` is a chain: Taiwan variants back (`TWVariantsRevPhrases`, `TWVariantsRev`),
 //! then traditional to simplified (`TSPhrases`, `TSCharacters`), each step a forward
 //! maximum match. Running two automata over every page would halve the speed, so this script
 //! folds the chain into one dictionary: every key of either step (plus the spellings of step-2
 //! phrases as they look *before* step 1 rewrote them) maps to what the whole chain makes of
-//! that key alone. A leftmost-longest match over the folded dictionary then gives the chain's
-//! answer in one pass; the differential test in `tests/converter.rs` measures where the two
-//! can still differ.
+//! that key alone. A forward maximum match over the folded dictionary (`src/converter.rs`)
+//! then gives the chain's answer in one pass; the differential test in
+//! `tests/converter_diff.rs` measures where the two can still differ.
 //!
 //! Two additions keep already-simplified text unchanged:
 //! - the simplified spelling of every protected phrase is protected too (`顯著` is a key that
 //!   keeps its 著, so `显著` becomes one as well), and
 //! - `data/overrides.txt` wins over everything (`么` stays `么`; proper nouns).
 //!
-//! Output in `OUT_DIR`: `convert.dict` (the folded entries, `key\tvalue` per line, for
-//! run-time rebuilds with user overrides) and `convert.daac` (the serialized automaton whose
-//! pattern values index those entries).
+//! Output in `OUT_DIR`: `convert.dict`, the folded entries, `key\tvalue` per line, sorted by
+//! key, from which `Converter` builds its lookup tables at start-up (well under a millisecond).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
-
-use daachorse::{CharwiseDoubleArrayAhoCorasick, CharwiseDoubleArrayAhoCorasickBuilder, MatchKind};
 
 fn main() {
     let data = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
@@ -93,6 +90,19 @@ fn main() {
     for (k, v) in &overrides {
         entries.insert(k.clone(), v.clone());
     }
+    // A few OpenCC outputs are themselves keys (`薴`->`苧`->`苎`): run every value through the
+    // folded dictionary until it stands still, so converting twice equals converting once.
+    let max = entries.keys().map(|k| k.chars().count()).max().unwrap_or(1);
+    let snapshot = entries.clone();
+    for v in entries.values_mut() {
+        for _ in 0..4 {
+            let next = forward_max_match(v, &snapshot, max);
+            if next == *v {
+                break;
+            }
+            *v = next;
+        }
+    }
     // A single character that maps to itself can never block anything: drop it.
     entries.retain(|k, v| !(k == v && k.chars().count() == 1));
 
@@ -105,17 +115,6 @@ fn main() {
         dict.push('\n');
     }
     fs::write(out.join("convert.dict"), &dict).unwrap();
-
-    let pma: CharwiseDoubleArrayAhoCorasick<u32> = CharwiseDoubleArrayAhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .build_with_values(
-            entries
-                .keys()
-                .enumerate()
-                .map(|(i, k)| (k.as_str(), i as u32)),
-        )
-        .expect("conversion automaton");
-    fs::write(out.join("convert.daac"), pma.serialize()).unwrap();
 }
 
 /// Reads an OpenCC-style dictionary: `key<TAB>value[ value…]`, `#` comments. The first

@@ -27,6 +27,40 @@ pub fn reading(c: char) -> Option<&'static str> {
     table().get(&c).map(String::as_str)
 }
 
+/// The reading of `c` or, on a simplified mirror, of the traditional character `c` stands for
+/// (`经` reads like `經`).
+pub fn reading_of_any_form(c: char) -> Option<&'static str> {
+    reading(c).or_else(|| simplified_table().get(&c).map(String::as_str))
+}
+
+/// Whether `canonical_reading` is the reading of some annotated character (the evidence for
+/// an annotation that follows an ASCII letter).
+pub fn is_table_reading(canonical_reading: &str) -> bool {
+    static READINGS: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    READINGS
+        .get_or_init(|| table().values().map(String::as_str).collect())
+        .contains(canonical_reading)
+}
+
+/// Simplified form -> reading, for the annotated characters whose simplified form differs.
+fn simplified_table() -> &'static HashMap<char, String> {
+    static MAP: OnceLock<HashMap<char, String>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let conv = crate::converter::Converter::new();
+        let mut m = HashMap::new();
+        for (c, r) in table() {
+            let s = conv.convert(c.encode_utf8(&mut [0; 4])).into_owned();
+            let mut it = s.chars();
+            if let (Some(sc), None) = (it.next(), it.next()) {
+                if sc != *c && !table().contains_key(&sc) {
+                    m.insert(sc, r.clone());
+                }
+            }
+        }
+        m
+    })
+}
+
 /// Every annotated character whose reading is `pinyin` (any spelling `canonical` accepts).
 pub fn characters_read(pinyin: &str) -> Vec<char> {
     let Some(want) = canonical(pinyin) else {

@@ -26,7 +26,7 @@ pub enum SpacingPolicy {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    /// Stages to switch off, by name (see [`crate::pipeline::STAGE_NAMES`]).
+    /// Stages to switch off, by name (see [`crate::pipeline::STAGES`]).
     pub disable: Vec<String>,
     /// Han/Latin spacing policy.
     pub spacing: SpacingPolicy,
@@ -44,7 +44,7 @@ pub struct Config {
 /// A configuration that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("unknown stage {0:?} in `disable` (stages: {list})", list = crate::pipeline::STAGE_NAMES.join(", "))]
+    #[error("unknown stage {0:?} in `disable` (stages: {list})", list = crate::pipeline::stage_names().collect::<Vec<_>>().join(", "))]
     UnknownStage(String),
     #[error("invalid TOML config: {0}")]
     Toml(#[from] toml::de::Error),

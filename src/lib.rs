@@ -12,6 +12,7 @@
 //! ```
 
 pub mod annotations;
+pub mod chars;
 pub mod config;
 pub mod converter;
 pub mod pipeline;

@@ -4,6 +4,7 @@
 //!
 //! | stage         | what it does                                                        |
 //! |---------------|---------------------------------------------------------------------|
+//! | `unicode`     | NFC, invisible characters off, line ends to LF                       |
 //! | `template`    | site template lines off, the document title kept once as line one   |
 //! | `chunks`      | preview chunk markers `N、` off, the pieces joined as the text ran    |
 //! | `markup`      | leaked HTML: block tags to line breaks, inline tags off, entities    |
@@ -12,8 +13,8 @@
 //! | `convert`     | traditional (Taiwan-style) to simplified                             |
 //! | `punct`       | Chinese-context punctuation to full width, full-width ASCII to half  |
 //! | `space`       | spaces between Han characters and around full-width punctuation      |
-//! | `unicode`     | NFC, invisible characters, line ends, blank-line runs                |
 //! | `boilerplate` | lines this batch learned as boilerplate (see `batch`)                |
+//! | `layout`      | trailing spaces, blank-line runs, one final newline                  |
 //!
 //! Each stage sees only the output of the one before it; what a later stage needs from an
 //! earlier one travels in the [`Page`]. Every stage counts what it changed.
@@ -31,8 +32,12 @@ pub struct Page {
     /// Byte offset where the body starts in `text` (after the title line the `template` stage
     /// puts first); 0 when there is no title.
     pub body_start: usize,
+    /// Whether the recognised site cuts its body into preview chunks `1、` `2、` ….
+    pub chunked: bool,
     /// Warnings for the report (a stage that had to guess, or removed a lot).
     pub warnings: Vec<String>,
+    /// Individual decisions worth showing in `--explain` (`garbage: 燃?xì)夤芾淼 -> 燃氣管理等`).
+    pub notes: Vec<String>,
 }
 
 /// What every stage may read: the run's configuration and the shared, immutable tables.
@@ -50,62 +55,25 @@ pub struct Stage {
 }
 
 /// The pipeline, in order.
+#[rustfmt::skip]
 pub const STAGES: &[Stage] = &[
-    Stage {
-        name: "template",
-        apply: stages::template::apply,
-    },
-    Stage {
-        name: "chunks",
-        apply: stages::chunks::apply,
-    },
-    Stage {
-        name: "markup",
-        apply: stages::markup::apply,
-    },
-    Stage {
-        name: "garbage",
-        apply: stages::garbage::apply,
-    },
-    Stage {
-        name: "ruby",
-        apply: stages::ruby::apply,
-    },
-    Stage {
-        name: "convert",
-        apply: stages::convert::apply,
-    },
-    Stage {
-        name: "punct",
-        apply: stages::punct::apply,
-    },
-    Stage {
-        name: "space",
-        apply: stages::space::apply,
-    },
-    Stage {
-        name: "unicode",
-        apply: stages::unicode::apply,
-    },
-    Stage {
-        name: "boilerplate",
-        apply: stages::boilerplate::apply,
-    },
+    Stage { name: "unicode",     apply: stages::unicode::apply },
+    Stage { name: "template",    apply: stages::template::apply },
+    Stage { name: "chunks",      apply: stages::chunks::apply },
+    Stage { name: "markup",      apply: stages::markup::apply },
+    Stage { name: "garbage",     apply: stages::garbage::apply },
+    Stage { name: "ruby",        apply: stages::ruby::apply },
+    Stage { name: "convert",     apply: stages::convert::apply },
+    Stage { name: "punct",       apply: stages::punct::apply },
+    Stage { name: "space",       apply: stages::space::apply },
+    Stage { name: "boilerplate", apply: stages::boilerplate::apply },
+    Stage { name: "layout",      apply: stages::layout::apply },
 ];
 
-/// The stage names, in order.
-pub const STAGE_NAMES: &[&str] = &[
-    "template",
-    "chunks",
-    "markup",
-    "garbage",
-    "ruby",
-    "convert",
-    "punct",
-    "space",
-    "unicode",
-    "boilerplate",
-];
+/// The stage names, in pipeline order.
+pub fn stage_names() -> impl Iterator<Item = &'static str> {
+    STAGES.iter().map(|s| s.name)
+}
 
 /// A cleaned page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +105,7 @@ impl Cleaner {
     /// Validates `config` and builds the tables it needs.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         for name in &config.disable {
-            if !STAGE_NAMES.contains(&name.as_str()) {
+            if !stage_names().any(|s| s == name) {
                 return Err(ConfigError::UnknownStage(name.clone()));
             }
         }
@@ -221,6 +189,7 @@ impl Cleaner {
             report.counts.push((stage.name, n));
         }
         report.warnings = page.warnings;
+        report.notes = page.notes;
         Cleaned {
             text: page.text,
             report,

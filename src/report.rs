@@ -11,6 +11,8 @@ pub struct PageReport {
     pub counts: Vec<(&'static str, u64)>,
     /// Things a person should look at (for example a page that lost most of its body).
     pub warnings: Vec<String>,
+    /// Individual decisions of stages (repairs, removals), in order, for `--explain`.
+    pub notes: Vec<String>,
 }
 
 impl PageReport {

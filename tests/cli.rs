@@ -390,7 +390,7 @@ fn explain_shows_each_stage_change_as_a_diff() {
     let o = run(&["--explain", "p.txt"], dir.path());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = String::from_utf8(o.stdout).unwrap();
-    for stage in zhclean::pipeline::STAGE_NAMES {
+    for stage in zhclean::pipeline::stage_names() {
         assert!(
             out.contains(&format!("== {stage}: ")),
             "{stage} missing in:\n{out}"

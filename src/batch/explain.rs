@@ -41,6 +41,14 @@ pub fn run(cleaner: &Cleaner, path: &Path) -> anyhow::Result<Outcome> {
         decoded.undecodable
     );
     text.push_str(&render(&steps, cleaner));
+    // The stages' individual decisions (a repaired garbage run, ...), when they noted any.
+    let notes = cleaner.clean(&decoded.text).report.notes;
+    if !notes.is_empty() {
+        text.push_str("\nnotes:\n");
+        for n in notes {
+            text.push_str(&format!("  {n}\n"));
+        }
+    }
     let mut out = io::stdout().lock();
     out.write_all(text.as_bytes())
         .map_err(BatchError::io("cannot write", Path::new("stdout")))?;
@@ -51,7 +59,7 @@ pub fn run(cleaner: &Cleaner, path: &Path) -> anyhow::Result<Outcome> {
 pub fn render(steps: &[StageChange], cleaner: &Cleaner) -> String {
     let mut t = String::new();
     let mut total = 0;
-    for &name in zhclean::pipeline::STAGE_NAMES {
+    for name in zhclean::pipeline::stage_names() {
         let Some(step) = steps.iter().find(|s| s.stage == name) else {
             if !cleaner.config().enabled(name) {
                 let _ = writeln!(t, "\n== {name}: disabled ==");
@@ -93,8 +101,8 @@ fn diff<T: PartialEq>(a: &[T], b: &[T]) -> Vec<Op> {
     let (ma, mb) = (&a[pre..a.len() - suf], &b[pre..b.len() - suf]);
     let mut ops = vec![Op::Same; pre];
     if ma.len().saturating_mul(mb.len()) > MAX_CELLS {
-        ops.extend(std::iter::repeat(Op::Del).take(ma.len()));
-        ops.extend(std::iter::repeat(Op::Ins).take(mb.len()));
+        ops.extend(std::iter::repeat_n(Op::Del, ma.len()));
+        ops.extend(std::iter::repeat_n(Op::Ins, mb.len()));
     } else {
         // lcs[i][j] = LCS length of ma[i..] and mb[j..].
         let w = mb.len() + 1;
@@ -124,7 +132,7 @@ fn diff<T: PartialEq>(a: &[T], b: &[T]) -> Vec<Op> {
             }
         }
     }
-    ops.extend(std::iter::repeat(Op::Same).take(suf));
+    ops.extend(std::iter::repeat_n(Op::Same, suf));
     ops
 }
 

@@ -123,12 +123,7 @@ pub struct Summary {
 impl Summary {
     pub fn of(entries: &[FileEntry]) -> Self {
         let mut s = Summary {
-            counts: Counts(
-                zhclean::pipeline::STAGE_NAMES
-                    .iter()
-                    .map(|&n| (n, 0))
-                    .collect(),
-            ),
+            counts: Counts(zhclean::pipeline::stage_names().map(|n| (n, 0)).collect()),
             ..Summary::default()
         };
         for e in entries {

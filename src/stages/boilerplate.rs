@@ -1,32 +1,406 @@
-//! Stage `boilerplate`: removes the lines this batch learned as boilerplate.
+//! Stage `boilerplate`: removes the lines a batch learned as boilerplate, and the learning.
 //!
-//! Learning itself is batch work (issue 6); this stage only applies a learned list.
+//! A page alone cannot tell its own text from its site's template; a batch can. A line that
+//! recurs in many *different documents* is boilerplate (the CCNet approach): every line is
+//! normalised to a key ([`line_key`]: converted already, spaces and punctuation widths unified,
+//! digit runs folded so `已阅读5页` and `已阅读12页` are one key), and a [`Learner`] counts, for
+//! each key, the distinct documents it appears in.
+//!
+//! Documents, not files: the same document saved from three mirror hosts must keep its body.
+//! A page's document fingerprint is the hash of its three longest line keys: mirrors share
+//! their body paragraphs; different documents do not, even when one long disclaimer line is
+//! on all of them (it is only one of the three).
+//!
+//! Guard rails:
+//! - short structural lines that real documents share (`一、`, `目录`, `参考文献`, `摘要`,
+//!   `第三章 …`) are never learned;
+//! - lines without a letter or Han character (page numbers, rules) are never learned;
+//! - lines longer than [`MAX_KEY_CHARS`] are body paragraphs and are not counted (this also
+//!   bounds the learner's memory);
+//! - a page that loses more than [`WARN_SHARE`] of its characters to learned lines gets a
+//!   warning in its report.
+//!
+//! The decision is deterministic: a key is learned when its set of distinct fingerprints
+//! reaches the threshold, which does not depend on the order pages are counted in.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
 
 use crate::pipeline::{Ctx, Page};
 
-/// The learned lines, as normalised keys.
+/// Longest line key that is counted, in characters.
+pub const MAX_KEY_CHARS: usize = 200;
+/// Share of a page's characters that learned lines may remove without a warning.
+pub const WARN_SHARE: f64 = 0.3;
+
+/// The learned lines, as a set of key hashes.
 #[derive(Debug, Default)]
 pub struct Learned {
-    keys: HashSet<String>,
+    hashes: HashSet<u64>,
 }
 
 impl Learned {
+    /// From learned keys (as [`line_key`] makes them).
     pub fn new(keys: &[String]) -> Self {
         Learned {
-            keys: keys.iter().cloned().collect(),
+            hashes: keys.iter().map(|k| hash(k)).collect(),
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.hashes.is_empty()
+    }
+
+    fn contains(&self, line: &str) -> bool {
+        line_key(line).is_some_and(|k| !is_structural(&k) && self.hashes.contains(&hash(&k)))
     }
 }
 
-pub fn apply(_page: &mut Page, ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     if ctx.boilerplate.is_empty() {
         return 0;
     }
-    0
+    let mut removed = 0u64;
+    let mut removed_chars = 0usize;
+    let mut kept: Vec<&str> = Vec::new();
+    for line in page.text.split('\n') {
+        if ctx.boilerplate.contains(line) {
+            removed += 1;
+            removed_chars += line.chars().count();
+        } else {
+            kept.push(line);
+        }
+    }
+    if removed > 0 {
+        let total = page
+            .text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .count()
+            .max(1);
+        let share = removed_chars as f64 / total as f64;
+        if share > WARN_SHARE {
+            page.warnings.push(format!(
+                "boilerplate: learned lines removed {:.0}% of the page ({removed} lines)",
+                share * 100.0
+            ));
+        }
+        page.text = kept.join("\n");
+    }
+    removed
+}
+
+/// The normalised form of a line that learning counts; `None` for lines never learned
+/// (blank, too long, or without a letter or Han character).
+pub fn line_key(line: &str) -> Option<String> {
+    let mut key = String::with_capacity(line.len());
+    let mut in_digits = false;
+    let mut meaningful = false;
+    let mut n = 0usize;
+    for c in line.chars() {
+        if c.is_whitespace() {
+            continue;
+        }
+        n += 1;
+        if n > MAX_KEY_CHARS {
+            return None;
+        }
+        let c = match c {
+            '，' => ',',
+            '：' => ':',
+            '；' => ';',
+            '（' => '(',
+            '）' => ')',
+            '？' => '?',
+            '！' => '!',
+            '。' => '.',
+            c => c.to_ascii_lowercase(),
+        };
+        if c.is_ascii_digit() {
+            if !in_digits {
+                key.push('0');
+            }
+            in_digits = true;
+            continue;
+        }
+        in_digits = false;
+        meaningful |= c.is_alphabetic();
+        key.push(c);
+    }
+    (meaningful && key.chars().count() >= 2).then_some(key)
+}
+
+/// Structural lines that many real documents share and that are not boilerplate.
+pub fn is_structural(key: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"^(?:目录|目次|摘要|内容摘要|关键词|关键字|参考文献|引言|前言|序言|绪论|概述|结论|结语|",
+            r"致谢|附录|小结|总结|习题|练习|答案|解析|注释|说明|abstract|keywords|references|",
+            r"introduction|conclusions?|contents)[:.]?$",
+            r"|^第[0零一二三四五六七八九十百千]+[章节篇部分课讲回单元].{0,20}$",
+            r"|^[一二三四五六七八九十]+[、.].{0,12}$",
+            r"|^[(\[]?[0一二三四五六七八九十]+[)\]][^,.;]{0,12}$",
+            r"|^0(?:\.0)*[、.]?[^,.;]{0,12}$",
+        ))
+        .expect("structural pattern")
+    })
+    .is_match(key)
+}
+
+fn hash(s: &str) -> u64 {
+    // FNV-1a: stable across runs and platforms, so saved lists and fingerprints agree.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in s.as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// What one page contributes to learning: its document fingerprint and its line keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageLines {
+    pub document: u64,
+    pub keys: Vec<String>,
+}
+
+/// Collects one page's contribution (the page as it looks before the `boilerplate` stage).
+pub fn page_lines(text: &str) -> PageLines {
+    let mut keys: Vec<String> = text.lines().filter_map(line_key).collect();
+    // Fingerprint: the three longest lines (ties broken by content, so it is stable).
+    let mut by_len: Vec<String> = text
+        .lines()
+        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .filter(|l| !l.is_empty())
+        .collect();
+    by_len.sort_by(|a, b| {
+        b.chars()
+            .count()
+            .cmp(&a.chars().count())
+            .then_with(|| a.cmp(b))
+    });
+    let document = hash(
+        &by_len
+            .iter()
+            .take(3)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    keys.sort();
+    keys.dedup();
+    PageLines { document, keys }
+}
+
+/// Counts, for each line key, the distinct documents it appears in.
+#[derive(Debug, Default)]
+pub struct Learner {
+    /// key hash -> the line's key, its distinct document fingerprints (capped: only whether
+    /// they reach the threshold matters) and the pages it was seen on.
+    lines: HashMap<u64, LineStat>,
+    documents: HashSet<u64>,
+    cap: usize,
+}
+
+#[derive(Debug, Default)]
+struct LineStat {
+    key: String,
+    documents: Vec<u64>,
+    pages: u64,
+}
+
+impl LineStat {
+    fn add(&mut self, document: u64, cap: usize) {
+        if self.documents.len() < cap && !self.documents.contains(&document) {
+            self.documents.push(document);
+        }
+    }
+}
+
+/// Learning thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct LearnOptions {
+    /// A line is boilerplate when it appears in at least this many distinct documents…
+    pub min_docs: usize,
+    /// …and in at least this share of the batch's distinct documents.
+    pub min_share: f64,
+}
+
+impl Default for LearnOptions {
+    fn default() -> Self {
+        LearnOptions {
+            min_docs: 5,
+            min_share: 0.0,
+        }
+    }
+}
+
+impl LearnOptions {
+    /// The number of distinct documents a line needs in a batch of `documents`.
+    pub fn threshold(&self, documents: usize) -> usize {
+        self.min_docs
+            .max((self.min_share * documents as f64).ceil() as usize)
+            .max(2)
+    }
+}
+
+/// One learned line, for reports and `--boilerplate` files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearnedLine {
+    pub key: String,
+    /// Distinct documents it was seen in (counting stops at the learner's cap).
+    pub documents: usize,
+    /// Pages it was seen on.
+    pub pages: u64,
+}
+
+impl Learner {
+    /// A learner that stops counting a line's distinct documents at `cap` (at least the
+    /// largest threshold that will be asked for; counting further only costs time).
+    pub fn new(cap: usize) -> Self {
+        Learner {
+            cap: cap.max(2),
+            ..Learner::default()
+        }
+    }
+
+    /// Adds one page.
+    pub fn add(&mut self, page: &PageLines) {
+        self.documents.insert(page.document);
+        for key in &page.keys {
+            if is_structural(key) {
+                continue;
+            }
+            let stat = self.lines.entry(hash(key)).or_insert_with(|| LineStat {
+                key: key.clone(),
+                ..LineStat::default()
+            });
+            stat.add(page.document, self.cap);
+            stat.pages += 1;
+        }
+    }
+
+    /// Merges another learner's counts (for parallel counting).
+    pub fn merge(&mut self, other: Learner) {
+        self.documents.extend(other.documents);
+        for (h, theirs) in other.lines {
+            let stat = self.lines.entry(h).or_insert_with(|| LineStat {
+                key: theirs.key.clone(),
+                ..LineStat::default()
+            });
+            for d in theirs.documents {
+                stat.add(d, self.cap);
+            }
+            stat.pages += theirs.pages;
+        }
+    }
+
+    /// Distinct documents seen.
+    pub fn documents(&self) -> usize {
+        self.documents.len()
+    }
+
+    /// The learned lines, sorted by key.
+    pub fn finish(&self, options: &LearnOptions) -> Vec<LearnedLine> {
+        let need = options.threshold(self.documents()).min(self.cap);
+        let learned: BTreeMap<&str, &LineStat> = self
+            .lines
+            .values()
+            .filter(|s| s.documents.len() >= need)
+            .map(|s| (s.key.as_str(), s))
+            .collect();
+        learned
+            .into_iter()
+            .map(|(k, s)| LearnedLine {
+                key: k.to_string(),
+                documents: s.documents.len(),
+                pages: s.pages,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_fold_digits_spaces_and_widths() {
+        assert_eq!(
+            line_key("已阅读5页，还剩13页未读"),
+            line_key("已阅读12页, 还剩 7 页未读")
+        );
+        assert_eq!(line_key("  "), None);
+        assert_eq!(line_key("- 12 -"), None);
+        assert_eq!(line_key(&"长".repeat(MAX_KEY_CHARS + 1)), None);
+    }
+
+    #[test]
+    fn structural_lines_are_never_learned() {
+        for s in [
+            "目录",
+            "参考文献",
+            "摘要：",
+            "一、",
+            "一、总则",
+            "第三章 机械振动",
+            "(1)概述",
+            "1.2 背景",
+        ] {
+            assert!(is_structural(&line_key(s).unwrap()), "{s}");
+        }
+        for s in [
+            "版权说明:本文档由用户提供并上传",
+            "就爱阅读网友为您分享以下",
+        ] {
+            assert!(!is_structural(&line_key(s).unwrap()), "{s}");
+        }
+    }
+
+    fn page(title: &str, body: &[&str], template: &[&str]) -> String {
+        let mut lines = vec![title.to_string()];
+        lines.extend(template.iter().map(|s| s.to_string()));
+        lines.extend(body.iter().map(|s| s.to_string()));
+        lines.join("\n")
+    }
+
+    #[test]
+    fn learns_template_lines_not_mirrored_bodies() {
+        let template = ["本站所有资源均来自网络", "下载须知：请勿传播"];
+        let mut learner = Learner::new(10);
+        let docs = ["甲", "乙", "丙", "丁", "戊", "己"];
+        for d in docs {
+            let body = [
+                format!("{d}文档的正文，内容各不相同，长度也足够长，足以成为指纹"),
+                format!("{d}的第二段"),
+            ];
+            let body: Vec<&str> = body.iter().map(String::as_str).collect();
+            learner.add(&page_lines(&page(&format!("{d}的标题"), &body, &template)));
+        }
+        // One document saved from five mirrors: its body must not become boilerplate.
+        for _ in 0..5 {
+            learner.add(&page_lines(&page(
+                "镜像",
+                &["镜像文档的正文很长很长很长，每个镜像都一样", "镜像第二段"],
+                &[],
+            )));
+        }
+        let learned: Vec<String> = learner
+            .finish(&LearnOptions::default())
+            .into_iter()
+            .map(|l| l.key)
+            .collect();
+        assert_eq!(
+            learned,
+            vec![
+                line_key("下载须知：请勿传播").unwrap(),
+                line_key("本站所有资源均来自网络").unwrap()
+            ]
+        );
+        assert_eq!(learner.documents(), 7);
+    }
 }

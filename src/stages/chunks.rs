@@ -1,7 +1,144 @@
-//! Stage `chunks`: not written yet; passes the page through unchanged.
+//! Stage `chunks`: removes the preview chunk markers and joins the pieces as the text ran.
+//!
+//! Sites of the renrendoc kind show a preview cut into chunks: the body starts with `1、`, and
+//! each further chunk starts on a new line with `2、`, `3、` …, cut at arbitrary points, in the
+//! middle of words and numbers (`加速20` | `05年`, `discoun` | `ts`). The stage only acts when
+//! the `template` stage recognised such a site and the body starts with `1、`: a document's
+//! own list numbering (`分为：\n1、孤立系统`) never starts the body of a chunked page, and on
+//! other pages nothing is touched.
+//!
+//! Joining: nothing between the pieces, except where an English text was cut between two words
+//! (`one of` | `the most`): there one space goes back. The English word list
+//! (`data/words/english.txt`) decides: a cut is between words when both sides end in words and
+//! the two glued together do not make one.
+//!
+//! Counts markers removed.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
 
 use crate::pipeline::{Ctx, Page};
 
-pub fn apply(_page: &mut Page, _ctx: &Ctx) -> u64 {
-    0
+static WORDS: &str = include_str!("../../data/words/english.txt");
+
+fn words() -> &'static HashSet<&'static str> {
+    static SET: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| WORDS.lines().collect())
+}
+
+fn is_word(w: &str) -> bool {
+    words().contains(w.to_ascii_lowercase().as_str())
+}
+
+pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+    if !page.chunked {
+        return 0;
+    }
+    let body = &page.text[page.body_start..];
+    let Some(first) = body.strip_prefix("1、") else {
+        return 0;
+    };
+
+    // Pieces between consecutive markers; a marker sits at a line start after a line break.
+    let mut pieces: Vec<&str> = Vec::new();
+    let mut rest = first;
+    let mut next = 2u32;
+    loop {
+        let needle = format!("\n{next}、");
+        let Some(at) = rest.find(&needle) else { break };
+        pieces.push(rest[..at].trim_end_matches(['\n', '\r']));
+        rest = &rest[at + needle.len()..];
+        next += 1;
+    }
+    pieces.push(rest);
+
+    let mut out = String::with_capacity(page.text.len());
+    out.push_str(&page.text[..page.body_start]);
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 && cut_between_words(&out, piece) {
+            out.push(' ');
+        }
+        out.push_str(piece);
+    }
+    page.text = out;
+    u64::from(next - 1)
+}
+
+/// Whether the cut between `left` and `right` fell between two English words.
+fn cut_between_words(left: &str, right: &str) -> bool {
+    let l: &str = {
+        let start = left
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphabetic())
+            .last()
+            .map_or(left.len(), |(i, _)| i);
+        &left[start..]
+    };
+    let r_end = right
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(right.len());
+    let r = &right[..r_end];
+    if l.is_empty() || r.is_empty() {
+        return false;
+    }
+    is_word(l) && is_word(r) && !is_word(&format!("{l}{r}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cleaner, Config};
+
+    fn run(title: &str, body: &str) -> String {
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let mut page = Page {
+            text: format!("{title}{body}"),
+            body_start: title.len(),
+            chunked: true,
+            ..Page::default()
+        };
+        apply(&mut page, cleaner.ctx());
+        page.text
+    }
+
+    #[test]
+    fn joins_as_the_text_ran() {
+        for (body, want) in [
+            ("1、整合資源\n\n2、、優化服務", "整合資源、優化服務"),
+            ("1、加速20\n\n2、05年", "加速2005年"),
+            ("1、one of\n\n2、the most", "one of the most"),
+            ("1、volume discoun\n\n2、ts, as", "volume discounts, as"),
+            ("1、Livi\n\n2、ng Social", "Living Social"),
+            ("1、<p&\n\n2、gt;", "<p&gt;"),
+            ("1、vendors\n\n2、, possibly", "vendors, possibly"),
+            ("1、a\n2、b\n3、c", "abc"),
+            ("1、原則,\n\n2、 對各試點", "原則, 對各試點"),
+        ] {
+            assert_eq!(run("", body), want, "{body}");
+        }
+    }
+
+    #[test]
+    fn title_is_kept_apart() {
+        assert_eq!(run("標題\n\n", "1、正文\n\n2、續"), "標題\n\n正文續");
+    }
+
+    #[test]
+    fn real_lists_and_unchunked_pages_stay() {
+        for body in [
+            "分為:\n\n1、孤立系統\n\n2、開口系統",
+            "正文\n1、第一\n2、第二",
+        ] {
+            assert_eq!(run("", body), body);
+        }
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let text = "1、第一條\n\n2、第二條";
+        let mut page = Page {
+            text: text.into(),
+            ..Page::default()
+        };
+        assert_eq!(apply(&mut page, cleaner.ctx()), 0);
+        assert_eq!(page.text, text);
+    }
 }

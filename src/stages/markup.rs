@@ -1,7 +1,277 @@
-//! Stage `markup`: not written yet; passes the page through unchanged.
+//! Stage `markup`: leaked HTML.
+//!
+//! - Tags: only known HTML tag names count, and only on a page that shows at least two of
+//!   them, one a closing tag or a line-break tag (`</p>`, `<br>`): a lone `<b>` in a formula
+//!   or `a<b and c>d` is text. Block tags (`p`, `div`, `br`, `li`, `tr`, `h1`…) become a line
+//!   break, a run of them one line break; inline tags (`b`, `span`, `a`, `font`…) vanish.
+//! - Entities (`&gt;` `&nbsp;` `&#21512;` `&#x4E2D;`) are decoded, named ones from a short
+//!   list of those seen in pages. Decoding and tag removal repeat until nothing changes, so
+//!   double-escaped text (`&amp;lt;p&amp;gt;`) comes out clean and a second run finds nothing.
+//! - Paragraph indents (spaces, NBSP, U+3000 at the start of a line) go.
+//!
+//! Counts tags removed, entities decoded and indents removed.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use crate::pipeline::{Ctx, Page};
 
-pub fn apply(_page: &mut Page, _ctx: &Ctx) -> u64 {
-    0
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "tbody",
+    "thead",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "section",
+    "article",
+    "hr",
+    "pre",
+    "dd",
+    "dt",
+    "dl",
+];
+const INLINE: &[&str] = &[
+    "b", "i", "u", "em", "strong", "span", "a", "font", "sup", "sub", "small", "big", "s",
+    "strike", "code", "img", "center",
+];
+
+fn tag_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?i)<(/?)([a-z][a-z0-9]*)((?:\s+[a-z_:][-a-z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*/?>"#,
+        )
+        .expect("tag pattern")
+    })
+}
+
+fn entity_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"&(#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z]{2,8});").expect("entity pattern")
+    })
+}
+
+pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+    let mut count = 0;
+    // Each round can only shrink the text, so this ends; four rounds cover triple escaping.
+    for _ in 0..4 {
+        let before = count;
+        if page.text.contains('<') {
+            count += strip_tags(&mut page.text);
+        }
+        if page.text.contains('&') {
+            count += decode_entities(&mut page.text);
+        }
+        if count == before {
+            break;
+        }
+    }
+    count + strip_indents(&mut page.text)
+}
+
+fn known(name: &str) -> Option<bool> {
+    let name = name.to_ascii_lowercase();
+    if BLOCK.contains(&name.as_str()) {
+        Some(true)
+    } else if INLINE.contains(&name.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn strip_tags(text: &mut String) -> u64 {
+    let re = tag_re();
+    let tags: Vec<(usize, usize, bool)> = re
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(0)?;
+            let block = known(&c[2])?;
+            Some((m.start(), m.end(), block))
+        })
+        .collect();
+    let evidence = re
+        .captures_iter(text)
+        .any(|c| (&c[1] == "/" || c[2].eq_ignore_ascii_case("br")) && known(&c[2]).is_some());
+    if tags.len() < 2 || !evidence {
+        return 0;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    let mut pending_break = false;
+    for &(start, end, block) in &tags {
+        let between = &text[last..start];
+        if !between.trim().is_empty() {
+            if pending_break {
+                out.push('\n');
+                pending_break = false;
+            }
+            out.push_str(between);
+        } else if !pending_break {
+            out.push_str(between);
+        }
+        if block && !out.is_empty() && !out.ends_with('\n') {
+            pending_break = true;
+        }
+        last = end;
+    }
+    let tail = &text[last..];
+    if pending_break && !tail.trim().is_empty() {
+        out.push('\n');
+    }
+    out.push_str(tail);
+    *text = out;
+    tags.len() as u64
+}
+
+fn decode_entities(text: &mut String) -> u64 {
+    let re = entity_re();
+    let mut count = 0;
+    let out = re.replace_all(text, |c: &regex::Captures| {
+        let body = &c[1];
+        let decoded = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X"))
+        {
+            u32::from_str_radix(hex, 16).ok().and_then(char::from_u32)
+        } else if let Some(dec) = body.strip_prefix('#') {
+            dec.parse().ok().and_then(char::from_u32)
+        } else {
+            named(body)
+        };
+        match decoded.filter(|c| *c != '\0') {
+            Some(ch) => {
+                count += 1;
+                ch.to_string()
+            }
+            None => c[0].to_string(),
+        }
+    });
+    if count > 0 {
+        *text = out.into_owned();
+    }
+    count
+}
+
+fn named(name: &str) -> Option<char> {
+    Some(match name {
+        "nbsp" => '\u{a0}',
+        "lt" => '<',
+        "gt" => '>',
+        "amp" => '&',
+        "quot" => '"',
+        "apos" => '\'',
+        "ldquo" => '“',
+        "rdquo" => '”',
+        "lsquo" => '‘',
+        "rsquo" => '’',
+        "mdash" => '—',
+        "ndash" => '–',
+        "hellip" => '…',
+        "middot" => '·',
+        "times" => '×',
+        "divide" => '÷',
+        "deg" => '°',
+        "plusmn" => '±',
+        "copy" => '©',
+        "reg" => '®',
+        "emsp" => '\u{2003}',
+        "ensp" => '\u{2002}',
+        "thinsp" => '\u{2009}',
+        _ => return None,
+    })
+}
+
+/// Removes indentation at line starts: spaces, tabs, NBSP, U+3000.
+fn strip_indents(text: &mut String) -> u64 {
+    let is_indent = |c: char| {
+        matches!(
+            c,
+            ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\u{2002}' | '\u{2003}'
+        )
+    };
+    let mut count = 0;
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let t = line.trim_start_matches(is_indent);
+        if t.len() != line.len() && !t.is_empty() {
+            count += 1;
+        }
+        out.push_str(if t.is_empty() { line } else { t });
+    }
+    if count > 0 {
+        *text = out;
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cleaner, Config};
+
+    fn run(s: &str) -> String {
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let mut page = Page {
+            text: s.to_string(),
+            ..Page::default()
+        };
+        apply(&mut page, cleaner.ctx());
+        page.text
+    }
+
+    #[test]
+    fn leaked_html_becomes_lines() {
+        for (raw, want) in [
+            (
+                "<p><b>  外文翻譯</b></p><p><b>  原文1</b></p><p>  Matching Models</p><p>  Matching buyers",
+                "外文翻譯\n原文1\nMatching Models\nMatching buyers",
+            ),
+            ("the fact </p><p>  from a", "the fact \nfrom a"),
+            ("a<br>b<br/>c", "a\nb\nc"),
+            ("<span style=\"x\">紅</span>色", "紅色"),
+            ("&amp;lt;p&amp;gt;文字&lt;/p&gt;", "文字"),
+            ("x &gt; y &#21512; &#x4E2D;", "x > y 合 中"),
+            ("\u{3000}\u{3000}段首縮進", "段首縮進"),
+        ] {
+            assert_eq!(run(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn text_that_only_looks_like_html_stays() {
+        for s in [
+            "a<b and c>d",
+            "if x<p then",
+            "AT&T",
+            "&unknown;",
+            "i<n>",
+            "<b>x",
+        ] {
+            assert_eq!(run(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn second_run_changes_nothing() {
+        let once = run("&lt;p&gt;&lt;/p&gt;<p>x</p>&amp;amp;");
+        assert_eq!(run(&once), once);
+    }
 }

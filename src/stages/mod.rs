@@ -7,6 +7,7 @@ pub mod boilerplate;
 pub mod chunks;
 pub mod convert;
 pub mod garbage;
+pub mod layout;
 pub mod markup;
 pub mod punct;
 pub mod ruby;

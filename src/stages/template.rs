@@ -1,27 +1,485 @@
 //! Stage `template`: site template lines off, the document title kept once as line one.
-//! (Being written.)
+//!
+//! Templates are data: `data/sites.toml` (compiled in) plus the `sites` of the run's config.
+//! Each rule is a regular expression over a line's *key* (see [`line_key`]), so one rule
+//! matches every spelling mirrors use. A site is recognised on a page only when enough of its
+//! lines are there (`min_lines`); an unrecognised page passes unchanged.
+//!
+//! Output layout, as in the gold files: the title (when the template names one), a blank line,
+//! then the body. The stage records where the body starts and whether the site cuts its body
+//! into preview chunks, for the `chunks` stage.
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
+use crate::stages::ruby;
+
+/// The built-in site templates.
+static BUILTIN: &str = include_str!("../../data/sites.toml");
+
+/// How far down the page the head region may reach, in lines.
+const HEAD_SCAN_LINES: usize = 80;
+/// Template lines are short (an image line with a data URL is the longest); longer lines are
+/// body text and skip the key computation.
+const MAX_TEMPLATE_LINE: usize = 8192;
 
 /// One site's template rules, as written in `data/sites.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteRules {
     pub name: String,
+    #[serde(default = "default_min_lines")]
+    pub min_lines: usize,
+    #[serde(default)]
+    pub chunks: bool,
+    #[serde(default)]
+    pub title: Vec<String>,
+    #[serde(default)]
+    pub head: Vec<String>,
+    #[serde(default)]
+    pub tail: Vec<String>,
+    #[serde(default)]
+    pub tail_block: Vec<String>,
+    #[serde(default)]
+    pub tail_items: Vec<String>,
+}
+
+fn default_min_lines() -> usize {
+    2
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SitesFile {
+    site: Vec<SiteRules>,
+}
+
+/// One site, compiled.
+#[derive(Debug)]
+struct Site {
+    min_lines: usize,
+    chunks: bool,
+    title: Vec<Regex>,
+    head: Vec<Regex>,
+    tail: Vec<Regex>,
+    tail_block: Vec<Regex>,
+    tail_items: Vec<Regex>,
 }
 
 /// The compiled templates: built-in ones first, then the user's.
-#[derive(Debug, Default)]
-pub struct TemplateSet {}
+#[derive(Debug)]
+pub struct TemplateSet {
+    sites: Vec<Site>,
+}
 
-impl TemplateSet {
-    pub fn new(_extra: &[SiteRules]) -> Result<Self, String> {
-        Ok(TemplateSet {})
+impl Default for TemplateSet {
+    fn default() -> Self {
+        TemplateSet::new(&[]).expect("built-in site rules compile")
     }
 }
 
-pub fn apply(_page: &mut Page, _ctx: &Ctx) -> u64 {
-    0
+impl TemplateSet {
+    /// Compiles the built-in rules and `extra`; an invalid rule is an error naming it.
+    pub fn new(extra: &[SiteRules]) -> Result<Self, String> {
+        let builtin: SitesFile =
+            toml::from_str(BUILTIN).map_err(|e| format!("data/sites.toml: {e}"))?;
+        let sites = builtin
+            .site
+            .iter()
+            .chain(extra)
+            .map(compile)
+            .collect::<Result<_, _>>()?;
+        Ok(TemplateSet { sites })
+    }
+}
+
+fn compile(rules: &SiteRules) -> Result<Site, String> {
+    let list = |field: &str, pats: &[String]| -> Result<Vec<Regex>, String> {
+        pats.iter()
+            .map(|p| {
+                Regex::new(p).map_err(|e| format!("site {:?}, {field} rule {p:?}: {e}", rules.name))
+            })
+            .collect()
+    };
+    let title = list("title", &rules.title)?;
+    if let Some(bad) = title
+        .iter()
+        .find(|r| !r.capture_names().any(|n| n == Some("title")))
+    {
+        return Err(format!(
+            "site {:?}: title rule {:?} has no (?P<title>…) group",
+            rules.name,
+            bad.as_str()
+        ));
+    }
+    if rules.min_lines == 0 {
+        return Err(format!(
+            "site {:?}: min_lines must be at least 1",
+            rules.name
+        ));
+    }
+    Ok(Site {
+        min_lines: rules.min_lines,
+        chunks: rules.chunks,
+        title,
+        head: list("head", &rules.head)?,
+        tail: list("tail", &rules.tail)?,
+        tail_block: list("tail_block", &rules.tail_block)?,
+        tail_items: list("tail_items", &rules.tail_items)?,
+    })
+}
+
+/// The form of a line that rules match: annotations stripped, converted to simplified,
+/// full-width punctuation as ASCII, whitespace kept only as one space between two ASCII
+/// letters or digits (`Unit 1 Cinderella`), trimmed.
+pub fn line_key(line: &str, converter: &Converter) -> String {
+    // Tags around a template line (`<p><b>文檔簡介</b>`) do not make it body text.
+    let untagged = if line.contains('<') {
+        tag_re().replace_all(line, "")
+    } else {
+        line.into()
+    };
+    let stripped = ruby::strip(&untagged).0;
+    let converted = converter.convert(&stripped);
+    let mut key = String::with_capacity(converted.len());
+    let mut space = false;
+    for c in converted.chars() {
+        let c = match c {
+            '，' => ',',
+            '：' => ':',
+            '；' => ';',
+            '（' => '(',
+            '）' => ')',
+            '？' => '?',
+            '！' => '!',
+            '\u{3000}' | '\u{a0}' => ' ',
+            c => c,
+        };
+        if c.is_whitespace() {
+            space = !key.is_empty();
+            continue;
+        }
+        if space && c.is_ascii_alphanumeric() && key.ends_with(|p: char| p.is_ascii_alphanumeric())
+        {
+            key.push(' ');
+        }
+        space = false;
+        key.push(c);
+    }
+    key
+}
+
+fn tag_re() -> &'static Regex {
+    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
+    // Formatting tags only: `<img alt=…>` and `<image>` lines carry the title.
+    RE.get_or_init(|| {
+        Regex::new(concat!(
+            r"(?i)</?(?:p|b|i|u|s|em|strong|span|div|font|br|center|a|h[1-6]|li|ul|ol|td|tr|th|",
+            r"table|tbody|section|article)(?:\s[^<>]*)?/?>"
+        ))
+        .expect("tag pattern")
+    })
+}
+
+/// What a rule said about one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Body,
+    Title,
+    Head,
+}
+
+pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
+    let Some((site, first)) = best_site(&page.text, ctx) else {
+        return 0;
+    };
+    let title = first.text[..first.body_start].to_string();
+    let mut body = first.text[first.body_start..].to_string();
+    let mut removed = first.removed;
+    // Removing lines can bring template lines together that only now look like a template
+    // (a tail block that sat above head lines): repeat on the body until it stands still, so
+    // a second run finds nothing to do.
+    for _ in 0..3 {
+        let Some((_, again)) = best_site(&body, ctx) else {
+            break;
+        };
+        removed += again.removed;
+        body = again.text[again.body_start..].to_string();
+    }
+    page.chunked = site.chunks;
+    page.body_start = title.len();
+    page.text = title + &body;
+    removed
+}
+
+/// The recognised site that explains most lines of `text` (the first on a tie), applied.
+fn best_site<'c>(text: &str, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let keys = Keys::new(&lines, &ctx.converter);
+    let mut best: Option<(&Site, Applied)> = None;
+    for site in &ctx.templates.sites {
+        if let Some(result) = apply_site(site, &lines, &keys) {
+            if best.as_ref().is_none_or(|(_, b)| result.hits > b.hits) {
+                best = Some((site, result));
+            }
+        }
+    }
+    best.filter(|(_, a)| a.removed > 0)
+}
+
+/// Line keys, computed on first use: only lines near the ends of a page are ever looked at,
+/// and the body in between is never converted twice.
+struct Keys<'a> {
+    lines: &'a [&'a str],
+    converter: &'a Converter,
+    cache: Vec<std::cell::OnceCell<Option<String>>>,
+}
+
+impl<'a> Keys<'a> {
+    fn new(lines: &'a [&'a str], converter: &'a Converter) -> Self {
+        Keys {
+            lines,
+            converter,
+            cache: (0..lines.len()).map(|_| Default::default()).collect(),
+        }
+    }
+
+    /// Whether line `i` holds nothing but whitespace and formatting tags (`</b></p>`).
+    fn blank(&self, i: usize) -> bool {
+        self.lines[i].trim().is_empty() || self.get(i) == Some("")
+    }
+
+    /// The key of line `i`; `None` for blank or overlong lines.
+    fn get(&self, i: usize) -> Option<&str> {
+        self.cache[i]
+            .get_or_init(|| {
+                let l = self.lines[i];
+                (l.len() <= MAX_TEMPLATE_LINE && !l.trim().is_empty())
+                    .then(|| line_key(l, self.converter))
+            })
+            .as_deref()
+    }
+}
+
+struct Applied {
+    hits: usize,
+    text: String,
+    body_start: usize,
+    removed: u64,
+}
+
+fn apply_site(site: &Site, lines: &[&str], keys: &Keys) -> Option<Applied> {
+    let is_match = |rules: &[Regex], i: usize| {
+        keys.get(i)
+            .is_some_and(|k| rules.iter().any(|r| r.is_match(k)))
+    };
+
+    // Head: classify the first lines; the region ends at the last template line among them.
+    let mut title: Option<String> = None;
+    let mut roles = vec![Role::Body; lines.len()];
+    let mut head_end = 0;
+    let mut hits = 0;
+    for (i, role) in roles.iter_mut().enumerate().take(HEAD_SCAN_LINES) {
+        let Some(key) = keys.get(i) else { continue };
+        if let Some(caps) = site.title.iter().find_map(|r| r.captures(key)) {
+            if title.is_none() {
+                title = Some(strip_extension(
+                    caps.name("title").map_or("", |m| m.as_str()),
+                ));
+            }
+            *role = Role::Title;
+        } else if site.head.iter().any(|r| r.is_match(key)) {
+            *role = Role::Head;
+        } else {
+            continue;
+        }
+        hits += 1;
+        head_end = i + 1;
+    }
+
+    // Title repeats right after the head belong to it (`小数分数和百分数.docx`).
+    let is_repeat = |i: usize, title: &Option<String>| {
+        title.as_deref().is_some_and(|t| {
+            keys.get(i)
+                .is_some_and(|k| k == t || strip_extension(k) == t)
+        })
+    };
+    while head_end < lines.len() && (keys.blank(head_end) || is_repeat(head_end, &title)) {
+        head_end += 1;
+    }
+
+    // Tail: bottom up, blank lines and tail lines; a tail block goes whole or not at all.
+    let mut tail_start = lines.len();
+    let mut i = lines.len();
+    while i > head_end {
+        let j = i - 1;
+        if keys.blank(j) {
+            i = j;
+            continue;
+        }
+        if is_match(&site.tail, j) {
+            hits += 1;
+            tail_start = j;
+            i = j;
+            continue;
+        }
+        if is_match(&site.tail_items, j) {
+            // Maybe inside a tail block: look up for its opening line.
+            let open = (head_end..j).rev().find(|&k| {
+                let blank = keys.blank(k);
+                !(blank || is_match(&site.tail_items, k))
+            });
+            if let Some(k) = open.filter(|&k| is_match(&site.tail_block, k)) {
+                hits += 1;
+                tail_start = k;
+                i = k;
+                continue;
+            }
+        }
+        if is_match(&site.tail_block, j) {
+            hits += 1;
+            tail_start = j;
+            i = j;
+            continue;
+        }
+        break;
+    }
+
+    if hits < site.min_lines {
+        return None;
+    }
+
+    let title_key = title.as_deref().filter(|t| !t.is_empty());
+    let mut body: Vec<&str> = Vec::new();
+    let mut removed = 0u64;
+    for (i, line) in lines.iter().enumerate().take(tail_start) {
+        if i < head_end && (roles[i] != Role::Body || is_repeat(i, &title)) {
+            removed += 1;
+            continue;
+        }
+        body.push(line);
+    }
+    removed += (tail_start..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .count() as u64;
+    // Blank lines around the body are layout, not content.
+    while body.last().is_some_and(|l| l.trim().is_empty()) {
+        body.pop();
+    }
+    let lead = body.iter().take_while(|l| l.trim().is_empty()).count();
+    let body = &body[lead..];
+
+    let mut text = String::new();
+    if let Some(t) = title_key {
+        text.push_str(t);
+        text.push_str("\n\n");
+    }
+    let body_start = text.len();
+    text.push_str(&body.join("\n"));
+    Some(Applied {
+        hits,
+        text,
+        body_start,
+        removed,
+    })
+}
+
+/// Drops a trailing document-file extension from a title.
+fn strip_extension(title: &str) -> String {
+    let t = title.trim();
+    if let Some(dot) = t.rfind('.') {
+        let ext = t[dot + 1..].to_ascii_lowercase();
+        if matches!(
+            ext.as_str(),
+            "doc" | "docx" | "pdf" | "ppt" | "pptx" | "xls" | "xlsx" | "txt" | "wps" | "rtf"
+        ) {
+            return t[..dot].trim_end().to_string();
+        }
+    }
+    t.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Cleaner, Config};
+
+    fn run(text: &str) -> (String, u64) {
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let mut page = Page {
+            text: text.to_string(),
+            ..Page::default()
+        };
+        let n = apply(&mut page, cleaner.ctx());
+        (page.text, n)
+    }
+
+    #[test]
+    fn keys_unify_spellings() {
+        let c = Converter::new();
+        for line in [
+            "已閱讀5頁(yè),還剩13頁(yè)未讀, 繼續(xù)免費(fèi)閱讀",
+            "已閱讀5頁,還剩13頁未讀,繼續免費閱讀",
+            "已阅读5页，还剩13页未读，继续免费阅读",
+        ] {
+            assert_eq!(
+                line_key(line, &c),
+                "已阅读5页,还剩13页未读,继续免费阅读",
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn renrendoc_page_keeps_title_and_body() {
+        let raw = "如何推進(jìn)經(jīng)濟(jì)_第1頁(yè)\n如何推進(jìn)經(jīng)濟(jì)_第2頁(yè)\n全文預(yù)覽已結(jié)束\n\n下載本文檔\n\n\
+版權(quán)說明:本文檔由用戶提供并上傳,收益歸屬內(nèi)容提供方,若內(nèi)容存在侵權(quán),請(qǐng)進(jìn)行舉報(bào)或認(rèn)領(lǐng)\n\n文檔簡(jiǎn)介\n\n\
+1、正文第一段\n\n2、正文\n\n溫馨提示\n\n  • 1. 本站所有資源如無特殊說明\n  • 2. 本站的文檔\n\n評(píng)論\n\n0/150\n\n提交評(píng)論";
+        let (out, n) = run(raw);
+        assert_eq!(out, "如何推进经济\n\n1、正文第一段\n\n2、正文");
+        assert_eq!(n, 12);
+    }
+
+    #[test]
+    fn image_lines_give_the_title_without_extension() {
+        let raw = "![同聲傳譯系統(tǒng)設(shè)計(jì)方案.doc_第1頁](http://x/1.gif)\n\
+![同聲傳譯系統(tǒng)設(shè)計(jì)方案.doc_第2頁](http://x/2.gif)\n版權說明:本文檔由用戶提供并上傳,若內容存在侵權,請進行舉報或認領\n文檔簡介\n正文";
+        assert_eq!(run(raw).0, "同声传译系统设计方案\n\n正文");
+    }
+
+    #[test]
+    fn pages_without_the_template_are_untouched() {
+        for s in [
+            "文档简介\n一篇正文，只提到了文档简介。",
+            "下载本文档\n正文",
+            "普通的正文\n\n第二段",
+            "温馨提示\n1. 注意安全",
+        ] {
+            assert_eq!(run(s), (s.to_string(), 0), "{s}");
+        }
+    }
+
+    #[test]
+    fn a_tail_block_with_foreign_lines_stays() {
+        let raw = "版权说明:本文档由用户提供并上传,请进行举报或认领\n文档简介\n正文\n温馨提示\n这是正文的一部分，不是条目";
+        assert_eq!(run(raw).0, "正文\n温馨提示\n这是正文的一部分，不是条目");
+    }
+
+    #[test]
+    fn bad_user_rules_are_reported() {
+        let bad = SiteRules {
+            name: "x".into(),
+            min_lines: 1,
+            chunks: false,
+            title: vec!["^(no group)$".into()],
+            head: vec![],
+            tail: vec![],
+            tail_block: vec![],
+            tail_items: vec![],
+        };
+        let err = TemplateSet::new(&[bad]).unwrap_err();
+        assert!(err.contains("no (?P<title>…) group"), "{err}");
+    }
 }

@@ -1,0 +1,106 @@
+//! Shared helpers for the integration tests: fixture loading and character error rate.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Reads a fixture page as the CLI would see it once decoded: the pages are cut at 2000
+/// bytes, so a last character may be cut in half; it becomes U+FFFD.
+pub fn read_lossy(path: &Path) -> String {
+    String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
+}
+
+/// The golden pages: (name, raw, gold, uncertain spans).
+pub fn golden() -> Vec<(String, String, String, Vec<String>)> {
+    let dir = fixtures().join("golden");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let n = e.unwrap().file_name().into_string().unwrap();
+            n.strip_suffix(".raw.txt").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let raw = read_lossy(&dir.join(format!("{n}.raw.txt")));
+            let gold = std::fs::read_to_string(dir.join(format!("{n}.clean.txt"))).unwrap();
+            let uncertain = std::fs::read_to_string(dir.join(format!("{n}.uncertain")))
+                .map(|s| {
+                    s.lines()
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (n, raw, gold, uncertain)
+        })
+        .collect()
+}
+
+/// Character error rate as the gold README defines it: edit distance / gold length, newlines
+/// removed from both; gold spans listed as uncertain are left out, and so is the output
+/// aligned to them. Returns (edits, scored gold length).
+pub fn cer(output: &str, gold: &str, uncertain: &[String]) -> (usize, usize) {
+    let out: Vec<char> = output.chars().filter(|c| *c != '\n').collect();
+    let gold_text: String = gold.chars().filter(|c| *c != '\n').collect();
+    let gold: Vec<char> = gold_text.chars().collect();
+    // Mark uncertain gold characters.
+    let mut skip = vec![false; gold.len()];
+    for span in uncertain {
+        let span: Vec<char> = span.chars().filter(|c| *c != '\n').collect();
+        if span.is_empty() {
+            continue;
+        }
+        if let Some(at) = gold.windows(span.len()).position(|w| w == span.as_slice()) {
+            skip[at..at + span.len()].iter_mut().for_each(|s| *s = true);
+        }
+    }
+    let (n, m) = (out.len(), gold.len());
+    // Full DP table for the backtrace; pages are small enough.
+    let mut d = vec![0u32; (n + 1) * (m + 1)];
+    let idx = |i: usize, j: usize| i * (m + 1) + j;
+    for i in 0..=n {
+        d[idx(i, 0)] = i as u32;
+    }
+    for j in 0..=m {
+        d[idx(0, j)] = j as u32;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let sub = d[idx(i - 1, j - 1)] + u32::from(out[i - 1] != gold[j - 1]);
+            d[idx(i, j)] = sub.min(d[idx(i - 1, j)] + 1).min(d[idx(i, j - 1)] + 1);
+        }
+    }
+    // Walk back, counting only edits that touch scored gold characters. An output character
+    // inserted right next to an uncertain gold character counts as aligned to it.
+    let (mut i, mut j, mut edits) = (n, m, 0usize);
+    while i > 0 || j > 0 {
+        if i > 0
+            && j > 0
+            && d[idx(i, j)] == d[idx(i - 1, j - 1)] + u32::from(out[i - 1] != gold[j - 1])
+        {
+            if out[i - 1] != gold[j - 1] && !skip[j - 1] {
+                edits += 1;
+            }
+            i -= 1;
+            j -= 1;
+        } else if i > 0 && d[idx(i, j)] == d[idx(i - 1, j)] + 1 {
+            let near_uncertain = (j > 0 && skip[j - 1]) || (j < m && skip[j]);
+            if !near_uncertain {
+                edits += 1;
+            }
+            i -= 1;
+        } else {
+            if !skip[j - 1] {
+                edits += 1;
+            }
+            j -= 1;
+        }
+    }
+    (edits, skip.iter().filter(|s| !**s).count())
+}
