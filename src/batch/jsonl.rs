@@ -1,0 +1,541 @@
+//! JSONL shards (`.jsonl`, `.jsonl.gz`, `.jsonl.zst`): each record's text field is cleaned,
+//! everything else is kept.
+//!
+//! Guarantees:
+//! - memory is bounded whatever the shard size: the shard streams through in batches of at
+//!   most [`BATCH_RECORDS`] records or [`BATCH_BYTES`] bytes, each batch cleaned in parallel
+//!   and written in input order before the next is read;
+//! - record order is kept, one output line per input line;
+//! - the other fields are copied as their raw JSON text (no reordering of keys, no
+//!   reformatting of numbers); a record whose text does not change is copied byte for byte;
+//! - a line that is not a JSON object, or has no string text field, never stops the shard: it
+//!   is reported by line number and kept unchanged (or dropped with `--bad-lines skip`);
+//! - the output keeps the input's compression; gzip and zstd output is deterministic (no
+//!   timestamps, single-threaded encoder), so reruns give identical bytes.
+
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::path::Path;
+
+use flate2::bufread::MultiGzDecoder;
+use flate2::write::GzEncoder;
+use rayon::prelude::*;
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
+use zhclean::Cleaner;
+
+use super::decode;
+use super::output::AtomicFile;
+use super::progress::Progress;
+use super::{BadLines, Counts};
+
+/// Most records cleaned per batch.
+pub const BATCH_RECORDS: usize = 4096;
+/// Most input bytes (uncompressed) per batch.
+pub const BATCH_BYTES: usize = 16 << 20;
+/// Per-shard warnings kept in the report; the rest are counted.
+const MAX_WARNINGS: usize = 20;
+
+/// The compression of a shard, from its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+/// `Some` when `name` is a JSONL shard.
+pub fn shard_compression(name: &[u8]) -> Option<Compression> {
+    let name = name.to_ascii_lowercase();
+    if name.ends_with(b".jsonl") {
+        Some(Compression::None)
+    } else if name.ends_with(b".jsonl.gz") {
+        Some(Compression::Gzip)
+    } else if name.ends_with(b".jsonl.zst") {
+        Some(Compression::Zstd)
+    } else {
+        None
+    }
+}
+
+/// Settings of shard processing.
+pub struct ShardOptions<'a> {
+    pub text_field: &'a str,
+    pub bad_lines: BadLines,
+    pub sync: bool,
+}
+
+/// What cleaning a shard did.
+#[derive(Debug, Default)]
+pub struct ShardStats {
+    pub records: u64,
+    pub bad_lines: u64,
+    /// Records whose text changed.
+    pub changed_records: u64,
+    pub undecodable: u64,
+    pub counts: Counts,
+    pub warnings: Vec<String>,
+    pub bytes_out: u64,
+    pub input_sha256: String,
+}
+
+impl ShardStats {
+    fn warn(&mut self, w: String, extra: &mut u64) {
+        if self.warnings.len() < MAX_WARNINGS {
+            self.warnings.push(w);
+        } else {
+            *extra += 1;
+        }
+    }
+}
+
+/// A shard that could not be processed to the end.
+#[derive(Debug, thiserror::Error)]
+pub enum ShardError {
+    #[error("cannot read: {0}")]
+    Open(#[source] io::Error),
+    #[error("cannot read line {line} (corrupt or truncated compression?): {source}")]
+    Read {
+        line: u64,
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot write output: {0}")]
+    Write(#[source] io::Error),
+}
+
+/// Cleans the shard at `input` into `output` (`None`: `--check`, nothing is written).
+pub fn process(
+    input: &Path,
+    output: Option<&Path>,
+    compression: Compression,
+    cleaner: &Cleaner,
+    opts: &ShardOptions,
+    progress: &Progress,
+) -> Result<ShardStats, ShardError> {
+    let file = File::open(input).map_err(ShardError::Open)?;
+    let mut hasher = Sha256::new();
+    let raw = BufReader::with_capacity(
+        1 << 16,
+        Tee {
+            inner: file,
+            hasher: &mut hasher,
+            progress,
+        },
+    );
+    let mut lines = Lines::new(raw, compression).map_err(ShardError::Open)?;
+
+    let mut out_file = match output {
+        Some(p) => Some(AtomicFile::create(p).map_err(ShardError::Write)?),
+        None => None,
+    };
+    let target: Box<dyn Write + Send + '_> = match out_file.as_mut() {
+        Some(f) => Box::new(f.writer()),
+        None => Box::new(io::sink()),
+    };
+    let mut enc = Encoder::new(
+        Counting {
+            inner: target,
+            n: 0,
+        },
+        compression,
+    )
+    .map_err(ShardError::Write)?;
+
+    let mut stats = ShardStats::default();
+    let mut extra_warnings = 0;
+    let mut line_no = 0u64;
+    // Three stages overlap: batch k+1 is read while batch k is cleaned (in parallel) and
+    // batch k-1 is compressed and written. At most three batches are in memory.
+    let mut batch = read_batch(&mut lines, &mut line_no)?;
+    let mut cleaned: Vec<LineOut> = Vec::new();
+    loop {
+        let done = batch.is_empty() && cleaned.is_empty();
+        if done {
+            break;
+        }
+        let to_clean = std::mem::take(&mut batch);
+        let to_write = std::mem::take(&mut cleaned);
+        let (next, (results, written)) = rayon::join(
+            || read_batch(&mut lines, &mut line_no),
+            || {
+                rayon::join(
+                    || {
+                        to_clean
+                            .par_iter()
+                            .map(|(no, line)| clean_line(*no, line, cleaner, opts.text_field))
+                            .collect::<Vec<LineOut>>()
+                    },
+                    || {
+                        write_batch(
+                            to_write,
+                            &mut enc,
+                            &mut stats,
+                            &mut extra_warnings,
+                            opts.bad_lines,
+                        )
+                    },
+                )
+            },
+        );
+        written?;
+        batch = next?;
+        cleaned = results;
+    }
+    if extra_warnings > 0 {
+        stats
+            .warnings
+            .push(format!("... and {extra_warnings} more warnings"));
+    }
+    let counting = enc.finish().map_err(ShardError::Write)?;
+    stats.bytes_out = counting.n;
+    drop(counting);
+    // Hash every input byte, including any the decompressor did not need.
+    let mut raw = lines.into_raw().map_err(|source| ShardError::Read {
+        line: line_no,
+        source,
+    })?;
+    io::copy(&mut raw, &mut io::sink()).map_err(|source| ShardError::Read {
+        line: line_no,
+        source,
+    })?;
+    drop(raw);
+    stats.input_sha256 = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if let Some(f) = out_file {
+        f.commit(opts.sync).map_err(ShardError::Write)?;
+    }
+    Ok(stats)
+}
+
+/// Reads the next batch of lines (empty at the end of the shard).
+fn read_batch<R: BufRead>(
+    lines: &mut Lines<R>,
+    line_no: &mut u64,
+) -> Result<Vec<(u64, Vec<u8>)>, ShardError> {
+    let mut batch = Vec::new();
+    let mut bytes = 0;
+    while batch.len() < BATCH_RECORDS && bytes < BATCH_BYTES {
+        let mut buf = Vec::new();
+        let n = lines
+            .read_line(&mut buf)
+            .map_err(|source| ShardError::Read {
+                line: *line_no + 1,
+                source,
+            })?;
+        if n == 0 {
+            break;
+        }
+        *line_no += 1;
+        bytes += n;
+        batch.push((*line_no, buf));
+    }
+    Ok(batch)
+}
+
+/// Writes a cleaned batch in input order and adds it to the shard's stats.
+fn write_batch<W: Write>(
+    results: Vec<LineOut>,
+    enc: &mut Encoder<W>,
+    stats: &mut ShardStats,
+    extra_warnings: &mut u64,
+    bad_lines: BadLines,
+) -> Result<(), ShardError> {
+    for r in results {
+        match r.status {
+            LineStatus::Record { changed } => {
+                stats.records += 1;
+                stats.changed_records += u64::from(changed);
+            }
+            LineStatus::Blank => {}
+            LineStatus::NoText => stats.records += 1,
+            LineStatus::Bad => stats.bad_lines += 1,
+        }
+        stats.undecodable += r.undecodable;
+        if let Some(c) = &r.counts {
+            stats.counts.add(c);
+        }
+        if let Some(w) = r.warning {
+            stats.warn(w, extra_warnings);
+        }
+        if matches!(r.status, LineStatus::Bad) && bad_lines == BadLines::Skip {
+            continue;
+        }
+        enc.write_all(&r.bytes).map_err(ShardError::Write)?;
+    }
+    Ok(())
+}
+
+enum LineStatus {
+    Record { changed: bool },
+    Blank,
+    NoText,
+    Bad,
+}
+
+struct LineOut {
+    bytes: Vec<u8>,
+    status: LineStatus,
+    counts: Option<Vec<(&'static str, u64)>>,
+    warning: Option<String>,
+    undecodable: u64,
+}
+
+/// Cleans one line (with its `\n`, if any); the output always ends with `\n`.
+fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
+    let body = line.strip_suffix(b"\n").unwrap_or(line);
+    let body = body.strip_suffix(b"\r").unwrap_or(body);
+    let (text, undecodable) = match std::str::from_utf8(body) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), 0),
+        Err(_) => {
+            let d = decode::decode_with(encoding_rs::UTF_8, body);
+            (std::borrow::Cow::Owned(d.text), d.undecodable)
+        }
+    };
+    let keep = |status, warning: Option<String>| {
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.push(b'\n');
+        LineOut {
+            bytes,
+            status,
+            counts: None,
+            warning,
+            undecodable,
+        }
+    };
+    let mut warning = (undecodable > 0)
+        .then(|| format!("line {no}: {undecodable} invalid UTF-8 sequences replaced by U+FFFD"));
+    if text.trim().is_empty() {
+        return keep(LineStatus::Blank, warning);
+    }
+    let record: Record = match serde_json::from_str(&text) {
+        Ok(r) => r,
+        Err(e) => {
+            return keep(
+                LineStatus::Bad,
+                Some(format!("line {no}: not a JSON object: {e}")),
+            )
+        }
+    };
+    let Some(pos) = record.0.iter().position(|(k, _)| k == field) else {
+        return keep(
+            LineStatus::NoText,
+            Some(format!("line {no}: no `{field}` field, kept as is")),
+        );
+    };
+    let original: String = match serde_json::from_str(record.0[pos].1.get()) {
+        Ok(s) => s,
+        Err(_) => {
+            return keep(
+                LineStatus::NoText,
+                Some(format!("line {no}: `{field}` is not a string, kept as is")),
+            )
+        }
+    };
+    let cleaned = cleaner.clean(&original);
+    let changed = cleaned.text != original;
+    if let Some(w) = cleaned.report.warnings.first() {
+        warning.get_or_insert_with(|| format!("line {no}: {w}"));
+    }
+    let bytes = if changed {
+        let new_value = serde_json::to_string(&cleaned.text).expect("a string serialises");
+        let mut out = Vec::with_capacity(text.len() + 16);
+        out.push(b'{');
+        for (i, (k, v)) in record.0.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend(
+                serde_json::to_string(k)
+                    .expect("a string serialises")
+                    .as_bytes(),
+            );
+            out.push(b':');
+            out.extend(if i == pos {
+                new_value.as_bytes()
+            } else {
+                v.get().as_bytes()
+            });
+        }
+        out.extend(b"}\n");
+        out
+    } else {
+        let mut b = text.as_bytes().to_vec();
+        b.push(b'\n');
+        b
+    };
+    LineOut {
+        bytes,
+        status: LineStatus::Record { changed },
+        counts: Some(cleaned.report.counts),
+        warning,
+        undecodable,
+    }
+}
+
+/// A JSON object as its keys and raw values, in input order (duplicates kept).
+struct Record(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Record;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Record, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                    fields.push(entry);
+                }
+                Ok(Record(fields))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// Raw input bytes: hashed for the manifest and counted for the progress bar as they are read.
+struct Tee<'a, R> {
+    inner: R,
+    hasher: &'a mut Sha256,
+    progress: &'a Progress,
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.progress.add_bytes(n as u64);
+        Ok(n)
+    }
+}
+
+/// Decompressed lines over a raw reader that can be taken back to finish hashing it.
+enum Lines<R: BufRead> {
+    Plain(R),
+    Gzip(BufReader<MultiGzDecoder<R>>),
+    Zstd(BufReader<zstd::Decoder<'static, R>>),
+}
+
+impl<R: BufRead> Lines<R> {
+    fn new(raw: R, c: Compression) -> io::Result<Self> {
+        Ok(match c {
+            Compression::None => Lines::Plain(raw),
+            Compression::Gzip => {
+                Lines::Gzip(BufReader::with_capacity(1 << 16, MultiGzDecoder::new(raw)))
+            }
+            Compression::Zstd => Lines::Zstd(BufReader::with_capacity(
+                1 << 16,
+                zstd::Decoder::with_buffer(raw)?,
+            )),
+        })
+    }
+
+    fn read_line(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+        match self {
+            Lines::Plain(r) => r.read_until(b'\n', buf),
+            Lines::Gzip(r) => r.read_until(b'\n', buf),
+            Lines::Zstd(r) => r.read_until(b'\n', buf),
+        }
+    }
+
+    fn into_raw(self) -> io::Result<R> {
+        Ok(match self {
+            Lines::Plain(r) => r,
+            Lines::Gzip(r) => r.into_inner().into_inner(),
+            Lines::Zstd(r) => r.into_inner().finish(),
+        })
+    }
+}
+
+/// The output compressor, matching the input's.
+enum Encoder<W: Write> {
+    Plain(W),
+    Gzip(GzEncoder<W>),
+    Zstd(zstd::Encoder<'static, W>),
+}
+
+impl<W: Write> Encoder<W> {
+    fn new(w: W, c: Compression) -> io::Result<Self> {
+        Ok(match c {
+            Compression::None => Encoder::Plain(w),
+            // GzEncoder writes mtime 0 and no file name: the same bytes on every run.
+            Compression::Gzip => Encoder::Gzip(GzEncoder::new(w, flate2::Compression::default())),
+            Compression::Zstd => Encoder::Zstd(zstd::Encoder::new(w, 3)?),
+        })
+    }
+
+    fn write_all(&mut self, b: &[u8]) -> io::Result<()> {
+        match self {
+            Encoder::Plain(w) => w.write_all(b),
+            Encoder::Gzip(w) => w.write_all(b),
+            Encoder::Zstd(w) => w.write_all(b),
+        }
+    }
+
+    fn finish(self) -> io::Result<W> {
+        let mut w = match self {
+            Encoder::Plain(w) => w,
+            Encoder::Gzip(e) => e.finish()?,
+            Encoder::Zstd(e) => e.finish()?,
+        };
+        w.flush()?;
+        Ok(w)
+    }
+}
+
+/// Counts the (compressed) bytes written.
+struct Counting<W> {
+    inner: W,
+    n: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(b)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cleaner() -> Cleaner {
+        Cleaner::new(zhclean::Config::default()).unwrap()
+    }
+
+    #[test]
+    fn other_fields_are_kept_raw_and_in_order() {
+        let line = r#"{"id": 1.50, "text": "為經濟", "meta": {"b": [1, 2], "a": null}}"#;
+        let out = clean_line(1, line.as_bytes(), &cleaner(), "text");
+        let expected = format!(
+            r#"{{"id":1.50,"text":{},"meta":{{"b": [1, 2], "a": null}}}}"#,
+            serde_json::to_string(&cleaner().clean("為經濟").text).unwrap()
+        );
+        assert_eq!(String::from_utf8(out.bytes).unwrap(), expected + "\n");
+    }
+
+    #[test]
+    fn bad_lines_are_kept_and_reported() {
+        let out = clean_line(7, b"{not json\n", &cleaner(), "text");
+        assert_eq!(out.bytes, b"{not json\n");
+        assert!(matches!(out.status, LineStatus::Bad));
+        assert!(out.warning.unwrap().starts_with("line 7:"));
+        let out = clean_line(8, br#"{"body": "x"}"#, &cleaner(), "text");
+        assert_eq!(out.bytes, b"{\"body\": \"x\"}\n");
+        assert!(matches!(out.status, LineStatus::NoText));
+    }
+}

@@ -1,0 +1,156 @@
+//! Writing outputs so that a run killed at any moment leaves no half-written file.
+//!
+//! Guarantees:
+//! - every output is written to a hidden temporary file in the same directory (so the rename
+//!   cannot cross file systems), flushed, fsynced unless told not to, and renamed over the
+//!   final name: a reader sees the old file or the whole new one, never a part;
+//! - a temporary file that was not committed is removed when its [`AtomicFile`] is dropped, and
+//!   the ones a killed process left behind are removed by the next run ([`remove_stale_temps`]);
+//! - the temporary name is derived from the final name alone, so the names in the output tree
+//!   do not depend on process ids or timing;
+//! - names are handled as `OsStr`, so non-UTF-8 file names are written byte-exact.
+
+use std::ffi::OsString;
+use std::fs::{self, File};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Suffix of temporary files; also recognised (and skipped) when walking inputs.
+pub const TEMP_SUFFIX: &str = ".zhclean-tmp";
+/// Name of the resume manifest at the top of the output directory.
+pub const MANIFEST_NAME: &str = ".zhclean-manifest.jsonl";
+
+/// The output path for an input found at `rel`: text files get the `.txt` extension, JSONL
+/// shards keep their name (and so their compression).
+pub fn output_rel(rel: &Path, keep_name: bool) -> PathBuf {
+    let mut out = rel.to_path_buf();
+    if !keep_name {
+        out.set_extension("txt");
+    }
+    out
+}
+
+/// An output being written: a temporary file until [`AtomicFile::commit`].
+pub struct AtomicFile {
+    tmp: PathBuf,
+    dest: PathBuf,
+    writer: Option<BufWriter<File>>,
+}
+
+impl AtomicFile {
+    /// Creates the directories up to `dest` and opens its temporary file.
+    pub fn create(dest: &Path) -> io::Result<Self> {
+        let dir = dest.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(dir)?;
+        let tmp = temp_path(dest);
+        let file = File::create(&tmp)?;
+        Ok(AtomicFile {
+            tmp,
+            dest: dest.to_path_buf(),
+            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    pub fn writer(&mut self) -> &mut BufWriter<File> {
+        self.writer
+            .as_mut()
+            .expect("writer is present until commit")
+    }
+
+    /// Flushes, optionally fsyncs, and renames the temporary file into place.
+    pub fn commit(mut self, sync: bool) -> io::Result<()> {
+        let writer = self.writer.take().expect("commit is called once");
+        let file = writer.into_inner().map_err(|e| e.into_error())?;
+        if sync {
+            file.sync_all()?;
+        }
+        drop(file);
+        fs::rename(&self.tmp, &self.dest)
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.writer.take().is_some() {
+            // Not committed (an error on the way): leave no partial file behind.
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `bytes` to `dest` atomically.
+pub fn write_all(dest: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
+    let mut f = AtomicFile::create(dest)?;
+    f.writer().write_all(bytes)?;
+    f.commit(sync)
+}
+
+/// `.NAME.zhclean-tmp` beside `dest`.
+fn temp_path(dest: &Path) -> PathBuf {
+    let mut name = OsString::from(".");
+    name.push(dest.file_name().unwrap_or_default());
+    name.push(TEMP_SUFFIX);
+    dest.with_file_name(name)
+}
+
+/// Removes the temporary files a killed run left under `dir`; returns how many.
+pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
+    let mut removed = 0;
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    for entry in rd {
+        let entry = entry?;
+        let ft = entry.file_type()?;
+        if ft.is_dir() {
+            removed += remove_stale_temps(&entry.path())?;
+        } else if ft.is_file()
+            && entry
+                .file_name()
+                .as_encoded_bytes()
+                .ends_with(TEMP_SUFFIX.as_bytes())
+        {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extension_mapping() {
+        assert_eq!(
+            output_rel(Path::new("a/b.htm"), false),
+            Path::new("a/b.txt")
+        );
+        assert_eq!(output_rel(Path::new("a/b"), false), Path::new("a/b.txt"));
+        assert_eq!(
+            output_rel(Path::new("a/b.txt"), false),
+            Path::new("a/b.txt")
+        );
+        assert_eq!(
+            output_rel(Path::new("s.jsonl.gz"), true),
+            Path::new("s.jsonl.gz")
+        );
+    }
+
+    #[test]
+    fn uncommitted_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("sub/x.txt");
+        {
+            let mut f = AtomicFile::create(&dest).unwrap();
+            f.writer().write_all(b"half").unwrap();
+        }
+        assert!(!dest.exists());
+        assert_eq!(fs::read_dir(dir.path().join("sub")).unwrap().count(), 0);
+        write_all(&dest, b"whole", false).unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"whole");
+    }
+}

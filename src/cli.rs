@@ -1,0 +1,198 @@
+//! Command-line definitions (clap derive) and the step from flags to a validated run.
+//!
+//! The doc comment of each flag is its `--help` text, so `zhclean --help` is the reference; the
+//! README repeats it with examples. This module only builds a [`zhclean::Config`] and a
+//! [`batch::Options`]; all file work is in [`crate::batch`], all text work in the library.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Parser, ValueEnum};
+use zhclean::{Cleaner, Config, SpacingPolicy};
+
+use crate::batch::{self, BadLines, BatchError, Outcome};
+
+/// Clean saved Chinese web pages in bulk: traditional to simplified, pinyin annotations and
+/// site templates off, and more (see the README).
+///
+/// With no INPUT, cleans `input/` into `output/`. Directories are walked recursively and
+/// mirrored under OUTDIR (same relative paths, `.txt`, UTF-8, LF); JSONL shards (`.jsonl`,
+/// `.jsonl.gz`, `.jsonl.zst`) keep their name and compression. Inputs are never modified.
+///
+/// Exit status: 0 all files clean, 1 some files failed (or `--check` found changes), 2 bad usage.
+#[derive(Debug, Parser)]
+#[command(name = "zhclean", version, about, long_about)]
+pub struct Args {
+    /// Files and directories to clean (directories recursively); `-` reads stdin and writes
+    /// the cleaned text to stdout. Default: `input`.
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<OsString>,
+
+    /// Output directory; created if missing; must not be inside an input directory.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "OUTDIR",
+        default_value = "output"
+    )]
+    pub output: PathBuf,
+
+    /// Worker threads (default: all cores). Output is byte-identical whatever N is.
+    #[arg(short = 'j', long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// No progress bar and no summary (errors are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// Write a JSON report with one entry per file (path, encoding, counts per stage,
+    /// warnings, error), sorted by path.
+    #[arg(long, value_name = "FILE.json")]
+    pub report: Option<PathBuf>,
+
+    /// Write nothing; list the files cleaning would change and exit 1 if there is any.
+    #[arg(long, conflicts_with_all = ["explain", "resume"])]
+    pub check: bool,
+
+    /// Show every change made to one file, stage by stage, as a readable diff; writes nothing.
+    #[arg(long, value_name = "FILE", conflicts_with = "resume")]
+    pub explain: Option<PathBuf>,
+
+    /// TOML configuration: `disable = [..]`, `spacing = "remove|keep|add"`, `[overrides]`,
+    /// `[[sites]]` (see the README).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Plain-text phrase overrides for the converter, one `TRADITIONAL SIMPLIFIED` pair per
+    /// line; they win over the config's `[overrides]`.
+    #[arg(long, value_name = "FILE")]
+    pub overrides: Option<PathBuf>,
+
+    /// Switch a stage off (repeatable); added to the config's `disable` list.
+    #[arg(long, value_name = "STAGE")]
+    pub disable: Vec<String>,
+
+    /// Spacing between Han characters and Latin letters or digits; overrides the config.
+    #[arg(long, value_enum, value_name = "POLICY")]
+    pub spacing: Option<Spacing>,
+
+    /// Name of the field holding the text in JSONL records; every other field is kept as is.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+
+    /// What to do with a JSONL line that is not a JSON object: keep it unchanged or drop it.
+    /// Either way it is reported with its line number.
+    #[arg(long, value_enum, value_name = "WHAT", default_value = "keep")]
+    pub bad_lines: BadLines,
+
+    /// Skip inputs whose output is already there and recorded as finished in OUTDIR's
+    /// manifest (same input size and hash, same settings): restarts an interrupted run.
+    #[arg(long)]
+    pub resume: bool,
+
+    /// Follow symbolic links met while walking directories (links named on the command line
+    /// are always followed).
+    #[arg(short = 'L', long)]
+    pub follow_symlinks: bool,
+
+    /// Do not fsync outputs before renaming them into place (faster; a killed process still
+    /// leaves no partial file, but a power cut might).
+    #[arg(long)]
+    pub no_sync: bool,
+}
+
+/// `--spacing` values (mirrors [`SpacingPolicy`], which has no clap derive in the library).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Spacing {
+    /// No space between Han and Latin (`2010年4月`).
+    Remove,
+    /// Leave the spacing as it is.
+    Keep,
+    /// One space between Han and Latin (`2010 年 4 月`).
+    Add,
+}
+
+impl From<Spacing> for SpacingPolicy {
+    fn from(s: Spacing) -> Self {
+        match s {
+            Spacing::Remove => SpacingPolicy::Remove,
+            Spacing::Keep => SpacingPolicy::Keep,
+            Spacing::Add => SpacingPolicy::Add,
+        }
+    }
+}
+
+/// Parses the command line and runs it. Clap prints its own usage errors and exits 2.
+pub fn run() -> Result<Outcome> {
+    let args = Args::parse();
+    let config = build_config(&args)?;
+    let cleaner = Cleaner::new(config).map_err(BatchError::Config)?;
+
+    if let Some(jobs) = args.jobs {
+        if jobs == 0 {
+            return Err(BatchError::Usage("--jobs must be at least 1".into()).into());
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+
+    if let Some(file) = &args.explain {
+        return batch::explain::run(&cleaner, file);
+    }
+
+    let inputs: Vec<OsString> = if args.inputs.is_empty() {
+        vec![OsString::from("input")]
+    } else {
+        args.inputs.clone()
+    };
+    if inputs.iter().any(|i| i == "-") {
+        if inputs.len() > 1 {
+            return Err(BatchError::Usage(
+                "`-` (stdin) cannot be combined with other inputs".into(),
+            )
+            .into());
+        }
+        return batch::stdin::run(&cleaner, args.check, args.report.as_deref());
+    }
+
+    let options = batch::Options {
+        inputs: inputs.into_iter().map(PathBuf::from).collect(),
+        output: args.output.clone(),
+        check: args.check,
+        resume: args.resume,
+        follow_symlinks: args.follow_symlinks,
+        quiet: args.quiet,
+        report: args.report.clone(),
+        text_field: args.text_field.clone(),
+        bad_lines: args.bad_lines,
+        sync: !args.no_sync,
+    };
+    pool.install(|| batch::run(&cleaner, &options))
+}
+
+/// The config file, then the flags on top of it.
+fn build_config(args: &Args) -> Result<Config> {
+    let mut config = match &args.config {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                BatchError::Usage(format!("cannot read config {}: {e}", path.display()))
+            })?;
+            Config::from_toml(&text)
+                .map_err(|e| BatchError::Usage(format!("{}: {e}", path.display())))?
+        }
+        None => Config::default(),
+    };
+    if let Some(path) = &args.overrides {
+        let extra = zhclean::converter::parse_overrides(path)
+            .map_err(|e| BatchError::Usage(e.to_string()))?;
+        config.overrides.extend(extra);
+    }
+    config.disable.extend(args.disable.iter().cloned());
+    if let Some(spacing) = args.spacing {
+        config.spacing = spacing.into();
+    }
+    Ok(config)
+}

@@ -1,0 +1,684 @@
+//! Integration tests: the real `zhclean` binary in temporary directories.
+//!
+//! They assert batch behaviour (files, mirroring, encodings, determinism, safety, reports).
+//! Expected texts are never hard-coded cleaning results beyond what the engine already does
+//! (conversion, line ends): outputs are compared with `Cleaner::clean` on the same text, so
+//! the tests stay valid as the engine's stages land.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use zhclean::{Cleaner, Config};
+
+const BIN: &str = env!("CARGO_BIN_EXE_zhclean");
+
+fn zhclean() -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("ZHCLEAN_TEST_ABORT_AFTER");
+    c
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    zhclean()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+fn clean(text: &str) -> String {
+    Cleaner::new(Config::default()).unwrap().clean(text).text
+}
+
+/// The real pages shipped in `input/`.
+fn real_pages() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let mut pages: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&p).unwrap())
+        })
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 6, "input/ ships real pages");
+    pages
+}
+
+/// Every file under `dir`, relative path -> bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn go(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                go(base, &p, out);
+            } else {
+                out.insert(
+                    p.strip_prefix(base).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        go(dir, dir, &mut out);
+    }
+    out
+}
+
+fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
+fn report(path: &Path) -> Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+fn entry<'a>(report: &'a Value, path_suffix: &str) -> &'a Value {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"].as_str().unwrap().ends_with(path_suffix))
+        .unwrap_or_else(|| panic!("no report entry for {path_suffix}"))
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn no_arguments_cleans_input_into_output() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in real_pages() {
+        write(&dir.path().join("input").join(&name), &bytes);
+    }
+    let o = run(&[], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for (name, bytes) in real_pages() {
+        let out = fs::read_to_string(dir.path().join("output").join(&name)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert_eq!(out, clean(&text), "{name}");
+    }
+    assert!(stderr(&o).contains("6 files"), "summary: {}", stderr(&o));
+}
+
+#[test]
+fn tree_is_mirrored_with_txt_names_and_skips_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let inp = dir.path().join("in");
+    write(&inp.join("a/b/page.htm"), "為經濟\r\n");
+    write(&inp.join("a/notes"), "發達鎮");
+    write(&inp.join("top.txt"), "已经是简体\n");
+    write(&inp.join("img/logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+    write(&inp.join("nul.txt"), b"abc\0def");
+    let odd = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    write(&inp.join(odd), "經濟");
+    std::os::unix::fs::symlink(inp.join("top.txt"), inp.join("link.txt")).unwrap();
+
+    let o = run(&["in", "-o", "out", "--report", "r.json"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = tree(&dir.path().join("out"));
+    let mut expected: BTreeMap<PathBuf, Vec<u8>> = BTreeMap::new();
+    expected.insert("a/b/page.txt".into(), clean("為經濟\r\n").into_bytes());
+    expected.insert("a/notes.txt".into(), clean("發達鎮").into_bytes());
+    expected.insert("top.txt".into(), clean("已经是简体\n").into_bytes());
+    expected.insert(PathBuf::from(odd), clean("經濟").into_bytes());
+    let manifest = out
+        .keys()
+        .find(|k| k.starts_with(".zhclean-manifest.jsonl"))
+        .cloned();
+    let without_manifest: BTreeMap<_, _> = out
+        .into_iter()
+        .filter(|(k, _)| Some(k) != manifest.as_ref())
+        .collect();
+    assert_eq!(without_manifest, expected);
+    assert_eq!(expected[Path::new("a/b/page.txt")], "为经济\n".as_bytes());
+
+    let r = report(&dir.path().join("r.json"));
+    assert_eq!(entry(&r, "logo.png")["status"], "skipped");
+    assert!(entry(&r, "logo.png")["error"]
+        .as_str()
+        .unwrap()
+        .contains("PNG"));
+    assert!(entry(&r, "nul.txt")["error"]
+        .as_str()
+        .unwrap()
+        .contains("NUL"));
+    assert!(entry(&r, "link.txt")["error"]
+        .as_str()
+        .unwrap()
+        .contains("symbolic link"));
+    assert_eq!(entry(&r, "page.htm")["encoding"], "UTF-8");
+    assert_eq!(r["summary"]["skipped"], 3);
+    assert_eq!(r["summary"]["cleaned"], 4);
+    // Inputs are untouched.
+    assert_eq!(
+        fs::read(inp.join("a/b/page.htm")).unwrap(),
+        "為經濟\r\n".as_bytes()
+    );
+
+    // With -L the link is followed and cleaned like the file it points to.
+    let o = run(&["in", "-o", "out2", "-L", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        fs::read(dir.path().join("out2/link.txt")).unwrap(),
+        clean("已经是简体\n").as_bytes()
+    );
+}
+
+#[test]
+fn stdin_to_stdout() {
+    let mut child = zhclean()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("為經濟\r\n發達".as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        String::from_utf8(o.stdout.clone()).unwrap(),
+        clean("為經濟\r\n發達")
+    );
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("为经济\n"));
+}
+
+fn shard_lines() -> Vec<String> {
+    let (_, seed) = real_pages()
+        .into_iter()
+        .find(|(n, _)| n == "page.txt")
+        .unwrap();
+    let seed = String::from_utf8(seed).unwrap();
+    vec![
+        r#"{"id": 1, "url": "https://example.com/a", "text": "為經濟\r\n發達", "score": 0.50}"#
+            .to_string(),
+        "{broken json".to_string(),
+        format!(
+            r#"{{"text": {}, "meta": {{"tags": ["x", "y"], "n": 1e3}}, "id": 2}}"#,
+            serde_json::to_string(&seed).unwrap()
+        ),
+        r#"{"id": 3, "body": "no text field"}"#.to_string(),
+        r#"{"id": 4, "text": "已经是简体\n"}"#.to_string(),
+    ]
+}
+
+fn check_shard_output(lines: &[String], out: &str) {
+    let out: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        out.len(),
+        lines.len(),
+        "one line per input line, order kept"
+    );
+    let rec: Value = serde_json::from_str(out[0]).unwrap();
+    assert_eq!(rec["text"], clean("為經濟\r\n發達"));
+    assert_eq!(rec["url"], "https://example.com/a");
+    assert!(
+        out[0].contains(r#""score":0.50"#),
+        "numbers kept as written: {}",
+        out[0]
+    );
+    assert!(
+        out[0].starts_with(r#"{"id":1,"url":"#),
+        "key order kept: {}",
+        out[0]
+    );
+    assert_eq!(out[1], "{broken json", "bad line kept");
+    let rec: Value = serde_json::from_str(out[2]).unwrap();
+    let seed: Value = serde_json::from_str(&lines[2]).unwrap();
+    assert_eq!(rec["text"], clean(seed["text"].as_str().unwrap()));
+    assert_eq!(rec["meta"], seed["meta"]);
+    assert!(out[2].contains(r#""n": 1e3"#));
+    assert_eq!(out[3], lines[3], "record without text kept byte for byte");
+    let rec: Value = serde_json::from_str(out[4]).unwrap();
+    assert_eq!(rec["text"], clean("已经是简体\n"));
+}
+
+#[test]
+fn jsonl_shards_round_trip_with_extra_fields_in_every_compression() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = shard_lines();
+    let plain = lines.join("\n") + "\n";
+    write(&dir.path().join("in/s1.jsonl"), &plain);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(plain.as_bytes()).unwrap();
+    write(&dir.path().join("in/sub/s2.jsonl.gz"), gz.finish().unwrap());
+    write(
+        &dir.path().join("in/s3.jsonl.zst"),
+        zstd::encode_all(plain.as_bytes(), 1).unwrap(),
+    );
+
+    let o = run(
+        &["in", "-o", "out", "--report", "r.json", "-j", "2"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    check_shard_output(
+        &lines,
+        &fs::read_to_string(dir.path().join("out/s1.jsonl")).unwrap(),
+    );
+    let gz = fs::File::open(dir.path().join("out/sub/s2.jsonl.gz")).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(gz), &mut text).unwrap();
+    check_shard_output(&lines, &text);
+    let zst =
+        zstd::decode_all(fs::File::open(dir.path().join("out/s3.jsonl.zst")).unwrap()).unwrap();
+    check_shard_output(&lines, &String::from_utf8(zst).unwrap());
+
+    let r = report(&dir.path().join("r.json"));
+    let e = entry(&r, "s1.jsonl");
+    assert_eq!(e["kind"], "jsonl");
+    assert_eq!(e["records"], 4);
+    assert_eq!(e["bad_lines"], 1);
+    let warnings = e["warnings"].to_string();
+    assert!(warnings.contains("line 2: not a JSON object"), "{warnings}");
+    assert!(warnings.contains("line 4: no `text` field"), "{warnings}");
+    assert!(e["counts"]["convert"].as_u64().unwrap() > 0);
+
+    // --text-field names another field; --bad-lines skip drops the broken line.
+    write(
+        &dir.path().join("in2/b.jsonl"),
+        "{\"body\":\"為\",\"text\":\"為\"}\nnot json\n",
+    );
+    let o = run(
+        &[
+            "in2",
+            "-o",
+            "out3",
+            "--text-field",
+            "body",
+            "--bad-lines",
+            "skip",
+            "-q",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = fs::read_to_string(dir.path().join("out3/b.jsonl")).unwrap();
+    let expected = format!(
+        "{{\"body\":{},\"text\":\"為\"}}\n",
+        serde_json::to_string(&clean("為")).unwrap()
+    );
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn gbk_and_big5_inputs_are_detected_and_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let gb_text = "中华人民共和国国务院关于推进经济发达镇行政管理体制改革的指导意见，各省、自治区、直辖市人民政府。\r\n";
+    let big5_text =
+        "中華民國行政院關於推進經濟發達鎮行政管理體制改革的指導意見，各縣市政府應予配合辦理。\r\n";
+    write(
+        &dir.path().join("in/gbk.txt"),
+        encoding_rs::GBK.encode(gb_text).0,
+    );
+    write(
+        &dir.path().join("in/big5.txt"),
+        encoding_rs::BIG5.encode(big5_text).0,
+    );
+    let mut utf16 = vec![0xff, 0xfe];
+    for u in "為經濟".encode_utf16() {
+        utf16.extend(u.to_le_bytes());
+    }
+    write(&dir.path().join("in/utf16.txt"), utf16);
+    write(&dir.path().join("in/bom.txt"), b"\xef\xbb\xbf\xe7\x82\xba");
+    let mut cut = "經濟發達鎮".repeat(30).into_bytes();
+    cut.extend_from_slice(&"鎮".as_bytes()[..2]);
+    write(&dir.path().join("in/cut.txt"), cut);
+
+    let o = run(&["in", "-o", "out", "--report", "r.json"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let read = |n: &str| fs::read_to_string(dir.path().join("out").join(n)).unwrap();
+    assert_eq!(read("gbk.txt"), clean(gb_text));
+    assert_eq!(read("big5.txt"), clean(big5_text));
+    assert!(read("big5.txt").starts_with("中华民国"));
+    assert_eq!(read("utf16.txt"), clean("為經濟"));
+    assert_eq!(read("bom.txt"), clean("為"));
+    let r = report(&dir.path().join("r.json"));
+    assert_eq!(entry(&r, "gbk.txt")["encoding"], "GBK");
+    assert_eq!(entry(&r, "big5.txt")["encoding"], "Big5");
+    assert_eq!(entry(&r, "utf16.txt")["encoding"], "UTF-16LE");
+    assert_eq!(entry(&r, "bom.txt")["encoding"], "UTF-8");
+    let cut = entry(&r, "cut.txt");
+    assert_eq!(cut["encoding"], "UTF-8");
+    assert_eq!(
+        cut["undecodable"], 1,
+        "broken bytes are counted, not dropped silently"
+    );
+    assert!(read("cut.txt").contains('\u{FFFD}'));
+    assert_eq!(r["summary"]["undecodable"], 1);
+    assert!(stderr(&o).contains("GBK 1"), "{}", stderr(&o));
+}
+
+#[test]
+fn check_lists_files_that_would_change_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let already = clean("為經濟");
+    write(&dir.path().join("in/clean.txt"), &already);
+    write(&dir.path().join("in/dirty.txt"), "為經濟");
+    let o = run(&["in", "-o", "out", "--check"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "in/dirty.txt\n");
+    assert!(!dir.path().join("out").exists(), "--check writes nothing");
+
+    fs::remove_file(dir.path().join("in/dirty.txt")).unwrap();
+    let o = run(&["in", "--check", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn explain_shows_each_stage_change_as_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("p.txt"), "標題\n為經濟\n");
+    let o = run(&["--explain", "p.txt"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    for stage in zhclean::pipeline::stage_names() {
+        assert!(
+            out.contains(&format!("== {stage}: ")),
+            "{stage} missing in:\n{out}"
+        );
+    }
+    assert!(out.contains("== convert: "), "{out}");
+    assert!(out.contains("[-標題-]{+标题+}"), "{out}");
+    assert!(out.contains("[-為經濟-]{+为经济+}"), "{out}");
+    assert!(!dir.path().join("output").exists());
+}
+
+/// A batch big enough to interrupt: the real pages, repeated and varied, in subdirectories.
+fn make_batch(root: &Path, n: usize) {
+    let pages = real_pages();
+    for i in 0..n {
+        let (name, bytes) = &pages[i % pages.len()];
+        let mut bytes = bytes.clone();
+        bytes.extend(format!("\n第{i}頁\n").as_bytes());
+        write(&root.join(format!("d{}/{i:03}-{name}", i % 3)), bytes);
+    }
+}
+
+#[test]
+fn resume_after_a_killed_run_gives_the_uninterrupted_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    make_batch(&dir.path().join("in"), 40);
+    write(
+        &dir.path().join("in/d1/s.jsonl.zst"),
+        zstd::encode_all(shard_lines().join("\n").as_bytes(), 1).unwrap(),
+    );
+
+    let o = run(&["in", "-o", "full", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let full = tree(&dir.path().join("full"));
+    assert_eq!(full.len(), 42, "40 pages, a shard and the manifest");
+
+    let killed = zhclean()
+        .args(["in", "-o", "part", "-q", "-j", "2"])
+        .env("ZHCLEAN_TEST_ABORT_AFTER", "12")
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!killed.status.success(), "the run was aborted");
+    let partial = tree(&dir.path().join("part"));
+    let outputs: Vec<_> = partial
+        .keys()
+        .filter(|k| k.extension().is_some_and(|e| e == "txt" || e == "zst"))
+        .filter(|k| !k.to_string_lossy().contains(".zhclean-tmp"))
+        .collect();
+    assert!(
+        outputs.len() >= 12 && outputs.len() < 40,
+        "{} outputs",
+        outputs.len()
+    );
+    for k in &outputs {
+        assert_eq!(partial[*k], full[*k], "{} is whole", k.display());
+    }
+
+    let o = run(
+        &[
+            "in", "-o", "part", "--resume", "--report", "r.json", "-j", "2",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(tree(&dir.path().join("part")), full);
+    let r = report(&dir.path().join("r.json"));
+    assert!(
+        r["summary"]["resumed"].as_u64().unwrap() >= 12,
+        "{}",
+        r["summary"]
+    );
+
+    // A changed input is cleaned again on resume, an unchanged one is not.
+    write(
+        &dir.path().join("in/d0/000-001-www_360docs_net.txt"),
+        "為經濟 changed",
+    );
+    let o = run(
+        &["in", "-o", "part", "--resume", "--report", "r.json"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = report(&dir.path().join("r.json"));
+    assert_eq!(r["summary"]["resumed"], 40);
+    assert_eq!(r["summary"]["cleaned"], 1);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("part/d0/000-001-www_360docs_net.txt")).unwrap(),
+        clean("為經濟 changed")
+    );
+}
+
+#[test]
+fn jobs_1_and_jobs_4_give_identical_trees_and_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    make_batch(&dir.path().join("in"), 30);
+    write(&dir.path().join("in/s.jsonl"), shard_lines().join("\n"));
+    write(&dir.path().join("in/bin.dat"), b"\0\0");
+    for (jobs, out) in [("1", "o1"), ("4", "o4")] {
+        let report = format!("{out}.json");
+        let o = run(
+            &["in", "-o", out, "-j", jobs, "--report", &report],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o1 = tree(&dir.path().join("o1"));
+    assert_eq!(o1.len(), 32);
+    assert_eq!(o1, tree(&dir.path().join("o4")));
+    // Reports differ only in the output directory's name.
+    let r1 = fs::read_to_string(dir.path().join("o1.json")).unwrap();
+    let r4 = fs::read_to_string(dir.path().join("o4.json")).unwrap();
+    assert_eq!(r1.replace("\"o1/", "\"o4/"), r4);
+}
+
+/// Runs the binary as an unprivileged user when the tests run as root (root reads any file).
+fn run_unprivileged(args: &[&str], cwd: &Path) -> Output {
+    let uid = fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .unwrap_or_default();
+    if uid == "0" {
+        Command::new("setpriv")
+            .args([
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                "--",
+                BIN,
+            ])
+            .args(args)
+            .current_dir(cwd)
+            .env_remove("ZHCLEAN_TEST_ABORT_AFTER")
+            .output()
+            .expect("setpriv (util-linux) runs the binary as nobody")
+    } else {
+        run(args, cwd)
+    }
+}
+
+#[test]
+fn unreadable_file_is_reported_and_the_rest_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let inp = dir.path().join("in");
+    write(&inp.join("a.txt"), "為");
+    write(&inp.join("b.txt"), "經");
+    write(&inp.join("c.txt"), "濟");
+    for p in [&inp, &inp.join("a.txt"), &inp.join("c.txt")] {
+        let mode = if p.is_dir() { 0o755 } else { 0o644 };
+        fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+    }
+    fs::set_permissions(inp.join("b.txt"), fs::Permissions::from_mode(0o000)).unwrap();
+
+    let o = run_unprivileged(&["in", "-o", "out", "--report", "r.json"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("in/b.txt: cannot read: permission denied"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/a.txt")).unwrap(),
+        clean("為")
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/c.txt")).unwrap(),
+        clean("濟")
+    );
+    assert!(!dir.path().join("out/b.txt").exists());
+    let r = report(&dir.path().join("r.json"));
+    assert_eq!(entry(&r, "b.txt")["status"], "failed");
+    assert_eq!(r["summary"]["failed"], 1);
+    assert_eq!(r["summary"]["cleaned"], 2);
+}
+
+#[test]
+fn writing_into_the_input_tree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.txt"), "為");
+    for args in [
+        &["in", "-o", "in/cleaned"][..],
+        &["in", "-o", "in"],
+        &["in/a.txt", "-o", "in"],
+        &["in", "-o", "out", "--report", "in/r.json"],
+        &["in", "--check", "--report", "in/sub/r.json"],
+    ] {
+        let o = run(args, dir.path());
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("refusing to write into the input tree"),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(
+        tree(&dir.path().join("in")).len(),
+        1,
+        "nothing written into the input"
+    );
+    assert!(!dir.path().join("out").exists());
+}
+
+#[test]
+fn bad_usage_exits_2_and_config_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.txt"), "為經濟");
+    assert_eq!(run(&["--no-such-flag"], dir.path()).status.code(), Some(2));
+    write(&dir.path().join("bad.toml"), "disable = [\"nope\"]\n");
+    let o = run(&["in", "--config", "bad.toml"], dir.path());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
+    assert_eq!(
+        run(&["in", "-", "-o", "x"], dir.path()).status.code(),
+        Some(2)
+    );
+
+    write(&dir.path().join("c.toml"), "disable = [\"convert\"]\n");
+    let o = run(&["in", "-o", "out", "--config", "c.toml", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let config = Config::from_toml("disable = [\"convert\"]").unwrap();
+    let expected = Cleaner::new(config).unwrap().clean("為經濟").text;
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/a.txt")).unwrap(),
+        expected
+    );
+    assert!(expected.starts_with("為經濟"));
+
+    write(&dir.path().join("ov.txt"), "經濟 经济学\n");
+    let o = run(
+        &["in", "-o", "out2", "--overrides", "ov.txt", "-q"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(fs::read_to_string(dir.path().join("out2/a.txt"))
+        .unwrap()
+        .contains("经济学"));
+}
+
+#[test]
+fn missing_input_is_a_failure_but_the_rest_is_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.txt"), "為");
+    let o = run(&["a.txt", "missing.txt", "-o", "out"], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("missing.txt: no such file"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out/a.txt")).unwrap(),
+        clean("為")
+    );
+}
+
+#[test]
+fn a_shard_larger_than_one_batch_keeps_record_order_whatever_the_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = String::new();
+    for i in 0..10_000 {
+        shard.push_str(&format!("{{\"id\":{i},\"text\":\"第{i}頁 為經濟\"}}\n"));
+    }
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(shard.as_bytes()).unwrap();
+    write(&dir.path().join("in/big.jsonl.gz"), gz.finish().unwrap());
+    for (jobs, out) in [("1", "o1"), ("3", "o3")] {
+        let o = run(&["in", "-o", out, "-j", jobs, "-q"], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let o1 = fs::read(dir.path().join("o1/big.jsonl.gz")).unwrap();
+    assert_eq!(o1, fs::read(dir.path().join("o3/big.jsonl.gz")).unwrap());
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::MultiGzDecoder::new(&o1[..]), &mut text)
+        .unwrap();
+    let ids: Vec<u64> = text
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["id"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, (0..10_000).collect::<Vec<_>>());
+    let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
+    assert_eq!(last["text"], clean("第9999頁 為經濟"));
+}
