@@ -155,7 +155,7 @@ pub fn parse_overrides_str(
             continue;
         }
         let mut parts = line
-            .split(|c: char| c == '\t' || c == ' ')
+            .split(['\t', ' '])
             .filter(|p| !p.is_empty());
         match (parts.next(), parts.next(), parts.next()) {
             (Some(k), Some(v), None) => {
