@@ -1,31 +1,27 @@
 #!/usr/bin/env python3
-"""Rebuild data/lm/chars.bin, the character language model of src/lm.rs, from jieba's dict.txt.
+"""Rebuild data/lm/words.bin, the word list behind src/lm.rs, from jieba's dict.txt.
 
 Usage:
     pip download --no-deps jieba==0.42.1 && tar xzf jieba-0.42.1.tar.gz
-    python3 scripts/build_lm.py jieba-0.42.1/jieba/dict.txt data/lm/chars.bin
+    python3 scripts/build_lm.py jieba-0.42.1/jieba/dict.txt data/lm/words.bin
 
-Counts: every word of the dictionary (simplified Chinese, one `word freq tag` a line) adds its
-frequency to each of its Han characters (unigram) and to each adjacent pair inside it (bigram).
-Word-internal pairs only: the dictionary has no running text, so pairs across word boundaries
-are unseen and the model backs off to the unigram there. Punctuation is absent from a word
-list, so a few full-width marks get fixed shares (below) so that `。` or `，` is not scored as
-an unknown character.
+Keeps every word of the dictionary (simplified Chinese, one `word freq tag` a line) seen at
+least MIN_FREQ times, with its cost -ln(freq / total). A word list has no punctuation, so a
+few full-width marks are added as one-character words with fixed shares of running text (below),
+so that a repaired `。` or `，` is not scored as an unknown character. src/lm.rs derives its
+character unigram, bigram and isolation costs from this list when it loads.
 
-Format (all integers little-endian):
-    b"ZHLM" u8 version=1
-    u32 n_chars, then n_chars records: u24 code point, u8 cost
-    u32 n_pairs, then n_pairs records: u16 first id, u16 second id, u8 cost
-A character's id is its index in the character list (sorted by code point); pairs are sorted by
-(first id, second id). Costs are -ln(p) in steps of 0.1 nat, saturating at 255: unigram
-p = count / total, bigram p = count(a b) / count(a).
+Format (integers little-endian):
+    b"ZHLW" u8 version=1, u32 n_words,
+    then per word (sorted by UTF-8 bytes): u8 bytes shared with the previous word,
+    u8 length of the rest, the rest (UTF-8), u8 cost in tenths of a nat (saturating at 255).
 """
 import math
 import struct
 import sys
-from collections import Counter
 
-PUNCT = {  # share of all characters in running prose, rough figures
+MIN_FREQ = 5
+PUNCT = {  # share of all words in running prose, rough figures
     "，": 0.05, "。": 0.03, "、": 0.01, "：": 0.005, "；": 0.003, "？": 0.002, "！": 0.001,
     "“": 0.004, "”": 0.004, "（": 0.003, "）": 0.003, "《": 0.001, "》": 0.001, "·": 0.0005,
 }
@@ -33,46 +29,38 @@ PUNCT = {  # share of all characters in running prose, rough figures
 
 def is_han(c):
     o = ord(c)
-    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF
-
-
-def cost(p):
-    return min(255, max(0, round(-math.log(p) * 10)))
+    return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF
 
 
 def main(src, dst):
-    uni, bi = Counter(), Counter()
+    freq = {}
     with open(src, encoding="utf-8") as f:
         for line in f:
             parts = line.split()
             if len(parts) < 2:
                 continue
-            word, freq = parts[0], int(parts[1])
-            for c in word:
-                if is_han(c):
-                    uni[c] += freq
-            for a, b in zip(word, word[1:]):
-                if is_han(a) and is_han(b):
-                    bi[a, b] += freq
-    han_total = sum(uni.values())
-    share = sum(PUNCT.values())
-    total = han_total / (1 - share)
+            word, n = parts[0], int(parts[1])
+            if n >= MIN_FREQ and all(is_han(c) for c in word):
+                freq[word] = freq.get(word, 0) + n
+    total = sum(freq.values()) / (1 - sum(PUNCT.values()))
     for c, s in PUNCT.items():
-        uni[c] = round(total * s)
-    chars = sorted(uni, key=ord)
-    ids = {c: i for i, c in enumerate(chars)}
-    assert len(chars) < 65536
-    out = bytearray(b"ZHLM\x01")
-    out += struct.pack("<I", len(chars))
-    for c in chars:
-        out += ord(c).to_bytes(3, "little") + bytes([cost(uni[c] / total)])
-    pairs = sorted(((ids[a], ids[b]), n) for (a, b), n in bi.items())
-    out += struct.pack("<I", len(pairs))
-    for (i, j), n in pairs:
-        out += struct.pack("<HHB", i, j, cost(n / uni[chars[i]]))
+        freq[c] = total * s
+    words = sorted(freq, key=lambda w: w.encode())
+    out = bytearray(b"ZHLW\x01") + struct.pack("<I", len(words))
+    prev = b""
+    for w in words:
+        b = w.encode()
+        shared = 0
+        while shared < min(len(b), len(prev), 255) and b[shared] == prev[shared]:
+            shared += 1
+        rest = b[shared:]
+        assert len(rest) < 256
+        cost = min(255, max(0, round(-math.log(freq[w] / total) * 10)))
+        out += bytes([shared, len(rest)]) + rest + bytes([cost])
+        prev = b
     with open(dst, "wb") as f:
         f.write(out)
-    print(f"{len(chars)} characters, {len(pairs)} pairs, {len(out)} bytes -> {dst}")
+    print(f"{len(words)} words, {len(out)} bytes -> {dst}")
 
 
 if __name__ == "__main__":
