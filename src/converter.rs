@@ -154,9 +154,7 @@ pub fn parse_overrides_str(
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let mut parts = line
-            .split(['\t', ' '])
-            .filter(|p| !p.is_empty());
+        let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
         match (parts.next(), parts.next(), parts.next()) {
             (Some(k), Some(v), None) => {
                 map.insert(k.to_string(), v.to_string());

@@ -142,6 +142,9 @@ pub struct Span {
     /// The span holds an annotation fragment without its `(` after a `?`: only byte
     /// garbage makes that shape, so the span is garbage whatever the repair finds.
     pub certain: bool,
+    /// End of the opening `?` and its fragment: what goes when the characters after it turn
+    /// out to be in step after all (the decoder found its step again inside the head).
+    pub head_end: usize,
 }
 
 fn is_pinyin_letter(c: char) -> bool {
@@ -211,6 +214,7 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
     } else {
         return None;
     }
+    let head_end = j;
     let mut run = 0;
     while j < chars.len() && run < MAX_RUN {
         let c = chars[j];
@@ -264,6 +268,7 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
         items,
         lost_ok,
         certain,
+        head_end,
     })
 }
 
