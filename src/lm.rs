@@ -1,0 +1,207 @@
+//! Character language model: unigram and bigram costs of simplified Chinese characters.
+//!
+//! The garbage stage needs to tell real text from text that only looks like it (GBK bytes
+//! decoded one byte out of step, anti-copy filler) and to choose lost bytes among candidates.
+//! A character model is enough for that: garbage is made of characters that are rare, or
+//! common characters in orders that no word has.
+//!
+//! Source: the word list `dict.txt` of the `jieba` segmenter (PyPI package `jieba` 0.42.1,
+//! MIT licence), see `data/lm/README.md`. `scripts/build_lm.py` keeps the words seen at least
+//! five times with their costs, as `data/lm/words.bin` (0.8 MB, compiled in). At first use the
+//! model derives from it:
+//! - word costs, for [`Lm::segment_cost`]: the best segmentation of a text into known words,
+//!   which is what tells `管理等` (`管理` + `等`) from `管理地` (`地` is common, but mostly
+//!   inside words such as `地方`);
+//! - character costs: every word adds its frequency to each of its characters (unigram), to
+//!   each adjacent pair inside it (bigram) and, if it is one character long, to that
+//!   character's count as a word of its own (isolation). Pairs across words are unseen, so the
+//!   bigram backs off to the unigram there and an *attested* pair is strong evidence of real
+//!   text.
+//!
+//! The list is simplified: score traditional text after converting it (the stage does, with
+//! `ctx.converter`).
+//!
+//! Format (little-endian): `ZHLW` `01`, `u32` word count, then per word (sorted by UTF-8
+//! bytes) a `u8` count of bytes shared with the previous word, a `u8` length of the rest, the
+//! rest, and a `u8` cost `-ln(freq / total)` in tenths of a nat.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+static DATA: &[u8] = include_bytes!("../data/lm/words.bin");
+
+/// Cost (nats) of a character the model has never seen: rarer than the rarest it knows.
+pub const UNKNOWN_COST: f32 = 19.0;
+
+/// Weight of the bigram in the interpolated cost.
+const LAMBDA: f32 = 0.7;
+
+/// Longest word looked up when segmenting, in characters.
+const MAX_WORD: usize = 6;
+
+/// Cost of one ASCII character in a segmented text (it stands for itself).
+const ASCII_COST: f32 = 4.0;
+
+/// The model, built from the compiled-in word list on first use.
+pub struct Lm {
+    words: HashMap<Box<str>, f32>,
+    /// Character -> (unigram cost, isolation cost), in nats.
+    chars: HashMap<char, (f32, f32)>,
+    /// Attested pair -> conditional cost `-ln P(b | a)`.
+    pairs: HashMap<(char, char), f32>,
+}
+
+impl Lm {
+    /// The compiled-in model.
+    pub fn get() -> &'static Lm {
+        static LM: OnceLock<Lm> = OnceLock::new();
+        LM.get_or_init(|| Lm::parse(DATA).expect("data/lm/words.bin is well-formed"))
+    }
+
+    fn parse(d: &[u8]) -> Option<Lm> {
+        if d.get(..5)? != b"ZHLW\x01" {
+            return None;
+        }
+        let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
+        let mut pos = 9;
+        let mut prev: Vec<u8> = Vec::new();
+        let mut words = HashMap::with_capacity(n);
+        let mut uni: HashMap<char, f64> = HashMap::new();
+        let mut single: HashMap<char, f64> = HashMap::new();
+        let mut pair: HashMap<(char, char), f64> = HashMap::new();
+        for _ in 0..n {
+            let shared = usize::from(*d.get(pos)?);
+            let len = usize::from(*d.get(pos + 1)?);
+            let rest = d.get(pos + 2..pos + 2 + len)?;
+            let cost = f32::from(*d.get(pos + 2 + len)?) / 10.0;
+            pos += 3 + len;
+            prev.truncate(shared);
+            prev.extend_from_slice(rest);
+            let w = std::str::from_utf8(&prev).ok()?;
+            let f = f64::from(-cost).exp();
+            let cs: Vec<char> = w.chars().collect();
+            for &c in &cs {
+                *uni.entry(c).or_default() += f;
+            }
+            if let [c] = cs[..] {
+                *single.entry(c).or_default() += f;
+            }
+            for ab in cs.windows(2) {
+                *pair.entry((ab[0], ab[1])).or_default() += f;
+            }
+            words.insert(w.into(), cost);
+        }
+        let total: f64 = uni.values().sum();
+        let chars = uni
+            .iter()
+            .map(|(&c, &f)| {
+                let iso = single.get(&c).copied().unwrap_or(0.0).max(f * 1e-4) / f;
+                (c, ((-(f / total).ln()) as f32, (-iso.ln()) as f32))
+            })
+            .collect();
+        let pairs = pair
+            .into_iter()
+            .map(|((a, b), f)| ((a, b), (-(f / uni[&a]).ln()) as f32))
+            .collect();
+        Some(Lm {
+            words,
+            chars,
+            pairs,
+        })
+    }
+
+    /// Whether the model knows `c` at all.
+    pub fn knows(&self, c: char) -> bool {
+        self.chars.contains_key(&c)
+    }
+
+    /// `-ln P(c)`; [`UNKNOWN_COST`] for a character the model has not seen.
+    pub fn unigram(&self, c: char) -> f32 {
+        self.chars.get(&c).map_or(UNKNOWN_COST, |&(cost, _)| cost)
+    }
+
+    /// `-ln P(c is a one-character word | c)`; 0 for characters the model has not seen (their
+    /// unigram cost already says all there is).
+    pub fn isolation(&self, c: char) -> f32 {
+        self.chars.get(&c).map_or(0.0, |&(_, iso)| iso)
+    }
+
+    /// `-ln P(b | a)` where the pair `ab` occurs inside some word; `None` otherwise.
+    pub fn bigram(&self, a: char, b: char) -> Option<f32> {
+        self.pairs.get(&(a, b)).copied()
+    }
+
+    /// Whether `ab` occurs inside some word of the source list.
+    pub fn attested(&self, a: char, b: char) -> bool {
+        self.pairs.contains_key(&(a, b))
+    }
+
+    /// Interpolated cost `-ln(λ P(c|prev) + (1-λ) P(c))`; without `prev` the unigram cost.
+    pub fn cost(&self, prev: Option<char>, c: char) -> f32 {
+        let uni = self.unigram(c);
+        let Some(bi) = prev.and_then(|p| self.bigram(p, c)) else {
+            return uni - (1.0 - LAMBDA).ln();
+        };
+        let p = LAMBDA * (-bi).exp() + (1.0 - LAMBDA) * (-uni).exp();
+        -p.ln()
+    }
+
+    /// Cost of the best segmentation of `text` (simplified) into known words; a character no
+    /// word covers costs its unigram plus a penalty, ASCII a flat rate. Linear in the length.
+    pub fn segment_cost(&self, text: &[char]) -> f32 {
+        let n = text.len();
+        let mut best = vec![f32::INFINITY; n + 1];
+        best[0] = 0.0;
+        let mut buf = String::new();
+        for i in 0..n {
+            if !best[i].is_finite() {
+                continue;
+            }
+            let c = text[i];
+            let single = if c.is_ascii() {
+                ASCII_COST
+            } else {
+                self.unigram(c) + 3.0
+            };
+            best[i + 1] = best[i + 1].min(best[i] + single);
+            buf.clear();
+            for j in i..n.min(i + MAX_WORD) {
+                if text[j].is_ascii() {
+                    break;
+                }
+                buf.push(text[j]);
+                if let Some(&w) = self.words.get(buf.as_str()) {
+                    best[j + 1] = best[j + 1].min(best[i] + w);
+                }
+            }
+        }
+        best[n]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_and_knows_common_characters() {
+        let lm = Lm::get();
+        assert!(lm.knows('的'));
+        assert!(lm.unigram('的') < 7.0);
+        assert!(lm.unigram('蚄') > lm.unigram('的'));
+        assert_eq!(lm.unigram('\u{E000}'), UNKNOWN_COST);
+    }
+
+    #[test]
+    fn word_internal_pairs_are_attested() {
+        let lm = Lm::get();
+        assert!(lm.attested('数', '据'));
+        assert!(lm.attested('燃', '气'));
+        assert!(!lm.attested('蚄', '袀'));
+        assert!(lm.cost(Some('燃'), '气') < lm.cost(Some('燃'), '夤'));
+        assert!(lm.isolation('等') < lm.isolation('地'));
+        let seg = |s: &str| lm.segment_cost(&s.chars().collect::<Vec<_>>());
+        assert!(seg("管理等") < seg("管理地"));
+        assert!(seg("帮助你。") < seg("和帚。"));
+    }
+}

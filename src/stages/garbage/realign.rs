@@ -1,0 +1,583 @@
+//! Byte-level garbage: find spans decoded one byte out of step, re-pair their bytes, choose the
+//! lost bytes.
+//!
+//! How the damage happened (CORRUPTIONS.md section 5): the page went through GBK bytes, and
+//! ASCII (an annotation `(xì)`, a line break) was inserted between the two bytes of a
+//! character. The decoder paired the lone lead byte with the `(` and showed `?` (the `(` is
+//! gone), then read every following pair one byte out of step, producing rare characters,
+//! until an ASCII byte brought it back: that byte was either eaten by a last `?` (`淼?91`
+//! ate the `1`) or stood alone because it was really the trail byte of a character (`釞C`:
+//! `C` is the second byte of 機). Out-of-step pairs that fall in GBK's user-defined areas
+//! decode to private-use characters, which the transcription dropped, so two bytes can be
+//! missing in the middle of a span (`讓我?guī)椭恪?` has lost `FA C4`).
+//!
+//! A span is read back into a byte sequence with holes: known bytes (the visible characters
+//! encoded again), hidden bytes (one per `?`), a trail byte shown as a letter, and optional
+//! lost user-defined pairs between visible characters. A beam search pairs the sequence from
+//! its first byte and fills the holes, scoring each decoded character with the language model
+//! (after simplification) and rewarding a character that a surviving annotation names (the
+//! site's table gives each annotated character one fixed reading). The caller decides whether
+//! the best reading is clearly better than the span as it stands.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use super::gbk;
+use crate::annotations;
+use crate::converter::Converter;
+use crate::lm::Lm;
+
+/// Longest run of visible characters taken into one span; a longer run is cut there so the
+/// search stays small (a real shifted run ends at the next ASCII byte, within a sentence).
+const MAX_RUN: usize = 64;
+/// States kept per step of the beam search.
+const BEAM: usize = 128;
+/// Reward (nats) for a character that the annotation after its hidden byte names.
+const READING_BONUS: f32 = 7.0;
+/// Cost of assuming a user-defined pair was lost between two visible characters.
+const LOST_PAIR_COST: f32 = 5.0;
+/// Cost of assuming a lone byte at the end lost its partner without a visible `?`.
+const LOST_TRAIL_COST: f32 = 6.0;
+/// Cost of one ASCII character in a scored sequence (it breaks the bigram context).
+const ASCII_COST: f32 = 4.0;
+
+/// Simplified form of single characters, cached (the model is built from simplified words).
+pub struct Simplifier<'a> {
+    conv: &'a Converter,
+    cache: RefCell<HashMap<char, char>>,
+}
+
+impl<'a> Simplifier<'a> {
+    pub fn new(conv: &'a Converter) -> Self {
+        Simplifier {
+            conv,
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn simplify(&self, c: char) -> char {
+        if c.is_ascii() {
+            return c;
+        }
+        if let Some(&s) = self.cache.borrow().get(&c) {
+            return s;
+        }
+        let mut buf = [0u8; 4];
+        let s = self.conv.convert(c.encode_utf8(&mut buf)).chars().next();
+        let s = s.unwrap_or(c);
+        self.cache.borrow_mut().insert(c, s);
+        s
+    }
+}
+
+/// Cost of `text` between the characters `before` and `after` (both may be `None`): the
+/// language-model cost of every character, ASCII at a flat rate.
+pub fn score(simp: &Simplifier, before: Option<char>, text: &[char], after: Option<char>) -> f32 {
+    let mut prev = before.filter(|c| !c.is_ascii()).map(|c| simp.simplify(c));
+    let mut iso_left = false;
+    let mut total = 0.0;
+    for &c in text {
+        let (cost, iso) = step(prev, iso_left, (!c.is_ascii()).then(|| simp.simplify(c)));
+        total += cost;
+        iso_left = iso;
+        prev = (!c.is_ascii()).then(|| simp.simplify(c));
+    }
+    total + finish(prev, iso_left, after.map(|c| simp.simplify(c)))
+}
+
+/// Cost of the next character `next` (simplified; `None` for ASCII) after `prev`, and whether
+/// `next` starts with no attested pair on its left. When neither side of `prev` has an
+/// attested pair, `prev` is read as a one-character word and pays its isolation cost here.
+fn step(prev: Option<char>, iso_left: bool, next: Option<char>) -> (f32, bool) {
+    let lm = Lm::get();
+    let Some(s) = next else {
+        let close = prev.filter(|_| iso_left).map_or(0.0, |p| lm.isolation(p));
+        return (ASCII_COST + close, true);
+    };
+    let link = prev.is_some_and(|p| lm.attested(p, s));
+    let close = match prev {
+        Some(p) if !link && iso_left => lm.isolation(p),
+        _ => 0.0,
+    };
+    (lm.cost(prev, s) + close, !link)
+}
+
+/// Cost of closing a sequence that ends in `prev`, followed by `after` (context, not scored
+/// itself beyond its bigram with `prev`).
+fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) -> f32 {
+    let lm = Lm::get();
+    let Some(p) = prev else {
+        return 0.0;
+    };
+    let link_cost = match after.filter(|c| !c.is_ascii()) {
+        Some(a) if lm.attested(p, a) => return lm.cost(Some(p), a) - lm.unigram(a),
+        Some(a) => lm.cost(Some(p), a) - lm.unigram(a),
+        None => 0.0,
+    };
+    link_cost + if iso_left { lm.isolation(p) } else { 0.0 }
+}
+
+/// One element of a span's byte sequence.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A byte of a visible character.
+    Byte(u8),
+    /// The byte a `?` hides (a lead-byte value), with the reading of the annotation fragment
+    /// that follows it, if any.
+    Hidden(Option<String>),
+    /// A letter that is really a trail byte, with the reading of the annotation after it.
+    Letter(u8, Option<String>),
+    /// A byte assumed lost at the end of a span (odd length, no `?`).
+    LostTrail,
+}
+
+/// A candidate span: chars `start..end` of the text and the byte sequence read from them.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub items: Vec<Item>,
+    /// `lost_ok[k]`: a lost user-defined pair may sit just before item `k`.
+    pub lost_ok: Vec<bool>,
+    /// The span holds an annotation fragment without its `(` after a `?`: only byte
+    /// garbage makes that shape, so the span is garbage whatever the repair finds.
+    pub certain: bool,
+    /// End of the opening `?` and its fragment: what goes when the characters after it turn
+    /// out to be in step after all (the decoder found its step again inside the head).
+    pub head_end: usize,
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c)
+}
+
+/// `pinyin)` at `i`: the canonical reading and the index after the `)`.
+fn fragment_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let mut j = i;
+    while j < chars.len() && j - i <= 6 && is_pinyin_letter(chars[j]) {
+        j += 1;
+    }
+    if j == i || chars.get(j) != Some(&')') {
+        return None;
+    }
+    let frag: String = chars[i..j].iter().collect();
+    Some((annotations::canonical(&frag)?, j + 1))
+}
+
+/// `(pinyin)` at `i`.
+fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+    (chars.get(i) == Some(&'(')).then(|| fragment_at(chars, i + 1))?
+}
+
+/// Full-width punctuation that the page store turned into ASCII, with its GBK trail byte
+/// (the lead is `A3`).
+fn ascii_fied(c: char) -> Option<u8> {
+    Some(match c {
+        ',' => 0xAC,
+        ':' => 0xBA,
+        ';' => 0xBB,
+        '?' => 0xBF,
+        '(' => 0xA8,
+        ')' => 0xA9,
+        _ => return None,
+    })
+}
+
+/// A character that can stand in a span of shifted text: anything non-ASCII with a GBK pair.
+fn span_char(c: char) -> Option<[u8; 2]> {
+    if c.is_ascii() {
+        return None;
+    }
+    gbk::encode(c)
+}
+
+/// Reads a span that starts at the `?` at `i`, if the shape there is one byte garbage makes.
+pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
+    if chars.get(i) != Some(&'?') || (i > 0 && chars[i - 1] == '(') {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut lost_ok = Vec::new();
+    let mut certain = false;
+    let mut j = i + 1;
+    if let Some((r, e)) = fragment_at(chars, j) {
+        items.push(Item::Hidden(Some(r)));
+        certain = true;
+        j = e;
+    } else if let (Some(t), Some(_)) = (
+        chars.get(j).and_then(|&c| ascii_fied(c)),
+        chars.get(j + 1).and_then(|&c| span_char(c)),
+    ) {
+        // `??梢` / `?;趯`: a hidden byte, then a full-width mark read out of step.
+        items.extend([Item::Hidden(None), Item::Byte(0xA3), Item::Byte(t)]);
+        j += 1;
+    } else {
+        return None;
+    }
+    let head_end = j;
+    let mut run = 0;
+    while j < chars.len() && run < MAX_RUN {
+        let c = chars[j];
+        if let Some([a, b]) = span_char(c) {
+            lost_ok.resize(items.len() + 1, false);
+            lost_ok[items.len()] = true;
+            items.extend([Item::Byte(a), Item::Byte(b)]);
+            run += 1;
+            j += 1;
+            // An annotation the site put after a garbage character (`蜏責(zé)嵩`): the bytes
+            // run on under it.
+            if let Some((_, e)) = annotation_at(chars, j) {
+                j = e;
+            }
+            continue;
+        }
+        if c == '?' {
+            if let Some((r, e)) = fragment_at(chars, j + 1) {
+                items.push(Item::Hidden(Some(r)));
+                certain = true;
+                j = e;
+            } else {
+                items.push(Item::Hidden(None));
+                j += 1;
+            }
+            break;
+        }
+        if (0x40..=0x7E).contains(&(c as u32)) && c.is_ascii_alphanumeric() {
+            if let Some((r, e)) = annotation_at(chars, j + 1) {
+                lost_ok.resize(items.len() + 1, false);
+                lost_ok[items.len()] = true;
+                items.push(Item::Letter(c as u8, Some(r)));
+                j = e;
+            } else if byte_len(&items) % 2 == 1 {
+                items.push(Item::Letter(c as u8, None));
+                j += 1;
+            }
+        }
+        break;
+    }
+    // An odd count is whole when the last byte is ASCII: the trail byte of the last
+    // character, which the decoder showed or hid in a garbage pair (`酫` holds the `Q` of
+    // `熱Q2`). Otherwise the last byte's partner is lost.
+    if byte_len(&items) % 2 == 1 && !matches!(items.last(), Some(Item::Byte(b)) if *b < 0x80) {
+        items.push(Item::LostTrail);
+    }
+    lost_ok.resize(items.len() + 1, false);
+    Some(Span {
+        start: i,
+        end: j,
+        items,
+        lost_ok,
+        certain,
+        head_end,
+    })
+}
+
+fn byte_len(items: &[Item]) -> usize {
+    items.len()
+}
+
+/// A byte position of the sequence: a known value or a range of possible values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Slot {
+    lo: u8,
+    hi: u8,
+    /// Index of the reading attached to this byte (into the span's reading list).
+    reading: Option<u8>,
+}
+
+impl Slot {
+    fn known(b: u8, reading: Option<u8>) -> Self {
+        Slot {
+            lo: b,
+            hi: b,
+            reading,
+        }
+    }
+    fn is_known(&self) -> bool {
+        self.lo == self.hi
+    }
+}
+
+#[derive(Clone)]
+struct State {
+    pending: Option<Slot>,
+    prev: Option<char>,
+    /// `prev` has no attested pair on its left.
+    iso_left: bool,
+    cost: f32,
+    out: Vec<char>,
+    bonus: f32,
+    /// Penalties minus rewards included in `cost` (lost bytes, confirmed readings), kept apart
+    /// so the final choice can rescore the text alone.
+    adj: f32,
+}
+
+/// The best reading of a span: the text and its cost (bonuses included).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reading {
+    pub text: String,
+    pub cost: f32,
+    /// Characters the surviving annotations confirm.
+    pub confirmed: usize,
+}
+
+/// A character a repair may produce from bytes it guessed: Han or Chinese punctuation.
+fn plausible(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '，' | '。' | '、' | '：' | '；' | '？' | '！' | '“' | '”' | '（' | '）' | '《' | '》' | '·')
+}
+
+/// Searches the best pairing of `span`'s bytes; `before` and `after` are a few characters
+/// around it (context for the model). The beam runs on the character model; its best final
+/// readings are then compared by word segmentation over the span and its context.
+pub fn best_reading<'s>(
+    simp: &Simplifier,
+    span: &'s Span,
+    before_ctx: &[char],
+    after_ctx: &[char],
+) -> Option<Reading> {
+    let lm = Lm::get();
+    let before = before_ctx.last().copied();
+    let after = after_ctx.first().copied();
+    let mut readings: Vec<&str> = Vec::new();
+    let mut slot_of = |reading: &'s Option<String>| -> Option<u8> {
+        let r = reading.as_deref()?;
+        readings.push(r);
+        Some((readings.len() - 1) as u8)
+    };
+    let slots: Vec<(Slot, f32)> = span
+        .items
+        .iter()
+        .map(|it| match it {
+            Item::Byte(b) => (Slot::known(*b, None), 0.0),
+            Item::Letter(b, r) => (Slot::known(*b, slot_of(r)), 0.0),
+            Item::Hidden(r) => (
+                Slot {
+                    lo: gbk::LEAD_MIN,
+                    hi: gbk::LEAD_MAX,
+                    reading: slot_of(r),
+                },
+                0.0,
+            ),
+            Item::LostTrail => (
+                Slot {
+                    lo: gbk::TRAIL_MIN,
+                    hi: gbk::TRAIL_MAX,
+                    reading: None,
+                },
+                LOST_TRAIL_COST,
+            ),
+        })
+        .collect();
+    let named: Vec<Vec<char>> = readings
+        .iter()
+        .map(|r| annotations::characters_read(r))
+        .collect();
+
+    // Emits the characters a lead slot and a trail slot can make, with their costs.
+    let emit = |st: &State, lead: Slot, trail: Slot, next: &mut Vec<State>| {
+        let rs: Vec<u8> = [lead.reading, trail.reading]
+            .into_iter()
+            .flatten()
+            .collect();
+        // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
+        let mut cands: Vec<(f32, char, char, bool, bool)> = Vec::new();
+        let mut push = |c: char| {
+            let guessed = !(lead.is_known() && trail.is_known());
+            if gbk::is_private_use(c) || (guessed && !plausible(c)) {
+                return;
+            }
+            let s = simp.simplify(c);
+            let (mut cost, iso_left) = step(st.prev, st.iso_left, Some(s));
+            let confirmed = rs
+                .iter()
+                .any(|&r| annotations::reading(c) == Some(readings[usize::from(r)]));
+            if confirmed {
+                cost -= READING_BONUS;
+            }
+            cands.push((cost, c, s, iso_left, confirmed));
+        };
+        match (lead.is_known(), trail.is_known()) {
+            (true, true) => {
+                if let Some(c) = gbk::decode(lead.lo, trail.lo) {
+                    push(c)
+                }
+            }
+            (true, false) => {
+                for t in trail.lo..=trail.hi {
+                    if let Some(c) = gbk::decode(lead.lo, t) {
+                        push(c)
+                    }
+                }
+            }
+            (false, true) => {
+                for l in lead.lo..=lead.hi {
+                    if let Some(c) = gbk::decode(l, trail.lo) {
+                        push(c)
+                    }
+                }
+            }
+            (false, false) => {
+                // Both bytes hidden: only a character an annotation names is evidence enough.
+                for &r in &rs {
+                    for &c in &named[usize::from(r)] {
+                        if let Some([a, b]) = gbk::encode(c) {
+                            if (lead.lo..=lead.hi).contains(&a)
+                                && (trail.lo..=trail.hi).contains(&b)
+                            {
+                                push(c)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if cands.len() > PER_EXPANSION {
+            cands.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
+            cands.truncate(PER_EXPANSION);
+        }
+        for (cost, c, s, iso_left, confirmed) in cands {
+            let mut out = st.out.clone();
+            out.push(c);
+            let reward = if confirmed { READING_BONUS } else { 0.0 };
+            next.push(State {
+                pending: None,
+                prev: Some(s),
+                iso_left,
+                cost: st.cost + cost,
+                out,
+                bonus: st.bonus + f32::from(u8::from(confirmed)),
+                adj: st.adj - reward,
+            });
+        }
+    };
+
+    let start_prev = before.filter(|c| !c.is_ascii()).map(|c| simp.simplify(c));
+    let mut beam = vec![State {
+        pending: None,
+        prev: start_prev,
+        iso_left: false,
+        cost: 0.0,
+        out: Vec::new(),
+        bonus: 0.0,
+        adj: 0.0,
+    }];
+    for (k, &(slot, extra)) in slots.iter().enumerate() {
+        if span.lost_ok[k] && k > 0 {
+            let mut added = Vec::new();
+            for st in beam.iter().filter(|s| s.pending.is_some()) {
+                let lead = st.pending.unwrap();
+                for p in (0xA1..=0xA7).chain(0xAA..=0xAF).chain(0xF8..=0xFE) {
+                    let Some((lo, hi)) = gbk::private_trails(p) else {
+                        continue;
+                    };
+                    let mut next = Vec::new();
+                    emit(st, lead, Slot::known(p, None), &mut next);
+                    for mut n in next {
+                        n.cost += LOST_PAIR_COST;
+                        n.adj += LOST_PAIR_COST;
+                        n.pending = Some(Slot {
+                            lo,
+                            hi,
+                            reading: None,
+                        });
+                        added.push(n);
+                    }
+                }
+            }
+            beam.extend(added);
+        }
+        let mut next = Vec::new();
+        for st in &beam {
+            match st.pending {
+                None => {
+                    if slot.is_known() && slot.lo < 0x80 {
+                        let mut n = st.clone();
+                        n.out.push(slot.lo as char);
+                        n.cost += step(st.prev, st.iso_left, None).0 + extra;
+                        n.prev = None;
+                        n.iso_left = true;
+                        n.adj += extra;
+                        next.push(n);
+                    } else if slot.hi >= gbk::LEAD_MIN {
+                        let mut n = st.clone();
+                        n.pending = Some(Slot {
+                            lo: slot.lo.max(gbk::LEAD_MIN),
+                            ..slot
+                        });
+                        n.cost += extra;
+                        n.adj += extra;
+                        next.push(n);
+                    }
+                }
+                Some(lead) => {
+                    let before_len = next.len();
+                    emit(st, lead, slot, &mut next);
+                    for n in &mut next[before_len..] {
+                        n.cost += extra;
+                        n.adj += extra;
+                    }
+                }
+            }
+        }
+        beam = prune(next);
+        if beam.is_empty() {
+            return None;
+        }
+    }
+    let after_s = after.map(|c| simp.simplify(c));
+    let mut finals: Vec<State> = beam
+        .into_iter()
+        .filter(|s| s.pending.is_none())
+        .map(|mut s| {
+            s.cost += finish(s.prev, s.iso_left, after_s);
+            s
+        })
+        .collect();
+    finals.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    finals.truncate(RESCORE);
+    let ctx = |out: &[char]| -> Vec<char> {
+        before_ctx
+            .iter()
+            .chain(out)
+            .chain(after_ctx)
+            .map(|&c| simp.simplify(c))
+            .collect()
+    };
+    finals
+        .into_iter()
+        .map(|s| {
+            let words = lm.segment_cost(&ctx(&s.out)) + s.cost;
+            (words, s)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s)| Reading {
+            text: s.out.iter().collect(),
+            cost: s.cost,
+            confirmed: s.bonus as usize,
+        })
+}
+
+/// Characters kept from one expansion of a state (the rest are costlier than the beam keeps).
+const PER_EXPANSION: usize = 32;
+/// Final readings of the beam compared by word segmentation.
+const RESCORE: usize = 24;
+
+/// Keeps the cheapest state per (pending slot, previous character), then the best `BEAM`.
+fn prune(states: Vec<State>) -> Vec<State> {
+    let mut best: HashMap<(Option<Slot>, Option<char>, bool), State> = HashMap::new();
+    for s in states {
+        let key = (s.pending, s.prev, s.iso_left);
+        match best.get(&key) {
+            Some(b) if b.cost <= s.cost => {}
+            _ => {
+                best.insert(key, s);
+            }
+        }
+    }
+    let mut v: Vec<State> = best.into_values().collect();
+    v.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    v.truncate(BEAM);
+    v
+}
