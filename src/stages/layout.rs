@@ -1,6 +1,9 @@
 //! Stage `layout`: the last tidy-up of lines.
 //!
-//! - Trailing whitespace trimmed, except one ASCII space after ASCII text on a line that has a
+//! - Paragraph indents (spaces, tabs, NBSP, U+3000 at the start of a line) removed: the
+//!   pages indent paragraphs with them (`<p>  原文`), and a stage that removes text at a line
+//!   start (byte garbage) can leave one behind;
+//! - trailing whitespace trimmed, except one ASCII space after ASCII text on a line that has a
 //!   next line: in English text that space separates the last word of the line from the first
 //!   of the next (a line break made from a `</p>`), and dropping it would glue the words when
 //!   lines are joined;
@@ -24,10 +27,11 @@ pub fn tidy(text: &str) -> (String, u64) {
     let lines: Vec<&str> = text.split('\n').collect();
     let last_text = lines.iter().rposition(|l| !l.trim().is_empty());
     for (i, line) in lines.iter().enumerate() {
+        let dedented = line.trim_start_matches(is_indent);
         let trimmed = if Some(i) == last_text {
-            line.trim_end()
+            dedented.trim_end()
         } else {
-            trim_end(line)
+            trim_end(dedented)
         };
         if trimmed.len() != line.len() {
             changes += 1;
@@ -54,6 +58,13 @@ pub fn tidy(text: &str) -> (String, u64) {
     (out, changes)
 }
 
+fn is_indent(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\u{2002}' | '\u{2003}'
+    )
+}
+
 /// Trims trailing whitespace, keeping one ASCII space that follows ASCII text.
 fn trim_end(line: &str) -> &str {
     let t = line.trim_end();
@@ -77,6 +88,10 @@ mod tests {
             ("the fact \nfrom", "the fact \nfrom\n"),
             ("the fact   \nfrom", "the fact \nfrom\n"),
             ("the end \n\n", "the end\n"),
+            (
+                "\u{3000}\u{3000}段首缩进\n  indented",
+                "段首缩进\nindented\n",
+            ),
             ("", ""),
             ("  \n \n", ""),
         ] {

@@ -7,9 +7,10 @@
 //! - Entities (`&gt;` `&nbsp;` `&#21512;` `&#x4E2D;`) are decoded, named ones from a short
 //!   list of those seen in pages. Decoding and tag removal repeat until nothing changes, so
 //!   double-escaped text (`&amp;lt;p&amp;gt;`) comes out clean and a second run finds nothing.
-//! - Paragraph indents (spaces, NBSP, U+3000 at the start of a line) go.
+//! - Paragraph indents (spaces, NBSP, U+3000 at the start of a line) go in the `layout`
+//!   stage, last, so that no stage in between can leave a line indented.
 //!
-//! Counts tags removed, entities decoded and indents removed.
+//! Counts tags removed and entities decoded.
 
 use std::sync::OnceLock;
 
@@ -82,7 +83,7 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
             break;
         }
     }
-    count + strip_indents(&mut page.text)
+    count
 }
 
 fn known(name: &str) -> Option<bool> {
@@ -196,32 +197,6 @@ fn named(name: &str) -> Option<char> {
     })
 }
 
-/// Removes indentation at line starts: spaces, tabs, NBSP, U+3000.
-fn strip_indents(text: &mut String) -> u64 {
-    let is_indent = |c: char| {
-        matches!(
-            c,
-            ' ' | '\t' | '\u{a0}' | '\u{3000}' | '\u{2002}' | '\u{2003}'
-        )
-    };
-    let mut count = 0;
-    let mut out = String::with_capacity(text.len());
-    for (i, line) in text.split('\n').enumerate() {
-        if i > 0 {
-            out.push('\n');
-        }
-        let t = line.trim_start_matches(is_indent);
-        if t.len() != line.len() && !t.is_empty() {
-            count += 1;
-        }
-        out.push_str(if t.is_empty() { line } else { t });
-    }
-    if count > 0 {
-        *text = out;
-    }
-    count
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,14 +217,13 @@ mod tests {
         for (raw, want) in [
             (
                 "<p><b>  外文翻譯</b></p><p><b>  原文1</b></p><p>  Matching Models</p><p>  Matching buyers",
-                "外文翻譯\n原文1\nMatching Models\nMatching buyers",
+                "  外文翻譯\n  原文1\n  Matching Models\n  Matching buyers",
             ),
-            ("the fact </p><p>  from a", "the fact \nfrom a"),
+            ("the fact </p><p>  from a", "the fact \n  from a"),
             ("a<br>b<br/>c", "a\nb\nc"),
             ("<span style=\"x\">紅</span>色", "紅色"),
             ("&amp;lt;p&amp;gt;文字&lt;/p&gt;", "文字"),
             ("x &gt; y &#21512; &#x4E2D;", "x > y 合 中"),
-            ("\u{3000}\u{3000}段首縮進", "段首縮進"),
         ] {
             assert_eq!(run(raw), want, "{raw}");
         }
