@@ -81,9 +81,11 @@ def write_jsonl_shards(records: List[Dict], directory: Path, shards: int = N_SHA
 
 
 def read_jsonl_dir(directory: Path) -> Dict[int, Dict]:
-    """Every record of every ``*.jsonl`` file under ``directory``, by id."""
+    """Every record of every ``*.jsonl`` data file under ``directory``, by id."""
     out: Dict[int, Dict] = {}
     for path in sorted(directory.rglob("*.jsonl")):
+        if path.name.startswith("."):
+            continue  # the CLI's resume manifest (.zhclean-manifest.jsonl), not data
         with path.open(encoding="utf-8") as f:
             for line in f:
                 if line.strip():

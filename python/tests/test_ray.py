@@ -127,6 +127,8 @@ def _cli_or_skip() -> Path:
 
 
 def test_ray_output_is_byte_identical_to_the_cli(ray_run, records, shards, tmp_path):
+    """Runs only with the batch CLI built (skipped with the reason otherwise). The CLI must
+    learn boilerplate over its whole run with the library defaults, as the Ray run does."""
     binary = _cli_or_skip()
     out_dir = tmp_path / "cli-out"
     done = subprocess.run(cli_command(binary, shards, out_dir), capture_output=True, text=True)
