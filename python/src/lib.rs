@@ -1,0 +1,538 @@
+//! `zhclean._zhclean`: the PyO3 bindings behind the `zhclean` Python package.
+//!
+//! Thin by design: every decision is made by the `zhclean` crate, so Python, the CLI and Ray
+//! give byte-identical output. This file only converts arguments, maps the crate's errors to
+//! Python exceptions (same messages) and releases the GIL around the work, so Python threads
+//! and Ray workers are not serialised behind one lock.
+//!
+//! Learning from Python mirrors the CLI's two passes: [`PyCleaner::fingerprint`] is what pass 1
+//! counts for one page, [`PyLearner`] the CLI's counter, [`threshold`] its rule, and
+//! [`PyCleaner::with_boilerplate`] the pass-2 cleaner.
+
+use std::collections::BTreeMap;
+
+use pyo3::create_exception;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+use rayon::prelude::*;
+use zhclean::stages::boilerplate::{self, LearnOptions, LearnedLine, Learner, PageLines};
+use zhclean::{Config, SpacingPolicy};
+
+create_exception!(
+    zhclean,
+    ConfigError,
+    PyValueError,
+    "A configuration the cleaner cannot use; the message is the Rust library's (the CLI prints the same)."
+);
+
+/// Distinct documents a line's counter keeps at least (the CLI's cap is
+/// `max(threshold, LEARN_CAP)`): counting further only costs memory.
+const LEARN_CAP: usize = 64;
+
+fn config_error(e: impl std::fmt::Display) -> PyErr {
+    ConfigError::new_err(e.to_string())
+}
+
+/// Python object -> JSON text, through the standard `json` module, so dicts and lists from
+/// Python reach serde with the crate's own field names and error messages.
+fn to_json(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let json = value.py().import("json")?;
+    json.call_method1("dumps", (value,))?.extract()
+}
+
+fn from_json<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// Runs `f` over `items` in input order: on the global rayon pool (`threads` = None), inline
+/// (1), or on a pool of that many threads.
+fn par_map<T, R, F>(items: Vec<T>, threads: Option<usize>, f: F) -> Result<Vec<R>, String>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> R + Sync + Send,
+{
+    match threads {
+        None => Ok(items.into_par_iter().map(f).collect()),
+        Some(0) => Err("threads must be at least 1".into()),
+        Some(1) => Ok(items.into_iter().map(f).collect()),
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| e.to_string())?;
+            Ok(pool.install(|| items.into_par_iter().map(f).collect()))
+        }
+    }
+}
+
+/// Learned keys from a `boilerplate=` argument: keys (`str`) or `LearnedLine` objects.
+fn boilerplate_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if value.is_instance_of::<PyString>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(
+            "boilerplate must be a list of keys or LearnedLine objects, not a str",
+        ));
+    }
+    let mut keys = Vec::new();
+    for item in value.try_iter()? {
+        let item = item?;
+        if let Ok(line) = item.cast::<PyLearnedLine>() {
+            keys.push(line.get().key.clone());
+        } else {
+            keys.push(item.extract()?);
+        }
+    }
+    Ok(keys)
+}
+
+/// The cleaning engine. Build once and reuse: building compiles the conversion tables and
+/// site templates. Thread-safe; picklable (it travels to Ray workers as its configuration).
+///
+/// `config` is a TOML string (the CLI's `--config` file) or a dict with the same keys
+/// (`disable`, `spacing`, `overrides`, `sites`); keyword arguments override it.
+/// `boilerplate` is a list of learned line keys (or `LearnedLine`s) for the `boilerplate`
+/// stage, as returned by `Learner.finish` or `zhclean.ray.learn_boilerplate`.
+#[pyclass(frozen, module = "zhclean", name = "Cleaner")]
+struct PyCleaner {
+    inner: zhclean::Cleaner,
+}
+
+impl PyCleaner {
+    fn build(config: Config) -> PyResult<Self> {
+        Ok(PyCleaner {
+            inner: zhclean::Cleaner::new(config).map_err(config_error)?,
+        })
+    }
+
+    fn lines(&self, text: &str) -> PageLines {
+        let mut page = boilerplate::page_lines(&self.inner.clean_before_boilerplate(text));
+        // Structural keys are never counted by the learner; leaving them out here keeps
+        // what Ray ships and aggregates equal to what the CLI counts.
+        page.keys.retain(|k| !boilerplate::is_structural(k));
+        page
+    }
+}
+
+#[pymethods]
+impl PyCleaner {
+    #[new]
+    #[pyo3(signature = (config=None, *, disable=None, spacing=None, overrides=None, sites=None, boilerplate=None))]
+    fn new(
+        config: Option<&Bound<'_, PyAny>>,
+        disable: Option<Vec<String>>,
+        spacing: Option<String>,
+        overrides: Option<BTreeMap<String, String>>,
+        sites: Option<&Bound<'_, PyAny>>,
+        boilerplate: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut cfg = match config {
+            None => Config::default(),
+            Some(c) if c.is_none() => Config::default(),
+            Some(c) if c.is_instance_of::<PyString>() => {
+                Config::from_toml(&c.extract::<String>()?).map_err(config_error)?
+            }
+            Some(c) if c.is_instance_of::<PyDict>() => serde_json::from_str(&to_json(c)?)
+                .map_err(|e| config_error(format!("invalid config: {e}")))?,
+            Some(_) => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "config must be a TOML string, a dict or None",
+                ))
+            }
+        };
+        if let Some(disable) = disable {
+            cfg.disable = disable;
+        }
+        if let Some(spacing) = spacing {
+            cfg.spacing =
+                serde_json::from_value::<SpacingPolicy>(serde_json::Value::String(spacing))
+                    .map_err(|e| config_error(format!("invalid spacing: {e}")))?;
+        }
+        if let Some(overrides) = overrides {
+            cfg.overrides = overrides;
+        }
+        if let Some(sites) = sites {
+            cfg.sites = serde_json::from_str(&to_json(sites)?)
+                .map_err(|e| config_error(format!("site rules: {e}")))?;
+        }
+        if let Some(b) = boilerplate {
+            cfg.boilerplate = boilerplate_keys(b)?;
+        }
+        Self::build(cfg)
+    }
+
+    /// Cleans one page and returns the text.
+    fn clean(&self, py: Python<'_>, text: String) -> String {
+        py.detach(|| self.inner.clean(&text).text)
+    }
+
+    /// Cleans one page; returns `(text, report)` where report is a dict with `counts`
+    /// (stage -> changes, pipeline order), `warnings` and `notes`.
+    fn clean_with_report<'py>(
+        &self,
+        py: Python<'py>,
+        text: String,
+    ) -> PyResult<(String, Bound<'py, PyDict>)> {
+        let out = py.detach(|| self.inner.clean(&text));
+        let report = PyDict::new(py);
+        let counts = PyDict::new(py);
+        for (stage, n) in &out.report.counts {
+            counts.set_item(stage, n)?;
+        }
+        report.set_item("counts", counts)?;
+        report.set_item("warnings", out.report.warnings)?;
+        report.set_item("notes", out.report.notes)?;
+        Ok((out.text, report))
+    }
+
+    /// Cleans many pages in parallel on the Rust thread pool with the GIL released; output
+    /// order is input order. `threads`: None = all cores (or RAYON_NUM_THREADS), 1 = this
+    /// thread only (what a Ray task with one CPU wants).
+    #[pyo3(signature = (texts, *, threads=None))]
+    fn clean_batch(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<String>> {
+        py.detach(|| par_map(texts, threads, |t| self.inner.clean(&t).text))
+            .map_err(PyValueError::new_err)
+    }
+
+    /// Every stage's effect on one page, in pipeline order (stages that changed nothing
+    /// included).
+    fn explain(&self, py: Python<'_>, text: String) -> Vec<PyStageChange> {
+        py.detach(|| self.inner.explain(&text))
+            .into_iter()
+            .map(|c| PyStageChange {
+                stage: c.stage,
+                changes: c.changes,
+                before: c.before,
+                after: c.after,
+            })
+            .collect()
+    }
+
+    /// The page as the `boilerplate` stage sees it (every earlier enabled stage applied).
+    fn clean_before_boilerplate(&self, py: Python<'_>, text: String) -> String {
+        py.detach(|| self.inner.clean_before_boilerplate(&text))
+    }
+
+    /// What boilerplate learning counts for one page: `(document, keys)`, the page's
+    /// document fingerprint (an unsigned 64-bit int) and its distinct learnable line keys,
+    /// sorted. The same as the CLI's pass 1.
+    fn fingerprint(&self, py: Python<'_>, text: String) -> (u64, Vec<String>) {
+        let page = py.detach(|| self.lines(&text));
+        (page.document, page.keys)
+    }
+
+    /// `fingerprint` over many pages, in parallel with the GIL released, in input order.
+    #[pyo3(signature = (texts, *, threads=None))]
+    fn fingerprint_batch(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<(u64, Vec<String>)>> {
+        py.detach(|| {
+            par_map(texts, threads, |t| {
+                let p = self.lines(&t);
+                (p.document, p.keys)
+            })
+        })
+        .map_err(PyValueError::new_err)
+    }
+
+    /// Learns boilerplate over `texts` in this process, exactly as the CLI does over a batch:
+    /// fingerprints every page, counts distinct documents per line, and returns the lines at
+    /// or above `threshold(documents, min_docs, min_share)`, sorted by key. Empty when the
+    /// pages hold fewer than `min_docs` distinct documents (learning is off).
+    #[pyo3(signature = (texts, *, min_docs=5, min_share=0.0, threads=None))]
+    fn learn(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        min_docs: usize,
+        min_share: f64,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<PyLearnedLine>> {
+        let options = LearnOptions {
+            min_docs,
+            min_share,
+        };
+        let pages = py
+            .detach(|| par_map(texts, threads, |t| self.lines(&t)))
+            .map_err(PyValueError::new_err)?;
+        // The threshold depends on the batch's distinct documents, known only after pass 1.
+        let documents = pages
+            .iter()
+            .map(|p| p.document)
+            .collect::<std::collections::HashSet<_>>()
+            .len();
+        if documents < min_docs {
+            return Ok(Vec::new());
+        }
+        let mut learner = Learner::new(options.threshold(documents).max(LEARN_CAP));
+        for page in &pages {
+            learner.add(page);
+        }
+        Ok(learner
+            .finish(&options)
+            .into_iter()
+            .map(PyLearnedLine::from)
+            .collect())
+    }
+
+    /// A cleaner with this one's configuration and the given learned lines (keys or
+    /// `LearnedLine`s) for the `boilerplate` stage: the CLI's pass-2 cleaner.
+    fn with_boilerplate(&self, boilerplate: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let mut config = self.inner.config().clone();
+        config.boilerplate = boilerplate_keys(boilerplate)?;
+        Self::build(config)
+    }
+
+    /// The configuration as a dict (the TOML keys; learned lines are in `boilerplate`).
+    #[getter]
+    fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(self.inner.config())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        from_json(py, &text)
+    }
+
+    /// The learned line keys this cleaner removes.
+    #[getter]
+    fn boilerplate(&self) -> Vec<String> {
+        self.inner.config().boilerplate.clone()
+    }
+
+    /// Pickled as its configuration and learned keys; unpickling rebuilds the tables.
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let config = serde_json::to_string(slf.get().inner.config())
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let restore = py
+            .import("zhclean._zhclean")?
+            .getattr("_cleaner_from_json")?;
+        let args = (config, slf.get().inner.config().boilerplate.clone());
+        PyTuple::new(py, [restore, args.into_pyobject(py)?.into_any()])
+    }
+
+    fn __repr__(&self) -> String {
+        let c = self.inner.config();
+        format!(
+            "Cleaner(disable={:?}, spacing={:?}, overrides={}, sites={}, boilerplate={})",
+            c.disable,
+            format!("{:?}", c.spacing).to_lowercase(),
+            c.overrides.len(),
+            c.sites.len(),
+            c.boilerplate.len()
+        )
+    }
+}
+
+/// Rebuilds a pickled `Cleaner` (see `Cleaner.__reduce__`).
+#[pyfunction]
+fn _cleaner_from_json(config: &str, boilerplate: Vec<String>) -> PyResult<PyCleaner> {
+    let mut config: Config =
+        serde_json::from_str(config).map_err(|e| config_error(format!("invalid config: {e}")))?;
+    config.boilerplate = boilerplate;
+    PyCleaner::build(config)
+}
+
+/// One stage's effect on a page (`Cleaner.explain`).
+#[pyclass(frozen, get_all, module = "zhclean", name = "StageChange")]
+struct PyStageChange {
+    /// Stage name (see `STAGES`).
+    stage: &'static str,
+    /// Number of changes the stage counted.
+    changes: u64,
+    /// The text before the stage.
+    before: String,
+    /// The text after the stage.
+    after: String,
+}
+
+#[pymethods]
+impl PyStageChange {
+    fn __repr__(&self) -> String {
+        format!(
+            "StageChange(stage={:?}, changes={}, changed={})",
+            self.stage,
+            self.changes,
+            if self.before != self.after {
+                "True"
+            } else {
+                "False"
+            }
+        )
+    }
+}
+
+/// One learned boilerplate line: its key, the distinct documents it was seen in (counting
+/// stops at the learner's cap) and the pages it was seen on.
+#[pyclass(frozen, get_all, eq, module = "zhclean", name = "LearnedLine")]
+#[derive(Clone, PartialEq)]
+struct PyLearnedLine {
+    key: String,
+    documents: usize,
+    pages: u64,
+}
+
+impl From<LearnedLine> for PyLearnedLine {
+    fn from(l: LearnedLine) -> Self {
+        PyLearnedLine {
+            key: l.key,
+            documents: l.documents,
+            pages: l.pages,
+        }
+    }
+}
+
+impl From<&PyLearnedLine> for LearnedLine {
+    fn from(l: &PyLearnedLine) -> Self {
+        LearnedLine {
+            key: l.key.clone(),
+            documents: l.documents,
+            pages: l.pages,
+        }
+    }
+}
+
+#[pymethods]
+impl PyLearnedLine {
+    #[new]
+    fn new(key: String, documents: usize, pages: u64) -> Self {
+        PyLearnedLine {
+            key,
+            documents,
+            pages,
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "LearnedLine(key={:?}, documents={}, pages={})",
+            self.key, self.documents, self.pages
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let l = slf.get();
+        let args = (l.key.clone(), l.documents, l.pages).into_pyobject(py)?;
+        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
+    }
+}
+
+/// Counts, for each line key, the distinct documents it appears in: the CLI's pass-1
+/// counter. Feed it `Cleaner.fingerprint` results; merge counters built on separate
+/// threads or processes; `finish` applies the CLI's threshold.
+#[pyclass(module = "zhclean", name = "Learner")]
+struct PyLearner {
+    inner: Learner,
+}
+
+#[pymethods]
+impl PyLearner {
+    /// `cap`: distinct documents counted per line at most; it must be at least the
+    /// threshold that `finish` will use (the CLI uses `max(threshold, 64)`).
+    #[new]
+    #[pyo3(signature = (cap=LEARN_CAP))]
+    fn new(cap: usize) -> Self {
+        PyLearner {
+            inner: Learner::new(cap),
+        }
+    }
+
+    /// Adds one page: its document fingerprint and line keys, as `Cleaner.fingerprint`
+    /// returns them.
+    fn add(&mut self, document: u64, keys: Vec<String>) {
+        self.inner.add(&PageLines { document, keys });
+    }
+
+    /// Adds another learner's counts; `other` is left empty.
+    fn merge(&mut self, mut other: PyRefMut<'_, PyLearner>) {
+        let theirs = std::mem::take(&mut other.inner);
+        self.inner.merge(theirs);
+    }
+
+    /// Distinct documents seen so far.
+    #[getter]
+    fn documents(&self) -> usize {
+        self.inner.documents()
+    }
+
+    /// The learned lines, sorted by key (empty when fewer than `min_docs` distinct
+    /// documents were seen).
+    #[pyo3(signature = (min_docs=5, min_share=0.0))]
+    fn finish(&self, min_docs: usize, min_share: f64) -> Vec<PyLearnedLine> {
+        if self.inner.documents() < min_docs {
+            return Vec::new();
+        }
+        self.inner
+            .finish(&LearnOptions {
+                min_docs,
+                min_share,
+            })
+            .into_iter()
+            .map(PyLearnedLine::from)
+            .collect()
+    }
+}
+
+/// The number of distinct documents a line needs to be learned in a batch of `documents`
+/// distinct documents (the CLI's rule).
+#[pyfunction]
+#[pyo3(signature = (documents, min_docs=5, min_share=0.0))]
+fn threshold(documents: usize, min_docs: usize, min_share: f64) -> usize {
+    LearnOptions {
+        min_docs,
+        min_share,
+    }
+    .threshold(documents)
+}
+
+/// The normalised key of one line as learning counts it, or None for lines never learned.
+#[pyfunction]
+fn line_key(line: &str) -> Option<String> {
+    boilerplate::line_key(line)
+}
+
+/// A learned list in the CLI's `--boilerplate` file format (`documents<TAB>pages<TAB>key`).
+#[pyfunction]
+fn write_learned(lines: Vec<PyRef<'_, PyLearnedLine>>) -> String {
+    let lines: Vec<LearnedLine> = lines.iter().map(|l| LearnedLine::from(&**l)).collect();
+    boilerplate::write_learned(&lines)
+}
+
+/// Reads a `--boilerplate` file's text; raises ValueError naming the first bad line.
+#[pyfunction]
+fn parse_learned(text: &str) -> PyResult<Vec<PyLearnedLine>> {
+    Ok(boilerplate::parse_learned(text)
+        .map_err(PyValueError::new_err)?
+        .into_iter()
+        .map(PyLearnedLine::from)
+        .collect())
+}
+
+#[pymodule]
+fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add_class::<PyCleaner>()?;
+    m.add_class::<PyStageChange>()?;
+    m.add_class::<PyLearnedLine>()?;
+    m.add_class::<PyLearner>()?;
+    m.add_function(wrap_pyfunction!(threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(line_key, m)?)?;
+    m.add_function(wrap_pyfunction!(write_learned, m)?)?;
+    m.add_function(wrap_pyfunction!(parse_learned, m)?)?;
+    m.add_function(wrap_pyfunction!(_cleaner_from_json, m)?)?;
+    m.add(
+        "STAGES",
+        PyTuple::new(py, zhclean::pipeline::stage_names().collect::<Vec<_>>())?,
+    )?;
+    m.add("LEARN_CAP", LEARN_CAP)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

@@ -1,0 +1,195 @@
+"""Unit tests of the Python API: the same results as the Rust library, errors with the
+library's messages, the GIL released in batch calls, and the learning primitives."""
+
+from __future__ import annotations
+
+import pickle
+import threading
+import time
+
+import pytest
+
+import zhclean
+from zhclean import Cleaner, ConfigError, LearnedLine, Learner
+
+ANNOTATED = "推進(jìn)經(jīng)濟(jì)發(fā)達(dá)鎮(zhèn)"
+
+
+def test_clean_matches_the_library_doc_example():
+    assert Cleaner().clean(ANNOTATED) == "推进经济发达镇\n"
+
+
+def test_clean_batch_keeps_order_and_equals_clean(records):
+    texts = [r["text"] for r in records[:80]]
+    c = Cleaner()
+    one_by_one = [c.clean(t) for t in texts]
+    assert c.clean_batch(texts) == one_by_one
+    assert c.clean_batch(texts, threads=1) == one_by_one
+    assert c.clean_batch(texts, threads=3) == one_by_one
+    assert c.clean_batch([]) == []
+    with pytest.raises(ValueError, match="threads"):
+        c.clean_batch(texts, threads=0)
+
+
+def test_clean_batch_releases_the_gil(records):
+    """While one thread is inside clean_batch, Python code keeps running in another."""
+    c = Cleaner()
+    texts = [r["text"] for r in records] * 6
+    ticks = 0
+    started = time.perf_counter()
+    worker = threading.Thread(target=c.clean_batch, args=(texts,), kwargs={"threads": 1})
+    worker.start()
+    while worker.is_alive():
+        ticks += 1
+        time.sleep(0.001)
+    elapsed = time.perf_counter() - started
+    assert elapsed > 0.05, "batch too small to observe"
+    # With the GIL held for the whole call this loop could not run until it returned.
+    assert ticks >= 10, (ticks, elapsed)
+
+
+def test_explain_lists_every_stage_and_ends_with_the_output():
+    c = Cleaner()
+    steps = c.explain(ANNOTATED)
+    assert [s.stage for s in steps] == list(zhclean.STAGES)
+    assert steps[0].before == ANNOTATED
+    assert steps[-1].after == c.clean(ANNOTATED)
+    ruby = next(s for s in steps if s.stage == "ruby")
+    assert ruby.changes > 0 and ruby.before != ruby.after
+    for a, b in zip(steps, steps[1:]):
+        assert a.after == b.before
+
+
+def test_disabled_stages_are_not_run_or_explained():
+    c = Cleaner(disable=["convert"])
+    assert "convert" not in [s.stage for s in c.explain(ANNOTATED)]
+    assert c.clean(ANNOTATED) == "推進經濟發達鎮\n"
+
+
+def test_report_counts_per_stage():
+    text, report = Cleaner().clean_with_report(ANNOTATED)
+    assert text == "推进经济发达镇\n"
+    assert list(report["counts"]) == list(zhclean.STAGES)
+    assert report["counts"]["ruby"] >= 1 and report["counts"]["convert"] >= 1
+    assert report["warnings"] == [] and isinstance(report["notes"], list)
+
+
+def test_config_as_toml_dict_or_keywords_is_the_same():
+    toml = 'disable = ["ruby"]\nspacing = "add"\n[overrides]\n"經濟" = "经纪"\n'
+    as_dict = {"disable": ["ruby"], "spacing": "add", "overrides": {"經濟": "经纪"}}
+    a, b = Cleaner(toml), Cleaner(as_dict)
+    c = Cleaner(disable=["ruby"], spacing="add", overrides={"經濟": "经纪"})
+    assert a.config == b.config == c.config == {
+        "disable": ["ruby"], "spacing": "add", "overrides": {"經濟": "经纪"}, "sites": [],
+    }
+    text = "經濟GDP總體"
+    assert a.clean(text) == b.clean(text) == c.clean(text) == "经纪 GDP 总体\n"
+    # Keywords win over the config.
+    assert Cleaner(toml, spacing="remove").config["spacing"] == "remove"
+
+
+def test_extra_site_rules():
+    site = {"name": "test", "min_lines": 1, "head": ["^测试站点头部$"]}
+    c = Cleaner(sites=[site])
+    assert c.clean("測試站點頭部\n正文") == "正文\n"
+    assert Cleaner({"sites": [site]}).config["sites"][0]["name"] == "test"
+
+
+def test_errors_are_config_errors_with_the_library_messages():
+    assert issubclass(ConfigError, ValueError)
+    with pytest.raises(ConfigError) as e:
+        Cleaner(disable=["nope"])
+    assert str(e.value) == (
+        'unknown stage "nope" in `disable` (stages: ' + ", ".join(zhclean.STAGES) + ")"
+    )
+    with pytest.raises(ConfigError, match=r"^invalid TOML config: "):
+        Cleaner("spacing = 3")
+    with pytest.raises(ConfigError, match="unknown field `spacingx`"):
+        Cleaner({"spacingx": "keep"})
+    with pytest.raises(ConfigError, match="unknown variant `x`"):
+        Cleaner(spacing="x")
+    with pytest.raises(ConfigError, match="^site rules: "):
+        Cleaner(sites=[{"name": "bad", "head": ["("]}])
+    with pytest.raises(TypeError):
+        Cleaner(42)
+    with pytest.raises(TypeError):
+        Cleaner(boilerplate="a key")
+
+
+def test_pickle_keeps_config_and_boilerplate():
+    c = Cleaner(spacing="keep", disable=["ruby"]).with_boilerplate(["本站所有资源均来自网络"])
+    d = pickle.loads(pickle.dumps(c))
+    assert d.config == c.config and d.boilerplate == c.boilerplate
+    text = "標題\n本站所有資源均來自網絡\n正文"
+    assert d.clean(text) == c.clean(text) == "标题\n正文\n"
+    line = LearnedLine("k", 3, 4)
+    assert pickle.loads(pickle.dumps(line)) == line
+
+
+def test_fingerprint_ignores_mirror_differences():
+    c = Cleaner()
+    page = "標題\n本站所有資源均來自網絡\n一、總則\n" + "正文很長的一段話，" * 5
+    doc, keys = c.fingerprint(page)
+    assert isinstance(doc, int) and 0 <= doc < 2**64
+    assert c.fingerprint(page.replace("\n", "\r\n")) == (doc, keys)
+    assert keys == sorted(set(keys))
+    assert zhclean.line_key("本站所有资源均来自网络") in keys
+    # Structural lines are never counted.
+    assert zhclean.line_key("一、总则") not in keys
+    assert c.fingerprint_batch([page, "x"]) == [c.fingerprint(page), c.fingerprint("x")]
+
+
+def _corpus(n_docs, mirrors=1):
+    site = ["下載須知：請勿傳播", "本站所有資源均來自網絡"]
+    pages = []
+    for d in range(n_docs):
+        body = f"第{d}篇文檔的正文" + "甲乙丙丁戊己庚辛壬癸"[d % 10] * (20 + d)
+        title = "標題" + "甲乙丙丁戊己庚辛壬癸"[d % 10]  # digits would fold to one key
+        pages += [title + "\n" + "\n".join(site) + "\n" + body] * mirrors
+    return pages
+
+
+def test_learning_counts_documents_not_pages():
+    c = Cleaner()
+    # One document saved many times is not a batch of documents: nothing is learned.
+    assert c.learn(_corpus(1, mirrors=20)) == []
+    learned = c.learn(_corpus(6, mirrors=2))
+    assert [l.key for l in learned] == sorted(
+        [zhclean.line_key("下载须知：请勿传播"), zhclean.line_key("本站所有资源均来自网络")]
+    )
+    assert all(l.documents == 6 and l.pages == 12 for l in learned)
+    assert c.learn(_corpus(6), min_docs=7) == []
+    assert c.learn(_corpus(6), min_share=1.0) == c.learn(_corpus(6))
+    cleaned = c.with_boilerplate(learned).clean(_corpus(6)[0])
+    assert "本站" not in cleaned and "下载须知" not in cleaned and cleaned.startswith("标题甲\n")
+
+
+def test_learner_merge_equals_one_learner():
+    c = Cleaner()
+    pages = _corpus(9, mirrors=2)
+    one, left, right = Learner(), Learner(), Learner()
+    for i, p in enumerate(pages):
+        doc, keys = c.fingerprint(p)
+        one.add(doc, keys)
+        (left if i % 2 else right).add(doc, keys)
+    left.merge(right)
+    assert right.documents == 0
+    assert one.documents == left.documents == 9
+    assert one.finish() == left.finish() == c.learn(pages)
+    assert one.finish(min_docs=10) == []
+
+
+def test_threshold_rule():
+    assert zhclean.threshold(3) == 5
+    assert zhclean.threshold(1000) == 5
+    assert zhclean.threshold(1000, min_docs=5, min_share=0.01) == 10
+    assert zhclean.threshold(10, min_docs=0) == 2
+
+
+def test_learned_file_round_trip():
+    lines = [LearnedLine("本站所有资源均来自网络", 64, 300), LearnedLine("已阅读0页", 5, 7)]
+    text = zhclean.write_learned(lines)
+    assert text.splitlines()[1:] == ["64\t300\t本站所有资源均来自网络", "5\t7\t已阅读0页"]
+    assert zhclean.parse_learned(text) == lines
+    with pytest.raises(ValueError, match="line 1"):
+        zhclean.parse_learned("x\t1\tkey")

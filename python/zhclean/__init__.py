@@ -1,0 +1,40 @@
+"""zhclean: restore scraped Chinese document-site pages to their original simplified text.
+
+The Python face of the `zhclean` Rust crate (the same engine as the `zhclean` CLI, so the
+output is byte-identical). Everything here is implemented in Rust (`zhclean._zhclean`);
+`zhclean.ray` runs it over Ray Data datasets, with cross-page boilerplate learning.
+
+    >>> import zhclean
+    >>> zhclean.Cleaner().clean("推進(jìn)經(jīng)濟(jì)發(fā)達(dá)鎮(zhèn)")
+    '推进经济发达镇\\n'
+"""
+
+from ._zhclean import (
+    LEARN_CAP,
+    STAGES,
+    Cleaner,
+    ConfigError,
+    LearnedLine,
+    Learner,
+    StageChange,
+    __version__,
+    line_key,
+    parse_learned,
+    threshold,
+    write_learned,
+)
+
+__all__ = [
+    "LEARN_CAP",
+    "STAGES",
+    "Cleaner",
+    "ConfigError",
+    "LearnedLine",
+    "Learner",
+    "StageChange",
+    "__version__",
+    "line_key",
+    "parse_learned",
+    "threshold",
+    "write_learned",
+]

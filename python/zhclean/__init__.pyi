@@ -1,0 +1,115 @@
+"""Type stubs for zhclean (implemented in Rust, `zhclean._zhclean`)."""
+
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
+
+__version__: str
+#: Stage names in pipeline order (the names `disable` accepts).
+STAGES: Tuple[str, ...]
+#: Distinct documents a learner counts per line at least (the CLI's cap is max(threshold, 64)).
+LEARN_CAP: int
+
+class ConfigError(ValueError):
+    """A configuration the cleaner cannot use; the message is the Rust library's."""
+
+class StageChange:
+    """One stage's effect on a page (`Cleaner.explain`)."""
+
+    @property
+    def stage(self) -> str: ...
+    @property
+    def changes(self) -> int: ...
+    @property
+    def before(self) -> str: ...
+    @property
+    def after(self) -> str: ...
+
+class LearnedLine:
+    """A learned boilerplate line: key, distinct documents (capped), pages."""
+
+    def __init__(self, key: str, documents: int, pages: int) -> None: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def documents(self) -> int: ...
+    @property
+    def pages(self) -> int: ...
+    def __eq__(self, other: object) -> bool: ...
+
+Boilerplate = Iterable[Union[str, LearnedLine]]
+
+class Cleaner:
+    """The cleaning engine; thread-safe and picklable.
+
+    `config` is a TOML string (the CLI's `--config` file) or a dict with the same keys;
+    keyword arguments override it. Raises `ConfigError` for an unusable configuration.
+    """
+
+    def __init__(
+        self,
+        config: Union[str, Mapping[str, Any], None] = None,
+        *,
+        disable: Optional[Sequence[str]] = None,
+        spacing: Optional[str] = None,
+        overrides: Optional[Mapping[str, str]] = None,
+        sites: Optional[Sequence[Mapping[str, Any]]] = None,
+        boilerplate: Optional[Boilerplate] = None,
+    ) -> None: ...
+    def clean(self, text: str) -> str:
+        """Cleans one page."""
+    def clean_with_report(self, text: str) -> Tuple[str, Dict[str, Any]]:
+        """Cleans one page; the report has `counts` (stage -> changes), `warnings`, `notes`."""
+    def clean_batch(self, texts: Sequence[str], *, threads: Optional[int] = None) -> List[str]:
+        """Cleans many pages in parallel with the GIL released; output order = input order."""
+    def explain(self, text: str) -> List[StageChange]:
+        """Every enabled stage's before and after, in pipeline order."""
+    def clean_before_boilerplate(self, text: str) -> str:
+        """The page as the `boilerplate` stage sees it."""
+    def fingerprint(self, text: str) -> Tuple[int, List[str]]:
+        """(document fingerprint, sorted distinct learnable line keys): what learning counts."""
+    def fingerprint_batch(
+        self, texts: Sequence[str], *, threads: Optional[int] = None
+    ) -> List[Tuple[int, List[str]]]:
+        """`fingerprint` over many pages, in parallel with the GIL released."""
+    def learn(
+        self,
+        texts: Sequence[str],
+        *,
+        min_docs: int = 5,
+        min_share: float = 0.0,
+        threads: Optional[int] = None,
+    ) -> List[LearnedLine]:
+        """Learns boilerplate over `texts` in this process, exactly as the CLI does."""
+    def with_boilerplate(self, boilerplate: Boilerplate) -> "Cleaner":
+        """This configuration with the given learned lines (the CLI's pass-2 cleaner)."""
+    @property
+    def config(self) -> Dict[str, Any]:
+        """The configuration as a dict (TOML keys)."""
+    @property
+    def boilerplate(self) -> List[str]:
+        """The learned line keys this cleaner removes."""
+
+class Learner:
+    """Distinct documents per line key: the CLI's pass-1 counter."""
+
+    def __init__(self, cap: int = 64) -> None: ...
+    def add(self, document: int, keys: Sequence[str]) -> None:
+        """Adds one page, as `Cleaner.fingerprint` returns it."""
+    def merge(self, other: "Learner") -> None:
+        """Adds another learner's counts; `other` is left empty."""
+    @property
+    def documents(self) -> int:
+        """Distinct documents seen."""
+    def finish(self, min_docs: int = 5, min_share: float = 0.0) -> List[LearnedLine]:
+        """The learned lines, sorted by key."""
+
+def threshold(documents: int, min_docs: int = 5, min_share: float = 0.0) -> int:
+    """Distinct documents a line needs in a batch of `documents` distinct documents."""
+
+def line_key(line: str) -> Optional[str]:
+    """The normalised key learning counts for a line, or None."""
+
+def write_learned(lines: Sequence[LearnedLine]) -> str:
+    """A learned list in the CLI's `--boilerplate` file format."""
+
+def parse_learned(text: str) -> List[LearnedLine]:
+    """Reads a `--boilerplate` file's text; ValueError names the first bad line."""
