@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
+use zhclean::stages::boilerplate::LearnOptions;
 use zhclean::{Cleaner, Config, SpacingPolicy};
 
 use crate::batch::{self, BadLines, BatchError, Outcome};
@@ -100,6 +101,28 @@ pub struct Args {
     /// leaves no partial file, but a power cut might).
     #[arg(long)]
     pub no_sync: bool,
+
+    /// Do not learn boilerplate from the batch (pass 1); only the built-in site rules apply.
+    #[arg(long, conflicts_with = "boilerplate")]
+    pub no_learn: bool,
+
+    /// A line is learned as boilerplate when it appears in at least this many distinct
+    /// documents of the batch…
+    #[arg(long, value_name = "K", default_value_t = LearnOptions::default().min_docs)]
+    pub learn_min_docs: usize,
+
+    /// …and in at least this share (0 to 1) of the batch's distinct documents.
+    #[arg(long, value_name = "SHARE", default_value_t = LearnOptions::default().min_share)]
+    pub learn_share: f64,
+
+    /// Load the boilerplate list from FILE (as `--save-boilerplate` writes it) instead of
+    /// learning one: for sharded or streamed corpora learned once.
+    #[arg(long, value_name = "FILE")]
+    pub boilerplate: Option<PathBuf>,
+
+    /// Save the learned boilerplate list to FILE (`documents<TAB>pages<TAB>line key`).
+    #[arg(long, value_name = "FILE")]
+    pub save_boilerplate: Option<PathBuf>,
 }
 
 /// `--spacing` values (mirrors [`SpacingPolicy`], which has no clap derive in the library).
@@ -158,6 +181,12 @@ pub fn run() -> Result<Outcome> {
         return batch::stdin::run(&cleaner, args.check, args.report.as_deref());
     }
 
+    if !(0.0..=1.0).contains(&args.learn_share) || args.learn_min_docs == 0 {
+        return Err(BatchError::Usage(
+            "--learn-share must be between 0 and 1 and --learn-min-docs at least 1".into(),
+        )
+        .into());
+    }
     let options = batch::Options {
         inputs: inputs.into_iter().map(PathBuf::from).collect(),
         output: args.output.clone(),
@@ -169,6 +198,15 @@ pub fn run() -> Result<Outcome> {
         text_field: args.text_field.clone(),
         bad_lines: args.bad_lines,
         sync: !args.no_sync,
+        learn: batch::learn::LearnSettings {
+            enabled: !args.no_learn,
+            options: LearnOptions {
+                min_docs: args.learn_min_docs,
+                min_share: args.learn_share,
+            },
+            load: args.boilerplate.clone(),
+            save: args.save_boilerplate.clone(),
+        },
     };
     pool.install(|| batch::run(&cleaner, &options))
 }

@@ -25,7 +25,7 @@
 //! bytes) a `u8` count of bytes shared with the previous word, a `u8` length of the rest, the
 //! rest, and a `u8` cost `-ln(freq / total)` in tenths of a nat.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 static DATA: &[u8] = include_bytes!("../data/lm/words.bin");
@@ -65,10 +65,10 @@ impl Lm {
         let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
         let mut pos = 9;
         let mut prev: Vec<u8> = Vec::new();
-        let mut words = HashMap::with_capacity(n);
-        let mut uni: HashMap<char, f64> = HashMap::new();
-        let mut single: HashMap<char, f64> = HashMap::new();
-        let mut pair: HashMap<(char, char), f64> = HashMap::new();
+        let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut uni: HashMap<char, f64> = HashMap::default();
+        let mut single: HashMap<char, f64> = HashMap::default();
+        let mut pair: HashMap<(char, char), f64> = HashMap::default();
         for _ in 0..n {
             let shared = usize::from(*d.get(pos)?);
             let len = usize::from(*d.get(pos + 1)?);

@@ -154,8 +154,17 @@ impl Cleaner {
         steps
     }
 
-    /// Runs the enabled stages up to (not including) `boilerplate`, for learning: the lines
-    /// a batch counts are the lines as they look just before that stage.
+    /// What one raw page contributes to a batch's boilerplate learning (pass 1 of a run):
+    /// its line keys and document fingerprint. Costs a conversion of the page, not a
+    /// cleaning; the CLI and the Python package both learn through this.
+    pub fn page_lines(&self, text: &str) -> stages::boilerplate::PageLines {
+        let (normalized, n) = stages::unicode::normalize(text);
+        let text = if n > 0 { normalized.as_str() } else { text };
+        stages::boilerplate::page_lines(text, &self.ctx.converter)
+    }
+
+    /// Runs the enabled stages up to (not including) `boilerplate`: the text as that stage
+    /// sees it.
     pub fn clean_before_boilerplate(&self, text: &str) -> String {
         let mut page = Page {
             text: text.to_string(),

@@ -105,12 +105,9 @@ impl PyCleaner {
         })
     }
 
+    /// The same entry point the CLI's learning pass uses, so both count the same keys.
     fn lines(&self, text: &str) -> PageLines {
-        let mut page = boilerplate::page_lines(&self.inner.clean_before_boilerplate(text));
-        // Structural keys are never counted by the learner; leaving them out here keeps
-        // what Ray ships and aggregates equal to what the CLI counts.
-        page.keys.retain(|k| !boilerplate::is_structural(k));
-        page
+        self.inner.page_lines(text)
     }
 }
 

@@ -214,6 +214,49 @@ pub fn process(
     Ok(stats)
 }
 
+/// Calls `f` with each batch of the shard's record texts (the `field` strings; lines that are
+/// not records with a string text are left out: pass 2 reports them). For the learning pass,
+/// which only reads.
+pub fn for_each_text_batch(
+    input: &Path,
+    compression: Compression,
+    field: &str,
+    progress: &Progress,
+    mut f: impl FnMut(Vec<String>),
+) -> Result<(), ShardError> {
+    let file = File::open(input).map_err(ShardError::Open)?;
+    let mut hasher = Sha256::new();
+    let raw = BufReader::with_capacity(
+        1 << 16,
+        Tee {
+            inner: file,
+            hasher: &mut hasher,
+            progress,
+        },
+    );
+    let mut lines = Lines::new(raw, compression).map_err(ShardError::Open)?;
+    let mut line_no = 0u64;
+    loop {
+        let batch = read_batch(&mut lines, &mut line_no)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let texts = batch
+            .par_iter()
+            .filter_map(|(_, line)| record_text(line, field))
+            .collect();
+        f(texts);
+    }
+}
+
+/// The text field of one JSONL line, when it is a record with a string there.
+fn record_text(line: &[u8], field: &str) -> Option<String> {
+    let body = String::from_utf8_lossy(line);
+    let record: Record = serde_json::from_str(body.trim_end()).ok()?;
+    let (_, raw) = record.0.iter().find(|(k, _)| k == field)?;
+    serde_json::from_str(raw.get()).ok()
+}
+
 /// Reads the next batch of lines (empty at the end of the shard).
 fn read_batch<R: BufRead>(
     lines: &mut Lines<R>,

@@ -20,6 +20,7 @@
 pub mod decode;
 pub mod explain;
 pub mod jsonl;
+pub mod learn;
 pub mod manifest;
 pub mod output;
 pub mod progress;
@@ -71,6 +72,8 @@ pub struct Options {
     pub text_field: String,
     pub bad_lines: BadLines,
     pub sync: bool,
+    /// Pass 1: how the boilerplate list is learned or loaded.
+    pub learn: learn::LearnSettings,
 }
 
 /// Errors that stop a run before or after the per-file work (per-file problems are entries
@@ -153,6 +156,18 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     }
     let (jobs, mut entries) = plan(found);
 
+    // Pass 1: learn the batch's boilerplate, then clean with a cleaner that knows it.
+    let learning = learn::learn(cleaner, &jobs, &opts.text_field, &opts.learn, opts.quiet)?;
+    let with_list;
+    let cleaner = if learning.lines.is_empty() {
+        cleaner
+    } else {
+        let mut config = cleaner.config().clone();
+        config.boilerplate = learning.keys();
+        with_list = Cleaner::new(config)?;
+        &with_list
+    };
+
     let manifest = if opts.check {
         None
     } else {
@@ -170,10 +185,12 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
         opts,
         out_dir: &opts.output,
         manifest,
+        // The learned list shapes every output: a run that learned another one must not
+        // resume from this one's outputs.
         settings: manifest::settings_fingerprint(
             cleaner.config(),
             &opts.text_field,
-            &format!("{:?}", opts.bad_lines),
+            &format!("{:?}\n{}", opts.bad_lines, learning.keys().join("\n")),
         ),
         progress: Progress::new(
             jobs.len() as u64,
@@ -203,7 +220,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
 
     let summary = Summary::of(&entries);
     if let Some(path) = &opts.report {
-        write_report(path, &summary, &entries, opts.check)?;
+        write_report(path, &summary, Some(&learning), &entries, opts.check)?;
     }
     if opts.check {
         let mut out = io::stdout().lock();
@@ -229,6 +246,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
             "{}",
             report::summary_text(&summary, &entries, started.elapsed(), opts.check)
         );
+        eprintln!("  boilerplate: {}", learning.note);
     }
     Ok(Outcome {
         failed: summary.failed,
@@ -240,6 +258,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
 pub fn write_report(
     path: &Path,
     summary: &Summary,
+    boilerplate: Option<&learn::Learning>,
     entries: &[FileEntry],
     check: bool,
 ) -> Result<(), BatchError> {
@@ -247,6 +266,7 @@ pub fn write_report(
         zhclean: env!("CARGO_PKG_VERSION"),
         check,
         summary,
+        boilerplate,
         files: entries,
     };
     let mut json = serde_json::to_vec_pretty(&report).map_err(|e| BatchError::Io {

@@ -155,6 +155,9 @@ pub struct Report<'a> {
     pub zhclean: &'static str,
     pub check: bool,
     pub summary: &'a Summary,
+    /// The boilerplate list the run used and where it came from (absent for stdin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub boilerplate: Option<&'a super::learn::Learning>,
     pub files: &'a [FileEntry],
 }
 

@@ -55,7 +55,7 @@ pub fn run(cleaner: &Cleaner, check: bool, report: Option<&Path>) -> anyhow::Res
     }
     if let Some(path) = report {
         let entries = [entry];
-        write_report(path, &Summary::of(&entries), &entries, check)?;
+        write_report(path, &Summary::of(&entries), None, &entries, check)?;
     }
     Ok(outcome)
 }

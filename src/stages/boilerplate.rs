@@ -29,7 +29,9 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
+use crate::stages::template;
 
 /// Longest line key that is counted, in characters.
 pub const MAX_KEY_CHARS: usize = 200;
@@ -54,8 +56,9 @@ impl Learned {
         self.hashes.is_empty()
     }
 
-    fn contains(&self, line: &str) -> bool {
-        line_key(line).is_some_and(|k| !is_structural(&k) && self.hashes.contains(&hash(&k)))
+    fn contains(&self, line: &str, converter: &Converter) -> bool {
+        learn_key(line, converter)
+            .is_some_and(|k| !is_structural(&k) && self.hashes.contains(&hash(&k)))
     }
 }
 
@@ -66,8 +69,11 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let mut removed = 0u64;
     let mut removed_chars = 0usize;
     let mut kept: Vec<&str> = Vec::new();
-    for line in page.text.split('\n') {
-        if ctx.boilerplate.contains(line) {
+    // The title the template stage put first is the document's own, however many documents
+    // share it (`第一章 绪论`).
+    let titled = page.body_start > 0;
+    for (i, line) in page.text.split('\n').enumerate() {
+        if !(titled && i == 0) && ctx.boilerplate.contains(line, &ctx.converter) {
             removed += 1;
             removed_chars += line.chars().count();
         } else {
@@ -91,6 +97,14 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
         page.text = kept.join("\n");
     }
     removed
+}
+
+/// The key both passes use: the line as the template stage keys it (annotations stripped,
+/// converted, tags off) and then folded by [`line_key`]. Learning reads raw pages and the
+/// stage sees cleaned ones; punctuation widths, spaces and digits are folded away, so both see
+/// one key for one line.
+pub fn learn_key(line: &str, converter: &Converter) -> Option<String> {
+    line_key(&template::line_key(line, converter))
 }
 
 /// The normalised form of a line that learning counts; `None` for lines never learned
@@ -117,6 +131,10 @@ pub fn line_key(line: &str) -> Option<String> {
             '？' => '?',
             '！' => '!',
             '。' => '.',
+            // Full-width ASCII forms (`Ａ１`), as the punct stage makes them half width.
+            '\u{FF01}'..='\u{FF5E}' => {
+                char::from_u32(c as u32 - 0xFEE0).map_or(c, |h| h.to_ascii_lowercase())
+            }
             c => c.to_ascii_lowercase(),
         };
         if c.is_ascii_digit() {
@@ -168,9 +186,15 @@ pub struct PageLines {
     pub keys: Vec<String>,
 }
 
-/// Collects one page's contribution (the page as it looks before the `boilerplate` stage).
-pub fn page_lines(text: &str) -> PageLines {
-    let mut keys: Vec<String> = text.lines().filter_map(line_key).collect();
+/// Collects one raw page's contribution: its keys ([`learn_key`]; structural lines are never
+/// counted, so they are left out) and its fingerprint. Learning reads the raw pages, which
+/// costs a conversion, not a whole cleaning; [`crate::Cleaner::page_lines`] is the entry point.
+pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
+    let mut keys: Vec<String> = text
+        .lines()
+        .filter_map(|l| learn_key(l, converter))
+        .filter(|k| !is_structural(k))
+        .collect();
     // Fingerprint: the three longest lines (ties broken by content, so it is stable).
     let mut by_len: Vec<String> = text
         .lines()
@@ -414,6 +438,7 @@ mod tests {
     #[test]
     fn learns_template_lines_not_mirrored_bodies() {
         let template = ["本站所有资源均来自网络", "下载须知：请勿传播"];
+        let conv = Converter::new();
         let mut learner = Learner::new(10);
         let docs = ["甲", "乙", "丙", "丁", "戊", "己"];
         for d in docs {
@@ -422,15 +447,19 @@ mod tests {
                 format!("{d}的第二段"),
             ];
             let body: Vec<&str> = body.iter().map(String::as_str).collect();
-            learner.add(&page_lines(&page(&format!("{d}的标题"), &body, &template)));
+            learner.add(&page_lines(
+                &page(&format!("{d}的标题"), &body, &template),
+                &conv,
+            ));
         }
         // One document saved from five mirrors: its body must not become boilerplate.
         for _ in 0..5 {
-            learner.add(&page_lines(&page(
+            let mirror = page(
                 "镜像",
                 &["镜像文档的正文很长很长很长，每个镜像都一样", "镜像第二段"],
                 &[],
-            )));
+            );
+            learner.add(&page_lines(&mirror, &conv));
         }
         let learned: Vec<String> = learner
             .finish(&LearnOptions::default())

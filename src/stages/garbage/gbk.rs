@@ -4,7 +4,7 @@
 //! the bytes are paired again one step over. Every pair is looked up in one flat table (126
 //! leads x 191 trails), so trying candidates costs no decoder calls.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 pub const LEAD_MIN: u8 = 0x81;
@@ -22,7 +22,7 @@ fn table() -> &'static Table {
     static T: OnceLock<Table> = OnceLock::new();
     T.get_or_init(|| {
         let mut pairs = vec![None; 126 * 191];
-        let mut chars = HashMap::with_capacity(24_000);
+        let mut chars = HashMap::with_capacity_and_hasher(24_000, Default::default());
         for lead in LEAD_MIN..=LEAD_MAX {
             for trail in TRAIL_MIN..=TRAIL_MAX {
                 if trail == 0x7F {

@@ -19,8 +19,8 @@
 //! site's table gives each annotated character one fixed reading). The caller decides whether
 //! the best reading is clearly better than the span as it stands.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use super::gbk;
 use crate::annotations;
@@ -31,7 +31,7 @@ use crate::lm::Lm;
 /// search stays small (a real shifted run ends at the next ASCII byte, within a sentence).
 const MAX_RUN: usize = 64;
 /// States kept per step of the beam search.
-const BEAM: usize = 128;
+const BEAM: usize = 32;
 /// Reward (nats) for a character that the annotation after its hidden byte names.
 const READING_BONUS: f32 = 7.0;
 /// Cost of assuming a user-defined pair was lost between two visible characters.
@@ -51,7 +51,7 @@ impl<'a> Simplifier<'a> {
     pub fn new(conv: &'a Converter) -> Self {
         Simplifier {
             conv,
-            cache: RefCell::new(HashMap::new()),
+            cache: RefCell::new(HashMap::default()),
         }
     }
 
@@ -438,7 +438,8 @@ pub fn best_reading<'s>(
             cands.truncate(PER_EXPANSION);
         }
         for (cost, c, s, iso_left, confirmed) in cands {
-            let mut out = st.out.clone();
+            let mut out = Vec::with_capacity(st.out.len() + 1);
+            out.extend_from_slice(&st.out);
             out.push(c);
             let reward = if confirmed { READING_BONUS } else { 0.0 };
             next.push(State {
@@ -566,7 +567,7 @@ const RESCORE: usize = 24;
 
 /// Keeps the cheapest state per (pending slot, previous character), then the best `BEAM`.
 fn prune(states: Vec<State>) -> Vec<State> {
-    let mut best: HashMap<(Option<Slot>, Option<char>, bool), State> = HashMap::new();
+    let mut best: HashMap<(Option<Slot>, Option<char>, bool), State> = HashMap::default();
     for s in states {
         let key = (s.pending, s.prev, s.iso_left);
         match best.get(&key) {

@@ -1,0 +1,162 @@
+//! Pass 1 of a run: learning the batch's boilerplate.
+//!
+//! A line that recurs in many distinct documents of a batch is boilerplate (see
+//! `zhclean::stages::boilerplate`). Before cleaning, every input page (every record of every
+//! shard) is read once and counted: its line keys and its document fingerprint go into a
+//! [`Learner`]. The learned keys then go into the configuration of the cleaner that pass 2
+//! runs, whose `boilerplate` stage removes them.
+//!
+//! Pass 1 reads the raw pages and converts them; it does not clean them, so it costs a
+//! fraction of pass 2. Counting is by distinct documents and ends in a yes/no per line that
+//! does not depend on the order pages were counted in, so the learned list (and every output)
+//! is the same whatever `--jobs` is.
+
+use std::fs;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use zhclean::stages::boilerplate::{
+    parse_learned, write_learned, LearnOptions, LearnedLine, Learner,
+};
+use zhclean::Cleaner;
+
+use super::progress::Progress;
+use super::{decode, jsonl, output, BatchError, Job};
+
+/// How a run gets its boilerplate list.
+#[derive(Debug, Clone)]
+pub struct LearnSettings {
+    /// `--no-learn`: no list at all.
+    pub enabled: bool,
+    pub options: LearnOptions,
+    /// `--boilerplate FILE`: load this list instead of learning one.
+    pub load: Option<PathBuf>,
+    /// `--save-boilerplate FILE`: write the list learned here.
+    pub save: Option<PathBuf>,
+}
+
+/// What pass 1 produced, for the report.
+#[derive(Debug, Default, Serialize)]
+pub struct Learning {
+    /// `learned`, `loaded`, `too-small` or `off`.
+    pub source: &'static str,
+    /// Distinct documents counted (0 when the list was loaded or learning is off).
+    pub documents: usize,
+    /// Distinct documents a line needed.
+    pub threshold: usize,
+    pub lines: Vec<LearnedLine>,
+    /// A sentence for the summary.
+    pub note: String,
+}
+
+impl Learning {
+    /// The learned keys, for the cleaner's configuration.
+    pub fn keys(&self) -> Vec<String> {
+        self.lines.iter().map(|l| l.key.clone()).collect()
+    }
+}
+
+/// Learns (or loads) the boilerplate list for `jobs`.
+pub(super) fn learn(
+    cleaner: &Cleaner,
+    jobs: &[Job],
+    text_field: &str,
+    settings: &LearnSettings,
+    quiet: bool,
+) -> Result<Learning, BatchError> {
+    if let Some(path) = &settings.load {
+        let text = fs::read_to_string(path)
+            .map_err(BatchError::io("cannot read the boilerplate list", path))?;
+        let lines = parse_learned(&text)
+            .map_err(|e| BatchError::Usage(format!("{}: {e}", path.display())))?;
+        return Ok(Learning {
+            source: "loaded",
+            note: format!("{} lines loaded from {}", lines.len(), path.display()),
+            lines,
+            ..Learning::default()
+        });
+    }
+    if !settings.enabled || !cleaner.config().enabled("boilerplate") {
+        return Ok(Learning {
+            source: "off",
+            note: "off".into(),
+            ..Learning::default()
+        });
+    }
+    let options = &settings.options;
+    // Count distinct documents up to well past the threshold, so the report says how common
+    // a learned line is; linear look-ups in a short list stay cheap.
+    let cap = options.min_docs.max(64);
+    let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
+    let learner = jobs
+        .par_iter()
+        .map(|job| {
+            let mut learner = Learner::new(cap);
+            count(cleaner, job, text_field, &progress, &mut learner);
+            progress.file_done();
+            learner
+        })
+        .reduce(
+            || Learner::new(cap),
+            |mut a, b| {
+                a.merge(b);
+                a
+            },
+        );
+    progress.finish();
+
+    let documents = learner.documents();
+    let threshold = options.threshold(documents);
+    if documents < options.min_docs {
+        return Ok(Learning {
+            source: "too-small",
+            documents,
+            threshold,
+            note: format!(
+                "too few documents to learn from ({documents} distinct, {} needed)",
+                options.min_docs
+            ),
+            ..Learning::default()
+        });
+    }
+    let lines = learner.finish(options);
+    let learning = Learning {
+        source: "learned",
+        documents,
+        threshold,
+        note: format!(
+            "{} lines learned from {documents} distinct documents (in at least {threshold} each)",
+            lines.len()
+        ),
+        lines,
+    };
+    if let Some(path) = &settings.save {
+        output::write_all(path, write_learned(&learning.lines).as_bytes(), true)
+            .map_err(BatchError::io("cannot write the boilerplate list", path))?;
+    }
+    Ok(learning)
+}
+
+/// Counts one input's pages; unreadable or binary inputs count nothing (pass 2 reports them).
+fn count(cleaner: &Cleaner, job: &Job, field: &str, progress: &Progress, learner: &mut Learner) {
+    match job.shard {
+        None => {
+            let Ok(bytes) = fs::read(&job.path) else {
+                return;
+            };
+            progress.add_bytes(bytes.len() as u64);
+            if let Ok(decoded) = decode::decode(&bytes) {
+                learner.add(&cleaner.page_lines(&decoded.text));
+            }
+        }
+        Some(compression) => {
+            let _ = jsonl::for_each_text_batch(&job.path, compression, field, progress, |texts| {
+                let pages: Vec<_> = texts.par_iter().map(|t| cleaner.page_lines(t)).collect();
+                for p in &pages {
+                    learner.add(p);
+                }
+            });
+        }
+    }
+}
