@@ -12,7 +12,9 @@ fn cleaner() -> &'static Cleaner {
 /// Text that looks like the pages: Han (traditional and simplified), annotations, ASCII,
 /// punctuation of both widths, chunk markers, tags, spaces and line breaks. Template lines
 /// stand on lines of their own, as on the pages (a template line glued behind body text is
-/// body text).
+/// body text), and byte garbage sits inside body text, as on the pages (garbage that makes up a
+/// whole line next to a template block would let the `garbage` stage, which runs after
+/// `template`, uncover template lines only a second run sees).
 fn pagelike() -> impl Strategy<Value = String> {
     let piece = prop_oneof![
         Just("經(jīng)濟(jì)".to_string()),
@@ -27,7 +29,7 @@ fn pagelike() -> impl Strategy<Value = String> {
         Just("\n版權(quán)說明:本文檔由用戶提供并上傳,請進行舉報或認領\n文檔簡介\n".to_string()),
         Just("\n標題_第1頁\n".to_string()),
         Just("\n溫馨提示\n• 1. 本站\n".to_string()),
-        Just("?xì)夤".to_string()),
+        Just("燃?xì)夤芾淼?91".to_string()),
         "[ \t\u{3000}]{1,3}",
         "[,.;:?!()（），。、“”]",
         "[a-zA-Z0-9]{1,8}",

@@ -18,7 +18,8 @@
 //! - lines longer than [`MAX_KEY_CHARS`] are body paragraphs and are not counted (this also
 //!   bounds the learner's memory);
 //! - a page that loses more than [`WARN_SHARE`] of its characters to learned lines gets a
-//!   warning in its report.
+//!   warning in its report, and a page that would lose every line keeps them all;
+//! - the title line the `template` stage put first is never removed.
 //!
 //! The decision is deterministic: a key is learned when its set of distinct fingerprints
 //! reaches the threshold, which does not depend on the order pages are counted in.
@@ -79,6 +80,15 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
         } else {
             kept.push(line);
         }
+    }
+    // A page that is nothing but learned lines keeps them: boilerplate surrounds a body, and
+    // a page without one is better left whole than emptied.
+    let titled_line = usize::from(titled);
+    if removed > 0 && kept.iter().skip(titled_line).all(|l| l.trim().is_empty()) {
+        page.warnings.push(format!(
+            "boilerplate: every line of the page is a learned line ({removed}); kept as is"
+        ));
+        return 0;
     }
     if removed > 0 {
         let total = page
@@ -195,10 +205,21 @@ pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
         .filter_map(|l| learn_key(l, converter))
         .filter(|k| !is_structural(k))
         .collect();
-    // Fingerprint: the three longest lines (ties broken by content, so it is stable).
+    // Fingerprint: the three longest lines (ties broken by content, so it is stable), with
+    // digits folded as in the keys: pages that differ only in numbers (a page counter, a
+    // record id) are one document, which errs towards learning less.
     let mut by_len: Vec<String> = text
         .lines()
-        .map(|l| l.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+        .map(|l| {
+            let mut folded = String::with_capacity(l.len());
+            for c in l.chars().filter(|c| !c.is_whitespace()) {
+                let c = if c.is_ascii_digit() { '0' } else { c };
+                if !(c == '0' && folded.ends_with('0')) {
+                    folded.push(c);
+                }
+            }
+            folded
+        })
         .filter(|l| !l.is_empty())
         .collect();
     by_len.sort_by(|a, b| {
