@@ -34,6 +34,9 @@ pub struct Page {
     pub body_start: usize,
     /// Whether the recognised site cuts its body into preview chunks `1、` `2、` ….
     pub chunked: bool,
+    /// Byte offset of the first line after the site's head region, where its first chunk
+    /// marker is (later than `body_start` when a mirror host added lines above the head).
+    pub chunk_start: Option<usize>,
     /// Warnings for the report (a stage that had to guess, or removed a lot).
     pub warnings: Vec<String>,
     /// Individual decisions worth showing in `--explain` (`garbage: 燃?xì)夤芾淼 -> 燃氣管理等`).

@@ -18,7 +18,8 @@
 //! - lines longer than [`MAX_KEY_CHARS`] are body paragraphs and are not counted (this also
 //!   bounds the learner's memory);
 //! - a page that loses more than [`WARN_SHARE`] of its characters to learned lines gets a
-//!   warning in its report, and a page that would lose every line keeps them all;
+//!   warning in its report (a page that was nothing but boilerplate ends up empty: there was
+//!   no document on it);
 //! - the title line the `template` stage put first is never removed.
 //!
 //! The decision is deterministic: a key is learned when its set of distinct fingerprints
@@ -80,15 +81,6 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
         } else {
             kept.push(line);
         }
-    }
-    // A page that is nothing but learned lines keeps them: boilerplate surrounds a body, and
-    // a page without one is better left whole than emptied.
-    let titled_line = usize::from(titled);
-    if removed > 0 && kept.iter().skip(titled_line).all(|l| l.trim().is_empty()) {
-        page.warnings.push(format!(
-            "boilerplate: every line of the page is a learned line ({removed}); kept as is"
-        ));
-        return 0;
     }
     if removed > 0 {
         let total = page

@@ -5,7 +5,8 @@
 //! middle of words and numbers (`加速20` | `05年`, `discoun` | `ts`). The stage only acts when
 //! the `template` stage recognised such a site and the body starts with `1、`: a document's
 //! own list numbering (`分为：\n1、孤立系统`) never starts the body of a chunked page, and on
-//! other pages nothing is touched.
+//! other pages nothing is touched. Lines a mirror host put above the site's head stay as they
+//! are (learned boilerplate removes them later): the chunks start where the head ended.
 //!
 //! Joining: nothing between the pieces, except where an English text was cut between two words
 //! (`one of` | `the most`): there one space goes back. The English word list
@@ -34,8 +35,8 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
     if !page.chunked {
         return 0;
     }
-    let body = &page.text[page.body_start..];
-    let Some(first) = body.strip_prefix("1、") else {
+    let start = page.chunk_start.unwrap_or(page.body_start);
+    let Some(first) = page.text.get(start..).and_then(|t| t.strip_prefix("1、")) else {
         return 0;
     };
 
@@ -53,7 +54,7 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
     pieces.push(rest);
 
     let mut out = String::with_capacity(page.text.len());
-    out.push_str(&page.text[..page.body_start]);
+    out.push_str(&page.text[..start]);
     for (i, piece) in pieces.iter().enumerate() {
         if i > 0 && cut_between_words(&out, piece) {
             out.push(' ');
@@ -117,6 +118,17 @@ mod tests {
         ] {
             assert_eq!(run("", body), want, "{body}");
         }
+    }
+
+    #[test]
+    fn a_mirror_header_above_the_site_head_stays_apart() {
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let raw = "本站首頁導航\n標題_第1頁\n標題_第2頁\n\
+版權說明:本文檔由用戶提供并上傳,請進行舉報或認領\n文檔簡介\n1、正文第一\n\n2、段續";
+        assert_eq!(
+            cleaner.clean(raw).text,
+            "标题\n\n本站首页导航\n正文第一段续\n"
+        );
     }
 
     #[test]

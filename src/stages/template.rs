@@ -235,9 +235,14 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
         text.push_str("\n\n");
     }
     page.body_start = text.len();
+    page.chunk_start = None;
     for (n, &i) in body.iter().enumerate() {
         if n > 0 {
             text.push('\n');
+        }
+        // Lines a mirror host put above the site's own head stay, but chunks start after it.
+        if i >= first.after_head && page.chunk_start.is_none() && !lines[i].trim().is_empty() {
+            page.chunk_start = Some(text.len());
         }
         text.push_str(lines[i]);
     }
@@ -320,6 +325,8 @@ struct Applied {
     title: Option<String>,
     /// The lines kept, as indices into the page's lines.
     kept: Vec<usize>,
+    /// The first line after the site's head region, as an index into the page's lines.
+    after_head: usize,
     removed: u64,
 }
 
@@ -403,6 +410,7 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
         hits,
         title,
         kept,
+        after_head: idx.get(head_end).copied().unwrap_or(usize::MAX),
         removed,
     })
 }
