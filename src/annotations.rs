@@ -5,7 +5,7 @@
 //! about how the word is pronounced (`調(diào)` even in 調整). Readings are compared in a
 //! canonical form, so tone marks (`jīng`) and tone numbers (`jing1`) both match.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 static TABLE: &str = include_str!("../data/annotations.tsv");
@@ -47,7 +47,7 @@ fn simplified_table() -> &'static HashMap<char, String> {
     static MAP: OnceLock<HashMap<char, String>> = OnceLock::new();
     MAP.get_or_init(|| {
         let conv = crate::converter::Converter::new();
-        let mut m = HashMap::new();
+        let mut m = HashMap::default();
         for (c, r) in table() {
             let s = conv.convert(c.encode_utf8(&mut [0; 4])).into_owned();
             let mut it = s.chars();

@@ -49,6 +49,8 @@ pub struct Ctx {
     pub converter: Converter,
     pub templates: TemplateSet,
     pub boilerplate: stages::boilerplate::Learned,
+    /// Garbage-span decisions, shared by every page this cleaner cleans.
+    pub garbage: stages::garbage::Decisions,
 }
 
 /// A stage: a name (for switches, counts and `--explain`) and the function that applies it.
@@ -121,6 +123,7 @@ impl Cleaner {
                 converter,
                 templates,
                 boilerplate,
+                garbage: Default::default(),
             },
         })
     }

@@ -18,7 +18,9 @@ pub mod filler;
 pub mod gbk;
 pub mod realign;
 
-use std::collections::HashMap;
+use std::sync::Mutex;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::pipeline::{Ctx, Page};
 use realign::{best_reading, score, span_at, Simplifier};
@@ -34,10 +36,40 @@ const MAX_UNSURE_AVG: f32 = 7.0;
 /// Characters of context on each side of a span given to the model.
 const CONTEXT: usize = 4;
 
+/// Span decisions shared by every page a [`crate::Cleaner`] cleans: the same insertions
+/// repeat across a site's pages and across mirrors (`燃?xì)` on pages 065 and the seed), and
+/// the search is the costly part of the stage. A decision depends only on the span and its
+/// context (the key), so sharing it changes no output, whatever the order pages come in.
+#[derive(Debug, Default)]
+pub struct Decisions(Mutex<HashMap<(String, String, String), Decision>>);
+
+/// Most decisions kept; past that, new spans are decided but not remembered.
+const MAX_DECISIONS: usize = 100_000;
+
+impl Decisions {
+    fn get_or_decide(
+        &self,
+        key: (String, String, String),
+        decide: impl FnOnce() -> Decision,
+    ) -> Decision {
+        if let Some(d) = self.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return d;
+        }
+        // Decided outside the lock: other threads go on meanwhile.
+        let d = decide();
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() < MAX_DECISIONS {
+                m.insert(key, d.clone());
+            }
+        }
+        d
+    }
+}
+
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let simp = Simplifier::new(&ctx.converter);
     let mut count = 0;
-    let (text, n) = repair_bytes(&page.text, &simp, &mut page.notes);
+    let (text, n) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
     count += n;
     let (text, n) = filler::remove(&text, &simp, &mut page.notes);
     count += n;
@@ -58,16 +90,20 @@ pub enum Decision {
 }
 
 /// Repairs or removes every byte-garbage span of `text`; returns the new text and the count.
-pub fn repair_bytes(text: &str, simp: &Simplifier, notes: &mut Vec<String>) -> (String, u64) {
+pub fn repair_bytes(
+    text: &str,
+    simp: &Simplifier,
+    decisions: &Decisions,
+    notes: &mut Vec<String>,
+) -> (String, u64) {
     if !text.contains('?') {
         return (text.to_string(), 0);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut count = 0;
-    // The same insertion repeats across a page (`燃?xì)廨啓C(jī)` seven times on page 065):
-    // decide each span shape once.
-    let mut seen_before: HashMap<(String, String, String), Decision> = HashMap::new();
+    // The same insertion repeats across a page (`燃?xì)廨啓C(jī)` seven times on page 065)
+    // and across pages: decide each span shape once.
     let mut i = 0;
     while i < chars.len() {
         if chars[i] == '?' {
@@ -82,10 +118,7 @@ pub fn repair_bytes(text: &str, simp: &Simplifier, notes: &mut Vec<String>) -> (
                         .iter()
                         .collect(),
                 );
-                let decision = seen_before
-                    .entry(key)
-                    .or_insert_with(|| decide(&chars, &span, simp))
-                    .clone();
+                let decision = decisions.get_or_decide(key, || decide(&chars, &span, simp));
                 match decision {
                     Decision::Repaired(r) => {
                         notes.push(format!("garbage: repaired {seen} -> {r}"));
@@ -179,7 +212,7 @@ mod tests {
         let conv = Converter::new();
         let simp = Simplifier::new(&conv);
         let mut notes = Vec::new();
-        let (t, a) = repair_bytes(text, &simp, &mut notes);
+        let (t, a) = repair_bytes(text, &simp, &Decisions::default(), &mut notes);
         let (t, b) = filler::remove(&t, &simp, &mut notes);
         (t, a + b)
     }

@@ -377,12 +377,10 @@ pub fn best_reading<'s>(
 
     // Emits the characters a lead slot and a trail slot can make, with their costs.
     let emit = |st: &State, lead: Slot, trail: Slot, next: &mut Vec<State>| {
-        let rs: Vec<u8> = [lead.reading, trail.reading]
-            .into_iter()
-            .flatten()
-            .collect();
+        let rs = [lead.reading, trail.reading];
+        let rs = rs.iter().flatten();
         // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
-        let mut cands: Vec<(f32, char, char, bool, bool)> = Vec::new();
+        let mut cands: Vec<(f32, char, char, bool, bool)> = Vec::with_capacity(192);
         let mut push = |c: char| {
             let guessed = !(lead.is_known() && trail.is_known());
             if gbk::is_private_use(c) || (guessed && !plausible(c)) {
@@ -391,7 +389,7 @@ pub fn best_reading<'s>(
             let s = simp.simplify(c);
             let (mut cost, iso_left) = step(st.prev, st.iso_left, Some(s));
             let confirmed = rs
-                .iter()
+                .clone()
                 .any(|&r| annotations::reading(c) == Some(readings[usize::from(r)]));
             if confirmed {
                 cost -= READING_BONUS;
@@ -420,7 +418,7 @@ pub fn best_reading<'s>(
             }
             (false, false) => {
                 // Both bytes hidden: only a character an annotation names is evidence enough.
-                for &r in &rs {
+                for &r in rs.clone() {
                     for &c in &named[usize::from(r)] {
                         if let Some([a, b]) = gbk::encode(c) {
                             if (lead.lo..=lead.hi).contains(&a)
