@@ -12,8 +12,8 @@
 //! on all of them (it is only one of the three).
 //!
 //! Guard rails:
-//! - short structural lines that real documents share (`一、`, `目录`, `参考文献`, `摘要`,
-//!   `第三章 …`) are never learned;
+//! - lines shorter than [`MIN_KEY_CHARS`] and structural lines that real documents share
+//!   (`一、`, `目录`, `参考文献`, `摘要`, `第三章 …`) are never learned;
 //! - lines without a letter or Han character (page numbers, rules) are never learned;
 //! - lines longer than [`MAX_KEY_CHARS`] are body paragraphs and are not counted (this also
 //!   bounds the learner's memory);
@@ -106,6 +106,12 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
 /// stage sees cleaned ones; punctuation widths, spaces and digits are folded away, so both see
 /// one key for one line.
 pub fn learn_key(line: &str, converter: &Converter) -> Option<String> {
+    // A line too long to be counted is not converted first: body paragraphs are most of a
+    // page, and learning must stay a fraction of cleaning. (Annotations make a raw line up
+    // to about five times longer in bytes than its key.)
+    if line.len() > MAX_KEY_CHARS * 6 {
+        return None;
+    }
     line_key(&template::line_key(line, converter))
 }
 
@@ -153,8 +159,18 @@ pub fn line_key(line: &str) -> Option<String> {
     (meaningful && key.chars().count() >= 2).then_some(key)
 }
 
-/// Structural lines that many real documents share and that are not boilerplate.
+/// Keys shorter than this (in characters) are never learned on frequency alone: headings a
+/// publisher repeats in every document (`相关主题`, `语法：`, `示例`, `描述`) look exactly like a
+/// short template line, and a batch from one publisher has hundreds of each. The short lines of
+/// the known templates (`文档简介`, `评论`) are the site rules' business.
+pub const MIN_KEY_CHARS: usize = 6;
+
+/// Structural lines that many real documents share and that are not boilerplate: short
+/// lines, table-of-contents words, chapter and list headings.
 pub fn is_structural(key: &str) -> bool {
+    if key.chars().count() < MIN_KEY_CHARS {
+        return true;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(concat!(

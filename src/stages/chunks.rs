@@ -2,10 +2,10 @@
 //!
 //! Sites of the renrendoc kind show a preview cut into chunks: the body starts with `1、`, and
 //! each further chunk starts on a new line with `2、`, `3、` …, cut at arbitrary points, in the
-//! middle of words and numbers (`加速20` | `05年`, `discoun` | `ts`). The stage only acts when
-//! the `template` stage recognised such a site and the body starts with `1、`: a document's
-//! own list numbering (`分为：\n1、孤立系统`) never starts the body of a chunked page, and on
-//! other pages nothing is touched. Lines a mirror host put above the site's head stay as they
+//! middle of words and numbers (`加速20` | `05年`, `discoun` | `ts`). The stage acts when the
+//! `template` stage recognised such a site and the body starts with `1、`: a document's own
+//! list numbering (`分为：\n1、孤立系统`) never starts the body of a chunked page. A page saved
+//! without its site template must show the cuts itself (see [`looks_cut`]). Lines a mirror host put above the site's head stay as they
 //! are (learned boilerplate removes them later): the chunks start where the head ended.
 //!
 //! Joining: nothing between the pieces, except where an English text was cut between two words
@@ -32,9 +32,6 @@ fn is_word(w: &str) -> bool {
 }
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
-    if !page.chunked {
-        return 0;
-    }
     let start = page.chunk_start.unwrap_or(page.body_start);
     let Some(first) = page.text.get(start..).and_then(|t| t.strip_prefix("1、")) else {
         return 0;
@@ -52,6 +49,9 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
         next += 1;
     }
     pieces.push(rest);
+    if !page.chunked && !looks_cut(&pieces) {
+        return 0;
+    }
 
     let mut out = String::with_capacity(page.text.len());
     out.push_str(&page.text[..start]);
@@ -63,6 +63,30 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
     }
     page.text = out;
     u64::from(next - 1)
+}
+
+/// Shortest piece (in characters) between two markers on a page without a recognised site.
+const MIN_PIECE_CHARS: usize = 150;
+
+/// Without a recognised site, the pieces themselves must show they are preview chunks: at
+/// least three, every piece but the last long, and most cuts in the middle of a sentence. A document's own numbered paragraphs end their sentences
+/// (`…为止。\n\n2、`); the site cuts at a fixed length, wherever that falls.
+fn looks_cut(pieces: &[&str]) -> bool {
+    if pieces.len() < 3 {
+        return false;
+    }
+    let complete = &pieces[..pieces.len() - 1];
+    let long = complete
+        .iter()
+        .all(|p| p.chars().count() >= MIN_PIECE_CHARS);
+    let sentence_ends = complete
+        .iter()
+        .filter(|p| {
+            p.trim_end()
+                .ends_with(['。', '！', '？', '；', '：', '.', '!', '?', ';', ':', '”'])
+        })
+        .count();
+    long && sentence_ends * 2 < complete.len()
 }
 
 /// Whether the cut between `left` and `right` fell between two English words.
@@ -132,6 +156,41 @@ mod tests {
     }
 
     #[test]
+    fn pages_without_a_template_need_cuts_that_look_like_cuts() {
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let run_bare = |text: &str| {
+            let mut page = Page {
+                text: text.into(),
+                ..Page::default()
+            };
+            apply(&mut page, cleaner.ctx());
+            page.text
+        };
+        let piece = |s: &str| s.repeat(80);
+        // Cut mid-sentence at fixed lengths: chunks.
+        let cut = format!(
+            "1、{}\n\n2、{}\n\n3、{}",
+            piece("文字"),
+            piece("內容"),
+            "尾"
+        );
+        assert_eq!(
+            run_bare(&cut),
+            format!("{}{}尾", piece("文字"), piece("內容"))
+        );
+        // Numbered paragraphs that end their sentences: a real list.
+        let list = format!(
+            "1、{}。\n\n2、{}。\n\n3、尾。",
+            piece("文字"),
+            piece("內容")
+        );
+        assert_eq!(run_bare(&list), list);
+        // Short items: a real list.
+        let short = "1、第一\n\n2、第二\n\n3、第三";
+        assert_eq!(run_bare(short), short);
+    }
+
+    #[test]
     fn title_is_kept_apart() {
         assert_eq!(run("標題\n\n", "1、正文\n\n2、續"), "標題\n\n正文續");
     }
@@ -145,7 +204,7 @@ mod tests {
             assert_eq!(run("", body), body);
         }
         let cleaner = Cleaner::new(Config::default()).unwrap();
-        let text = "1、第一條\n\n2、第二條";
+        let text = "1、第一條\n\n2、第二條\n\n3、第三條";
         let mut page = Page {
             text: text.into(),
             ..Page::default()
