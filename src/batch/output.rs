@@ -58,14 +58,22 @@ impl AtomicFile {
     }
 
     /// Flushes, optionally fsyncs, and renames the temporary file into place.
+    /// On failure (a flush that hits a full disk, a failed fsync or rename) the temporary file
+    /// is removed: nothing partial is left behind.
     pub fn commit(mut self, sync: bool) -> io::Result<()> {
         let writer = self.writer.take().expect("commit is called once");
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        if sync {
-            file.sync_all()?;
+        let result = (|| {
+            let file = writer.into_inner().map_err(|e| e.into_error())?;
+            if sync {
+                file.sync_all()?;
+            }
+            drop(file);
+            fs::rename(&self.tmp, &self.dest)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&self.tmp);
         }
-        drop(file);
-        fs::rename(&self.tmp, &self.dest)
+        result
     }
 }
 
@@ -152,5 +160,25 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path().join("sub")).unwrap().count(), 0);
         write_all(&dest, b"whole", false).unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"whole");
+    }
+
+    /// Bug: a commit that failed after the writer was taken (the final flush on a full disk,
+    /// fsync, rename) left the partial temporary file behind.
+    #[test]
+    fn failed_commit_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The destination is a non-empty directory: the rename fails.
+        let dest = dir.path().join("x.txt");
+        fs::create_dir_all(dest.join("inside")).unwrap();
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.writer()
+            .write_all(b"small enough to stay in the buffer")
+            .unwrap();
+        assert!(f.commit(false).is_err());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("x.txt")], "no temp left");
     }
 }
