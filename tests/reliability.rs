@@ -881,3 +881,34 @@ fn bad_config_files_are_rejected_clearly() {
         "nothing written on a bad config"
     );
 }
+
+/// Bug: a manifest named on the command line (not walked) was cleaned as a shard, and its
+/// output landed on the output directory's own manifest, which then overwrote it: an output
+/// reported as cleaned was lost. Bookkeeping files are skipped however they are named.
+#[test]
+fn bookkeeping_file_named_on_the_command_line_is_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("a.txt"), "為");
+    let o = run(&["a.txt", "-o", "prev", "-q"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(
+        &[
+            "prev/.zhclean-manifest.jsonl",
+            "a.txt",
+            "-o",
+            "out",
+            "--report",
+            "r.json",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let r = report(&dir.path().join("r.json"));
+    let m = entry(&r, ".zhclean-manifest.jsonl");
+    assert_eq!(m["status"], "skipped", "{m}");
+    let inputs: BTreeSet<String> = ["prev/.zhclean-manifest.jsonl", "a.txt"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    check_accounting(&r, &dir.path().join("out"), &inputs);
+}
