@@ -69,15 +69,19 @@ fn detect(bytes: &[u8]) -> &'static Encoding {
     det.guess(None, chardetng::Utf8Detection::Deny)
 }
 
-/// (broken UTF-8 sequences, non-ASCII bytes) in `bytes`.
+/// (broken UTF-8 sequences, non-ASCII bytes) in `bytes`. A sequence cut off by the end of the
+/// file is not damage: it is a page saved cut off in the middle of a character, whatever its
+/// length (counting it made short cut-off pages look like a legacy encoding).
 fn utf8_damage(bytes: &[u8]) -> (usize, usize) {
     let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
     let mut broken = 0;
     let mut rest = bytes;
     while let Err(e) = std::str::from_utf8(rest) {
+        let Some(len) = e.error_len() else {
+            break; // an incomplete sequence at the very end
+        };
         broken += 1;
-        let skip = e.valid_up_to() + e.error_len().unwrap_or(rest.len() - e.valid_up_to());
-        rest = &rest[skip..];
+        rest = &rest[e.valid_up_to() + len..];
     }
     (broken, non_ascii)
 }
@@ -168,9 +172,99 @@ mod tests {
         assert!(d.text.ends_with("改革\u{FFFD}"));
     }
 
+    /// Bug: a short UTF-8 page cut off in the middle of its last character (fewer than a
+    /// hundred non-ASCII bytes) was decoded as windows-1252, garbling all of it.
+    #[test]
+    fn short_page_cut_mid_character_stays_utf8() {
+        let mut bytes = "為經濟發達鎮".as_bytes().to_vec();
+        bytes.extend_from_slice(&"鎮".as_bytes()[..2]);
+        let d = decode(&bytes).unwrap();
+        assert_eq!((d.encoding, d.undecodable), ("UTF-8", 1));
+        assert_eq!(d.text, "為經濟發達鎮\u{FFFD}");
+    }
+
     #[test]
     fn binary_is_refused() {
         assert!(decode(b"\x89PNG\r\n\x1a\nxxxx").is_err());
         assert!(decode(b"abc\0def").is_err());
+    }
+
+    use proptest::prelude::*;
+
+    /// `ZHCLEAN_FUZZ_CASES=N` raises the case count for a longer run by hand.
+    fn cases(default: u32) -> u32 {
+        std::env::var("ZHCLEAN_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    /// Bytes that look like saved pages: UTF-8 Han, GBK and Big5 runs, BOMs, broken and
+    /// truncated sequences, NULs, signatures, ASCII.
+    fn pagebytes() -> impl Strategy<Value = Vec<u8>> {
+        let piece = prop_oneof![
+            "[\u{4e00}-\u{9fff}]{1,20}".prop_map(String::into_bytes),
+            "[\u{4e00}-\u{9fff}]{1,20}".prop_map(|s| encoding_rs::GBK.encode(&s).0.into_owned()),
+            "[\u{4e00}-\u{9fff}]{1,20}".prop_map(|s| encoding_rs::BIG5.encode(&s).0.into_owned()),
+            "[a-z ,.\n]{1,20}".prop_map(String::into_bytes),
+            prop::collection::vec(any::<u8>(), 1..8),
+            Just(b"\xef\xbb\xbf".to_vec()),
+            Just(b"\xff\xfe".to_vec()),
+            Just(b"\xe7\x82".to_vec()),
+            Just(b"\0".to_vec()),
+        ];
+        prop::collection::vec(piece, 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
+
+        /// Never panics; refuses only NULs and known signatures; the text is valid (it is a
+        /// String) and every replacement it contains is counted.
+        #[test]
+        fn decode_any_bytes(bytes in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..2000),
+            pagebytes(),
+        ]) {
+            match decode(&bytes) {
+                Ok(d) => {
+                    let input_fffd = String::from_utf8_lossy(&bytes).matches('\u{FFFD}').count()
+                        as u64;
+                    let produced = d.text.matches('\u{FFFD}').count() as u64;
+                    prop_assert!(d.undecodable <= produced, "{} > {}", d.undecodable, produced);
+                    if d.encoding == "UTF-8" && Encoding::for_bom(&bytes).is_none() {
+                        // BOM-less UTF-8 decodes exactly as Rust's lossy conversion, and
+                        // counts each replacement not already in the input.
+                        prop_assert_eq!(d.text.as_str(), &*String::from_utf8_lossy(&bytes));
+                        let literal = bytes.windows(3).filter(|w| w == b"\xef\xbf\xbd").count();
+                        prop_assert_eq!(d.undecodable as usize + literal, input_fffd as usize);
+                    }
+                }
+                Err(Binary(reason)) => prop_assert!(
+                    bytes.contains(&0) || SIGNATURES.iter().any(|(s, _)| bytes.starts_with(s)),
+                    "refused without a NUL or signature: {}", reason
+                ),
+            }
+        }
+
+        /// Valid UTF-8 (no NUL, no binary signature) comes back exactly, BOM removed.
+        #[test]
+        fn valid_utf8_round_trips(s in "[^\u{0}]{0,400}") {
+            prop_assume!(!SIGNATURES.iter().any(|(sig, _)| s.as_bytes().starts_with(sig)));
+            let d = decode(s.as_bytes()).unwrap();
+            prop_assert_eq!(d.undecodable, 0);
+            prop_assert_eq!(d.text.as_str(), s.strip_prefix('\u{FEFF}').unwrap_or(&s));
+        }
+
+        /// A cut-off last character never switches valid UTF-8 Han text to a legacy encoding.
+        #[test]
+        fn truncated_utf8_han_stays_utf8(s in "[\u{4e00}-\u{9fff}]{20,200}", cut in 1usize..3) {
+            let mut bytes = s.clone().into_bytes();
+            bytes.extend_from_slice(&"鎮".as_bytes()[..cut]);
+            let d = decode(&bytes).unwrap();
+            prop_assert_eq!(d.encoding, "UTF-8");
+            prop_assert_eq!(d.undecodable, 1);
+            prop_assert!(d.text.starts_with(&s));
+        }
     }
 }

@@ -581,4 +581,158 @@ mod tests {
         assert_eq!(out.bytes, b"{\"body\": \"x\"}\n");
         assert!(matches!(out.status, LineStatus::NoText));
     }
+
+    use proptest::prelude::*;
+
+    /// `ZHCLEAN_FUZZ_CASES=N` raises the case count for a longer run by hand.
+    fn cases(default: u32) -> u32 {
+        std::env::var("ZHCLEAN_FUZZ_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+
+    fn shared() -> &'static Cleaner {
+        static C: std::sync::OnceLock<Cleaner> = std::sync::OnceLock::new();
+        C.get_or_init(cleaner)
+    }
+
+    /// JSON values as raw text, formatting kept.
+    fn json_value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("null".to_string()),
+            Just("1.50".to_string()),
+            Just("-0e+3".to_string()),
+            Just("[1, {\"a\": [true]}]".to_string()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            "\\PC{0,20}".prop_map(|s| serde_json::to_string(&s).unwrap()),
+        ]
+    }
+
+    /// Lines a shard may hold: records (the text field present, absent, not a string,
+    /// duplicated), broken JSON, arbitrary bytes (invalid UTF-8 included), blanks, CRs.
+    fn line() -> impl Strategy<Value = Vec<u8>> {
+        let record = (
+            prop::collection::vec(("[a-z]{1,6}", json_value()), 0..4),
+            prop::option::of("\\PC{0,60}"),
+            0usize..4,
+        )
+            .prop_map(|(fields, text, at)| {
+                let mut parts: Vec<String> = fields
+                    .iter()
+                    .map(|(k, v)| format!("{}:{v}", serde_json::to_string(k).unwrap()))
+                    .collect();
+                if let Some(t) = text {
+                    let at = at.min(parts.len());
+                    parts.insert(
+                        at,
+                        format!("\"text\":{}", serde_json::to_string(&t).unwrap()),
+                    );
+                }
+                format!("{{{}}}", parts.join(", ")).into_bytes()
+            });
+        prop_oneof![
+            4 => record,
+            1 => prop::collection::vec(any::<u8>(), 0..80),
+            1 => "[{}\\[\\]\":, a-z0-9]{0,30}".prop_map(String::into_bytes),
+            1 => Just(b"\r".to_vec()),
+            1 => Just(b"{\"text\": 5}".to_vec()),
+        ]
+        .prop_map(|mut l: Vec<u8>| {
+            l.retain(|b| *b != b'\n');
+            l
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: cases(512), ..ProptestConfig::default() })]
+
+        /// Any line: no panic, exactly one output line, and a line that is not cleaned is
+        /// copied (lossily only where it was not UTF-8).
+        #[test]
+        fn any_line_gives_one_line(l in line(), no in 1u64..1_000_000) {
+            let out = clean_line(no, &l, shared(), "text");
+            prop_assert!(out.bytes.ends_with(b"\n"));
+            prop_assert_eq!(memchr::memchr_iter(b'\n', &out.bytes).count(), 1);
+            let body = l.strip_suffix(b"\r").unwrap_or(&l);
+            match out.status {
+                LineStatus::Record { changed: true } => {
+                    let parsed: Record = serde_json::from_slice(&out.bytes).unwrap();
+                    let before: Record = serde_json::from_str(&String::from_utf8_lossy(body)).unwrap();
+                    prop_assert_eq!(parsed.0.len(), before.0.len());
+                    let pos = before.0.iter().position(|(k, _)| k == "text").unwrap();
+                    for (i, ((k1, v1), (k2, v2))) in before.0.iter().zip(&parsed.0).enumerate() {
+                        prop_assert_eq!(k1, k2);
+                        if i == pos {
+                            let t: String = serde_json::from_str(v1.get()).unwrap();
+                            let c: String = serde_json::from_str(v2.get()).unwrap();
+                            prop_assert_eq!(c, shared().clean(&t).text);
+                        } else {
+                            prop_assert_eq!(v1.get(), v2.get());
+                        }
+                    }
+                }
+                _ => {
+                    let mut expect = String::from_utf8_lossy(body).into_owned().into_bytes();
+                    expect.push(b'\n');
+                    prop_assert_eq!(&out.bytes, &expect);
+                }
+            }
+            if matches!(out.status, LineStatus::Bad) {
+                let warning = out.warning.unwrap_or_default();
+                prop_assert!(warning.starts_with(&format!("line {no}:")), "{}", warning);
+            }
+        }
+
+        /// A whole shard in every compression: one output line per input line (bad ones
+        /// dropped with `skip`), counts add up, the input hash is the file's.
+        #[test]
+        fn any_shard_round_trips(
+            lines in prop::collection::vec(line(), 0..40),
+            final_newline in any::<bool>(),
+            c in prop_oneof![Just(Compression::None), Just(Compression::Gzip), Just(Compression::Zstd)],
+            skip in any::<bool>(),
+        ) {
+            let mut raw = lines.join(&b'\n');
+            if final_newline && !lines.is_empty() {
+                raw.push(b'\n');
+            }
+            let stored = match c {
+                Compression::None => raw.clone(),
+                Compression::Gzip => {
+                    let mut e = GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                    e.write_all(&raw).unwrap();
+                    e.finish().unwrap()
+                }
+                Compression::Zstd => zstd::encode_all(&raw[..], 1).unwrap(),
+            };
+            let dir = tempfile::tempdir().unwrap();
+            let (inp, out) = (dir.path().join("in.jsonl"), dir.path().join("out.jsonl"));
+            std::fs::write(&inp, &stored).unwrap();
+            let opts = ShardOptions {
+                text_field: "text",
+                bad_lines: if skip { BadLines::Skip } else { BadLines::Keep },
+                sync: false,
+            };
+            let progress = Progress::new(1, stored.len() as u64, true);
+            let stats = process(&inp, Some(&out), c, shared(), &opts, &progress).unwrap();
+            let written = std::fs::read(&out).unwrap();
+            prop_assert_eq!(stats.bytes_out, written.len() as u64);
+            prop_assert_eq!(stats.input_sha256, super::super::manifest::sha256_hex(&stored));
+            let text = match c {
+                Compression::None => written,
+                Compression::Gzip => {
+                    let mut v = Vec::new();
+                    MultiGzDecoder::new(&written[..]).read_to_end(&mut v).unwrap();
+                    v
+                }
+                Compression::Zstd => zstd::decode_all(&written[..]).unwrap(),
+            };
+            let n_in = if raw.is_empty() { 0 } else { raw.split(|b| *b == b'\n').count() - usize::from(raw.ends_with(b"\n")) };
+            let n_out = memchr::memchr_iter(b'\n', &text).count();
+            let dropped = if skip { stats.bad_lines as usize } else { 0 };
+            prop_assert_eq!(n_out + dropped, n_in);
+            prop_assert!(stats.records + stats.bad_lines <= n_in as u64);
+        }
+    }
 }

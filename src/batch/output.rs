@@ -43,7 +43,17 @@ impl AtomicFile {
         let dir = dest.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir)?;
         let tmp = temp_path(dest);
-        let file = File::create(&tmp)?;
+        // Whatever is at the temporary name goes first, and the file is created new
+        // (O_EXCL, which never follows a symlink): a link planted there cannot make the write
+        // land outside the output directory.
+        match fs::remove_file(&tmp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -58,14 +68,22 @@ impl AtomicFile {
     }
 
     /// Flushes, optionally fsyncs, and renames the temporary file into place.
+    /// On failure (a flush that hits a full disk, a failed fsync or rename) the temporary file
+    /// is removed: nothing partial is left behind.
     pub fn commit(mut self, sync: bool) -> io::Result<()> {
         let writer = self.writer.take().expect("commit is called once");
-        let file = writer.into_inner().map_err(|e| e.into_error())?;
-        if sync {
-            file.sync_all()?;
+        let result = (|| {
+            let file = writer.into_inner().map_err(|e| e.into_error())?;
+            if sync {
+                file.sync_all()?;
+            }
+            drop(file);
+            fs::rename(&self.tmp, &self.dest)
+        })();
+        if result.is_err() {
+            let _ = fs::remove_file(&self.tmp);
         }
-        drop(file);
-        fs::rename(&self.tmp, &self.dest)
+        result
     }
 }
 
@@ -106,7 +124,7 @@ pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
         let ft = entry.file_type()?;
         if ft.is_dir() {
             removed += remove_stale_temps(&entry.path())?;
-        } else if ft.is_file()
+        } else if (ft.is_file() || ft.is_symlink())
             && entry
                 .file_name()
                 .as_encoded_bytes()
@@ -152,5 +170,51 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path().join("sub")).unwrap().count(), 0);
         write_all(&dest, b"whole", false).unwrap();
         assert_eq!(fs::read(&dest).unwrap(), b"whole");
+    }
+
+    /// Bug: a symlink planted at an output's temporary name was followed, so the output was
+    /// written into the file it points to, outside the output directory.
+    #[test]
+    fn symlink_at_temp_name_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        fs::write(&outside, b"keep me").unwrap();
+        let out = dir.path().join("out");
+        fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&outside, out.join(".a.txt.zhclean-tmp")).unwrap();
+        write_all(&out.join("a.txt"), b"new", false).unwrap();
+        assert_eq!(fs::read(&outside).unwrap(), b"keep me");
+        assert_eq!(fs::read(out.join("a.txt")).unwrap(), b"new");
+        assert!(!fs::symlink_metadata(out.join("a.txt"))
+            .unwrap()
+            .is_symlink());
+
+        std::os::unix::fs::symlink(&outside, out.join(".b.txt.zhclean-tmp")).unwrap();
+        assert_eq!(
+            remove_stale_temps(&out).unwrap(),
+            1,
+            "stale temp links are removed"
+        );
+        assert_eq!(fs::read(&outside).unwrap(), b"keep me");
+    }
+
+    /// Bug: a commit that failed after the writer was taken (the final flush on a full disk,
+    /// fsync, rename) left the partial temporary file behind.
+    #[test]
+    fn failed_commit_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        // The destination is a non-empty directory: the rename fails.
+        let dest = dir.path().join("x.txt");
+        fs::create_dir_all(dest.join("inside")).unwrap();
+        let mut f = AtomicFile::create(&dest).unwrap();
+        f.writer()
+            .write_all(b"small enough to stay in the buffer")
+            .unwrap();
+        assert!(f.commit(false).is_err());
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, [std::ffi::OsString::from("x.txt")], "no temp left");
     }
 }

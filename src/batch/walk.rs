@@ -62,12 +62,24 @@ pub fn walk(arg: &Path, follow: bool, out: &mut Vec<Found>) {
             .file_name()
             .map(PathBuf::from)
             .unwrap_or_else(|| arg.to_path_buf());
+        let what = if is_bookkeeping(rel.as_os_str()) {
+            What::Skip("zhclean's own bookkeeping file".into())
+        } else {
+            classify_file(&meta)
+        };
         out.push(Found {
             path: arg.to_path_buf(),
             rel,
-            what: classify_file(&meta),
+            what,
         });
     }
+}
+
+/// A temporary output file or a resume manifest: never an input (its output would land on
+/// zhclean's own bookkeeping in the output directory).
+fn is_bookkeeping(name: &std::ffi::OsStr) -> bool {
+    let n = name.as_encoded_bytes();
+    n.ends_with(TEMP_SUFFIX.as_bytes()) || n == MANIFEST_NAME.as_bytes()
 }
 
 fn walk_dir(dir: &Path, rel: &Path, follow: bool, stack: &mut Vec<PathBuf>, out: &mut Vec<Found>) {
@@ -143,8 +155,7 @@ fn walk_dir(dir: &Path, rel: &Path, follow: bool, stack: &mut Vec<PathBuf>, out:
             stack.pop();
             continue;
         }
-        let n = name.as_encoded_bytes();
-        if n.ends_with(TEMP_SUFFIX.as_bytes()) || n == MANIFEST_NAME.as_bytes() {
+        if is_bookkeeping(&name) {
             out.push(found(What::Skip("zhclean's own bookkeeping file".into())));
             continue;
         }
