@@ -119,6 +119,9 @@ for j in 1 2; do
         python3 bench/peer.py "$sp/raw" "$out" --procs "$j"
 done
 rm -rf "$out"
+measure "OpenCC 1.4.2 (PyPI, in Python, per page), tw2s only" "$speed_pages pages" 1 "$batch_bytes" "$speed_pages" \
+    python3 bench/peer.py --opencc-only "$sp/raw" "$out"
+rm -rf "$out"
 measure "$opencc_name, tw2s only" "$speed_pages pages (one file)" 1 "$batch_bytes" "$speed_pages" \
     "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o "$work/opencc-out.txt"
 if [ "${OPENCC_SHARD:-$quick}" = 1 ]; then
@@ -138,7 +141,7 @@ for name, inp, par, b, pages, wall, cpu, rss in rows:
     b, pages, wall, cpu, rss = int(b), int(pages), float(wall), float(cpu), int(rss)
     mbs = b / 1e6 / wall
     key = ("zhclean" if name.startswith("zhclean (") else "nolearn" if name.startswith("zhclean --no-learn")
-           else "peer" if name.startswith("Python") else "opencc", "shard" if inp.startswith("JSONL") else "batch", par)
+           else "peer" if name.startswith("Python") else "opencc-py" if "PyPI" in name else "opencc", "shard" if inp.startswith("JSONL") else "batch", par)
     res[key] = (mbs, b / 1e6 / cpu)
     print(f"| {name} | {inp} | {par} | {wall:.2f} | {mbs:.1f} | {pages / wall:.0f} | {cpu:.2f} | {b / 1e6 / cpu:.1f} | {rss / 1024:.0f} |")
 print()
@@ -148,8 +151,12 @@ for z in ("zhclean", "nolearn"):
     (zw, zc), (pw, pc), (ow, oc) = res[(z, "batch", "1")], res[("peer", "batch", "1")], res[("opencc", "batch", "1")]
     print(f"- {label}, 1 thread vs Python peer, 1 process: {zw / pw:.1f}x wall, {zc / pc:.1f}x per CPU second "
           f"(target >= 5x): {verdict(min(zw / pw, zc / pc) >= 5)}")
-    print(f"- {label} whole pipeline, 1 thread vs OpenCC tw2s alone: {zw / ow:.2f}x wall, {zc / oc:.2f}x per CPU second "
+    print(f"- {label} whole pipeline, 1 thread vs OpenCC CLI tw2s alone: {zw / ow:.2f}x wall, {zc / oc:.2f}x per CPU second "
           f"(target > 1x): {verdict(min(zw / ow, zc / oc) > 1)}")
+    if ("opencc-py", "batch", "1") in res:
+        ow, oc = res[("opencc-py", "batch", "1")]
+        print(f"- {label} whole pipeline, 1 thread vs PyPI OpenCC tw2s alone: {zw / ow:.2f}x wall, {zc / oc:.2f}x per CPU second "
+              f"(target > 1x): {verdict(min(zw / ow, zc / oc) > 1)}")
     for inp in ("batch", "shard"):
         if (z, inp, "2") in res:
             r = res[(z, inp, "2")][0] / res[(z, inp, "1")][0]
