@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# The benchmark, in one command: installs what it needs, builds the data, runs zhclean and its
+# peers for accuracy and speed, and prints the Markdown tables (README "## Benchmarks").
+#
+# Usage: bench/run.sh [--quick]
+#   --quick   200 accuracy pages, 1,000 speed pages, a 50 MB shard (a few minutes)
+# Environment: SHARD_MB (default 1000), SPEED_PAGES (10000), ACC_PAGES (0 = the whole corpus),
+#              OPENCC_SHARD=1 to time OpenCC on the shard too (default only with --quick),
+#              BENCH_TMP (default /tmp/zhclean-bench; the shard is deleted at the end).
+#
+# Needs Debian/Ubuntu (apt-get), python3 with pip, cargo. Installs PyPI opencc==1.4.2 and
+# rapidfuzz, and the Debian `opencc` command-line converter (falls back to PyPI opencc's CLI).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+if [ $quick = 1 ]; then
+    acc_pages=${ACC_PAGES:-200}; speed_pages=${SPEED_PAGES:-1000}; shard_mb=${SHARD_MB:-50}
+else
+    acc_pages=${ACC_PAGES:-0}; speed_pages=${SPEED_PAGES:-10000}; shard_mb=${SHARD_MB:-1000}
+fi
+work="${BENCH_TMP:-/tmp/zhclean-bench}"
+log() { echo "== $*" >&2; }
+
+log "installing"
+python3 -m pip install --quiet opencc==1.4.2 rapidfuzz 2>&1 | grep -v "WARNING: Running pip as" >&2 || true
+as_root=""
+[ "$(id -u)" = 0 ] || as_root="sudo"
+if ! [ -x /usr/bin/opencc ] || ! [ -x /usr/bin/time ]; then
+    $as_root apt-get install -y opencc time >/dev/null 2>&1 ||
+        { $as_root apt-get update -qq >/dev/null 2>&1 && $as_root apt-get install -y opencc time >/dev/null 2>&1; } ||
+        log "apt-get install opencc time failed (falling back to PyPI opencc CLI)"
+fi
+if [ -x /usr/bin/opencc ] && echo 們 | /usr/bin/opencc -c tw2s.json >/dev/null 2>&1; then
+    opencc_cli=(/usr/bin/opencc)
+    opencc_name="OpenCC CLI $(dpkg-query -W -f '${Version}' opencc 2>/dev/null || echo '?') (Debian)"
+else
+    opencc_cli=(python3 -c "import sys; from opencc.cli import main; sys.exit(main())")
+    opencc_name="OpenCC 1.4.2 CLI (PyPI opencc, python)"
+fi
+log "building"
+cargo build --quiet --release
+zh="$root/target/release/zhclean"
+[ -s target/bench-data/zh-cn.txt ] || bench/fetch_corpus.sh >&2
+corpus="$root/target/bench-data/zh-cn.txt"
+
+rm -rf "$work"
+mkdir -p "$work"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/{print $2}') GB RAM; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "zhclean $(git rev-parse --short HEAD 2>/dev/null || echo '?'); PyPI opencc $(python3 -c 'import importlib.metadata as m; print(m.version("opencc"))'); $opencc_name; $(python3 --version)"
+echo
+
+# ---------------------------------------------------------------- accuracy
+log "accuracy: corrupting"
+acc="$work/acc"
+python3 bench/corrupt.py accuracy "$corpus" "$acc" --pages "$acc_pages"
+log "accuracy: cleaning"
+"$zh" "$acc/raw" -o "$acc/zhclean" -q --no-sync --report "$acc/report.json" || true
+"$zh" "$acc/raw" -o "$acc/zhclean-nolearn" -q --no-sync --no-learn || true
+python3 bench/peer.py "$acc/raw" "$acc/peer"
+python3 bench/peer.py --opencc-only "$acc/raw" "$acc/opencc"
+log "accuracy: scoring"
+python3 bench/score.py "$acc" "zhclean=$acc/zhclean" "zhclean --no-learn=$acc/zhclean-nolearn" \
+    "Python peer pipeline=$acc/peer" "OpenCC tw2s alone=$acc/opencc" --json "$acc/scores.json"
+python3 - "$acc/scores.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+p, o = (r[k]["cer"]["overall"] for k in ("Python peer pipeline", "OpenCC tw2s alone"))
+print()
+for k in ("zhclean", "zhclean --no-learn"):
+    z = r[k]["cer"]["overall"]
+    ok = "met" if z < p and z < o else "NOT met"
+    print(f"- target {k} overall CER below both peers: {ok} ({100*z:.2f}% vs {100*p:.2f}% and {100*o:.2f}%)")
+print()
+PY
+
+# ---------------------------------------------------------------- speed
+log "speed: generating $speed_pages pages and a ${shard_mb} MB shard"
+sp="$work/speed"
+python3 bench/corrupt.py speed "$corpus" "$sp" --pages "$speed_pages" --seed 11 \
+    --jsonl "$sp/shard.jsonl" --jsonl-mb "$shard_mb"
+cat "$sp"/raw/*.txt >"$sp/batch-concat.txt"
+batch_bytes=$(cat "$sp"/raw/*.txt | wc -c)
+shard_bytes=$(stat -c %s "$sp/shard.jsonl")
+shard_recs=$(wc -l <"$sp/shard.jsonl")
+rows="$work/speed-rows.tsv"
+: >"$rows"
+# measure NAME INPUT_LABEL PAR BYTES PAGES CMD...
+measure() {
+    local name="$1" input="$2" par="$3" bytes="$4" pages="$5"
+    shift 5
+    sync
+    /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || {
+        log "FAILED: $name"; cat "$work/err.txt" >&2; }
+    local wall user sys rss
+    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.txt")
+    user=$(awk -F': ' '/User time/{print $2}' "$work/time.txt")
+    sys=$(awk -F': ' '/System time/{print $2}' "$work/time.txt")
+    rss=$(awk -F': ' '/Maximum resident/{print $2}' "$work/time.txt")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$rows"
+    log "$name $input x$par: ${wall}s"
+}
+out="$work/out"
+for j in 1 2; do
+    rm -rf "$out"; measure "zhclean (whole pipeline)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+        "$zh" "$sp/raw" -o "$out" -q --no-sync --jobs "$j"
+done
+for j in 1 2; do
+    rm -rf "$out"; measure "zhclean --no-learn (one pass)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+        "$zh" "$sp/raw" -o "$out" -q --no-sync --no-learn --jobs "$j"
+done
+for j in 1 2; do
+    rm -rf "$out"; measure "zhclean (whole pipeline)" "JSONL shard" "$j" "$shard_bytes" "$shard_recs" \
+        "$zh" "$sp/shard.jsonl" -o "$out" -q --no-sync --jobs "$j"
+done
+for j in 1 2; do
+    rm -rf "$out"; measure "Python peer pipeline" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+        python3 bench/peer.py "$sp/raw" "$out" --procs "$j"
+done
+rm -rf "$out"
+measure "OpenCC 1.4.2 (PyPI, in Python, per page), tw2s only" "$speed_pages pages" 1 "$batch_bytes" "$speed_pages" \
+    python3 bench/peer.py --opencc-only "$sp/raw" "$out"
+rm -rf "$out"
+measure "$opencc_name, tw2s only" "$speed_pages pages (one file)" 1 "$batch_bytes" "$speed_pages" \
+    "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o "$work/opencc-out.txt"
+if [ "${OPENCC_SHARD:-$quick}" = 1 ]; then
+    measure "$opencc_name, tw2s only" "JSONL shard" 1 "$shard_bytes" "$shard_recs" \
+        "${opencc_cli[@]}" -c tw2s.json -i "$sp/shard.jsonl" -o "$work/opencc-out.txt"
+fi
+rm -f "$work/opencc-out.txt"
+echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync."
+echo
+python3 - "$rows" <<'PY'
+import sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
+print("| run | input | threads / processes | wall s | MB/s | pages/s | CPU s | MB per CPU s | peak RSS MB |")
+print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+res = {}
+for name, inp, par, b, pages, wall, cpu, rss in rows:
+    b, pages, wall, cpu, rss = int(b), int(pages), float(wall), float(cpu), int(rss)
+    mbs = b / 1e6 / wall
+    key = ("zhclean" if name.startswith("zhclean (") else "nolearn" if name.startswith("zhclean --no-learn")
+           else "peer" if name.startswith("Python") else "opencc-py" if "PyPI" in name else "opencc", "shard" if inp.startswith("JSONL") else "batch", par)
+    res[key] = (mbs, b / 1e6 / cpu)
+    print(f"| {name} | {inp} | {par} | {wall:.2f} | {mbs:.1f} | {pages / wall:.0f} | {cpu:.2f} | {b / 1e6 / cpu:.1f} | {rss / 1024:.0f} |")
+print()
+def verdict(ok): return "met" if ok else "NOT met"
+for z in ("zhclean", "nolearn"):
+    label = "zhclean" if z == "zhclean" else "zhclean --no-learn"
+    (zw, zc), (pw, pc), (ow, oc) = res[(z, "batch", "1")], res[("peer", "batch", "1")], res[("opencc", "batch", "1")]
+    print(f"- {label}, 1 thread vs Python peer, 1 process: {zw / pw:.1f}x wall, {zc / pc:.1f}x per CPU second "
+          f"(target >= 5x): {verdict(min(zw / pw, zc / pc) >= 5)}")
+    print(f"- {label} whole pipeline, 1 thread vs OpenCC CLI tw2s alone: {zw / ow:.2f}x wall, {zc / oc:.2f}x per CPU second "
+          f"(target > 1x): {verdict(min(zw / ow, zc / oc) > 1)}")
+    if ("opencc-py", "batch", "1") in res:
+        ow, oc = res[("opencc-py", "batch", "1")]
+        print(f"- {label} whole pipeline, 1 thread vs PyPI OpenCC tw2s alone: {zw / ow:.2f}x wall, {zc / oc:.2f}x per CPU second "
+              f"(target > 1x): {verdict(min(zw / ow, zc / oc) > 1)}")
+    for inp in ("batch", "shard"):
+        if (z, inp, "2") in res:
+            r = res[(z, inp, "2")][0] / res[(z, inp, "1")][0]
+            print(f"- {label}, 2 threads vs 1 thread ({inp}): {r:.2f}x wall (target >= 1.8x): {verdict(r >= 1.8)}")
+PY
+echo
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Stage-level timings: cargo bench --bench pipeline (criterion; whole pipeline and every stage)."
+rm -f "$sp/shard.jsonl" "$sp/batch-concat.txt"
