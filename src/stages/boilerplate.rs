@@ -11,6 +11,9 @@
 //! their body paragraphs; different documents do not, even when one long disclaimer line is
 //! on all of them (it is only one of the three).
 //!
+//! Only the lines at a page's edges ([`edge_lines`]) are counted and removed: templates wrap
+//! a document, and a line repeated in the middle of many documents is their publisher's text.
+//!
 //! Guard rails:
 //! - lines shorter than [`MIN_KEY_CHARS`] and structural lines that real documents share
 //!   (`一、`, `目录`, `参考文献`, `摘要`, `第三章 …`) are never learned;
@@ -74,8 +77,10 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     // The title the template stage put first is the document's own, however many documents
     // share it (`第一章 绪论`).
     let titled = page.body_start > 0;
-    for (i, line) in page.text.split('\n').enumerate() {
-        if !(titled && i == 0) && ctx.boilerplate.contains(line, &ctx.converter) {
+    let lines: Vec<&str> = page.text.split('\n').collect();
+    let edge = edge_lines(&lines);
+    for (i, line) in lines.iter().enumerate() {
+        if edge[i] && !(titled && i == 0) && ctx.boilerplate.contains(line, &ctx.converter) {
             removed += 1;
             removed_chars += line.chars().count();
         } else {
@@ -159,6 +164,28 @@ pub fn line_key(line: &str) -> Option<String> {
     (meaningful && key.chars().count() >= 2).then_some(key)
 }
 
+/// How many non-blank lines at each end of a page count as its edges.
+pub const EDGE_LINES: usize = 8;
+
+/// Which lines are at the page's edges: the first and last [`EDGE_LINES`] non-blank lines. A
+/// site's template sits around the document (header, footer, disclaimer); a line that recurs
+/// in the middle of many documents is their publisher's own text (`显示此帮助信息并退出` in
+/// every manual page), so only edge lines are counted and removed.
+pub fn edge_lines(lines: &[&str]) -> Vec<bool> {
+    let nonblank: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].trim().is_empty())
+        .collect();
+    let mut edge = vec![false; lines.len()];
+    for &i in nonblank
+        .iter()
+        .take(EDGE_LINES)
+        .chain(nonblank.iter().rev().take(EDGE_LINES))
+    {
+        edge[i] = true;
+    }
+    edge
+}
+
 /// Keys shorter than this (in characters) are never learned on frequency alone: headings a
 /// publisher repeats in every document (`相关主题`, `语法：`, `示例`, `描述`) look exactly like a
 /// short template line, and a batch from one publisher has hundreds of each. The short lines of
@@ -208,9 +235,13 @@ pub struct PageLines {
 /// counted, so they are left out) and its fingerprint. Learning reads the raw pages, which
 /// costs a conversion, not a whole cleaning; [`crate::Cleaner::page_lines`] is the entry point.
 pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
-    let mut keys: Vec<String> = text
-        .lines()
-        .filter_map(|l| learn_key(l, converter))
+    let lines: Vec<&str> = text.lines().collect();
+    let edge = edge_lines(&lines);
+    let mut keys: Vec<String> = lines
+        .iter()
+        .zip(&edge)
+        .filter(|(_, at_edge)| **at_edge)
+        .filter_map(|(l, _)| learn_key(l, converter))
         .filter(|k| !is_structural(k))
         .collect();
     // Fingerprint: the three longest lines (ties broken by content, so it is stable), with
