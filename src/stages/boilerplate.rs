@@ -246,32 +246,34 @@ pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
         .collect();
     // Fingerprint: the three longest lines (ties broken by content, so it is stable), with
     // digits folded as in the keys: pages that differ only in numbers (a page counter, a
-    // record id) are one document, which errs towards learning less.
-    let mut by_len: Vec<String> = text
-        .lines()
-        .map(|l| {
-            let mut folded = String::with_capacity(l.len());
-            for c in l.chars().filter(|c| !c.is_whitespace()) {
-                let c = if c.is_ascii_digit() { '0' } else { c };
-                if !(c == '0' && folded.ends_with('0')) {
-                    folded.push(c);
-                }
-            }
-            folded
-        })
-        .filter(|l| !l.is_empty())
-        .collect();
-    by_len.sort_by(|a, b| {
-        b.chars()
+    // record id) are one document, which errs towards learning less. Lengths leave digits
+    // and spaces out, and only the three chosen lines are folded.
+    let weight = |l: &str| {
+        l.bytes()
+            .filter(|b| !b.is_ascii_digit() && !b.is_ascii_whitespace())
             .count()
-            .cmp(&a.chars().count())
-            .then_with(|| a.cmp(b))
-    });
+    };
+    let mut longest: Vec<(usize, &str)> = lines
+        .iter()
+        .map(|l| (weight(l), l.trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    longest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    let fold = |l: &str| {
+        let mut folded = String::with_capacity(l.len());
+        for c in l.chars().filter(|c| !c.is_whitespace()) {
+            let c = if c.is_ascii_digit() { '0' } else { c };
+            if !(c == '0' && folded.ends_with('0')) {
+                folded.push(c);
+            }
+        }
+        folded
+    };
     let document = hash(
-        &by_len
+        &longest
             .iter()
             .take(3)
-            .map(String::as_str)
+            .map(|(_, l)| fold(l))
             .collect::<Vec<_>>()
             .join("\n"),
     );
