@@ -65,6 +65,15 @@ pub fn quote_is_cjk(chars: &[char], i: usize) -> bool {
     inner.is_some_and(|&c| is_cjk(c))
 }
 
+/// The ASCII form of a full-width ASCII variant (`，` -> `,`, `Ａ` -> `A`); other characters
+/// as they are. Line keys fold punctuation widths with it.
+pub fn halfwidth(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
+}
+
 /// Horizontal whitespace that spacing rules manage (not line breaks).
 pub fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\u{3000}' | '\u{a0}')

@@ -116,17 +116,8 @@ pub fn process(
     opts: &ShardOptions,
     progress: &Progress,
 ) -> Result<ShardStats, ShardError> {
-    let file = File::open(input).map_err(ShardError::Open)?;
     let mut hasher = Sha256::new();
-    let raw = BufReader::with_capacity(
-        1 << 16,
-        Tee {
-            inner: file,
-            hasher: &mut hasher,
-            progress,
-        },
-    );
-    let mut lines = Lines::new(raw, compression).map_err(ShardError::Open)?;
+    let mut lines = open_lines(input, compression, &mut hasher, progress)?;
 
     let mut out_file = match output {
         Some(p) => Some(AtomicFile::create(p).map_err(ShardError::Write)?),
@@ -224,17 +215,8 @@ pub fn for_each_text_batch(
     progress: &Progress,
     mut f: impl FnMut(Vec<String>),
 ) -> Result<(), ShardError> {
-    let file = File::open(input).map_err(ShardError::Open)?;
     let mut hasher = Sha256::new();
-    let raw = BufReader::with_capacity(
-        1 << 16,
-        Tee {
-            inner: file,
-            hasher: &mut hasher,
-            progress,
-        },
-    );
-    let mut lines = Lines::new(raw, compression).map_err(ShardError::Open)?;
+    let mut lines = open_lines(input, compression, &mut hasher, progress)?;
     let mut line_no = 0u64;
     loop {
         let batch = read_batch(&mut lines, &mut line_no)?;
@@ -247,6 +229,25 @@ pub fn for_each_text_batch(
             .collect();
         f(texts);
     }
+}
+
+/// The shard's decompressed lines; every raw byte read goes through `hasher` and `progress`.
+fn open_lines<'a>(
+    input: &Path,
+    compression: Compression,
+    hasher: &'a mut Sha256,
+    progress: &'a Progress,
+) -> Result<Lines<BufReader<Tee<'a, File>>>, ShardError> {
+    let file = File::open(input).map_err(ShardError::Open)?;
+    let raw = BufReader::with_capacity(
+        1 << 16,
+        Tee {
+            inner: file,
+            hasher,
+            progress,
+        },
+    );
+    Lines::new(raw, compression).map_err(ShardError::Open)
 }
 
 /// The text field of one JSONL line, when it is a record with a string there.

@@ -34,6 +34,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use crate::chars::halfwidth;
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::template;
@@ -135,19 +136,9 @@ pub fn line_key(line: &str) -> Option<String> {
         if n > MAX_KEY_CHARS {
             return None;
         }
-        let c = match c {
-            '，' => ',',
-            '：' => ':',
-            '；' => ';',
-            '（' => '(',
-            '）' => ')',
-            '？' => '?',
-            '！' => '!',
+        // Punctuation widths fold (the punct stage widens what learning saw narrow).
+        let c = match halfwidth(c) {
             '。' => '.',
-            // Full-width ASCII forms (`Ａ１`), as the punct stage makes them half width.
-            '\u{FF01}'..='\u{FF5E}' => {
-                char::from_u32(c as u32 - 0xFEE0).map_or(c, |h| h.to_ascii_lowercase())
-            }
             c => c.to_ascii_lowercase(),
         };
         if c.is_ascii_digit() {

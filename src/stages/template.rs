@@ -14,6 +14,7 @@ use std::cell::OnceCell;
 use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
+use crate::chars::halfwidth;
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::ruby;
@@ -168,14 +169,7 @@ pub fn line_key(line: &str, converter: &Converter) -> String {
     let mut key = String::with_capacity(converted.len());
     let mut space = false;
     for c in converted.chars() {
-        let c = match c {
-            '，' => ',',
-            '：' => ':',
-            '；' => ';',
-            '（' => '(',
-            '）' => ')',
-            '？' => '?',
-            '！' => '!',
+        let c = match halfwidth(c) {
             '\u{3000}' | '\u{a0}' => ' ',
             c => c,
         };
