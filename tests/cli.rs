@@ -13,28 +13,11 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+
+use common::{clean, run, stderr, tree, write, zhclean, BIN};
 use serde_json::Value;
 use zhclean::{Cleaner, Config};
-
-const BIN: &str = env!("CARGO_BIN_EXE_zhclean");
-
-fn zhclean() -> Command {
-    let mut c = Command::new(BIN);
-    c.env_remove("ZHCLEAN_TEST_ABORT_AFTER");
-    c
-}
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    zhclean()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the binary runs")
-}
-
-fn clean(text: &str) -> String {
-    Cleaner::new(Config::default()).unwrap().clean(text).text
-}
 
 /// The real pages shipped in `input/`.
 fn real_pages() -> Vec<(String, Vec<u8>)> {
@@ -52,33 +35,6 @@ fn real_pages() -> Vec<(String, Vec<u8>)> {
     pages
 }
 
-/// Every file under `dir`, relative path -> bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn go(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                go(base, &p, out);
-            } else {
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.exists() {
-        go(dir, dir, &mut out);
-    }
-    out
-}
-
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
-
 fn report(path: &Path) -> Value {
     serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
 }
@@ -90,10 +46,6 @@ fn entry<'a>(report: &'a Value, path_suffix: &str) -> &'a Value {
         .iter()
         .find(|e| e["path"].as_str().unwrap().ends_with(path_suffix))
         .unwrap_or_else(|| panic!("no report entry for {path_suffix}"))
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 #[test]

@@ -13,64 +13,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
+use common::{clean, run, stderr, tree, write, zhclean, BIN};
 use serde_json::Value;
-use zhclean::{Cleaner, Config};
-
-const BIN: &str = env!("CARGO_BIN_EXE_zhclean");
-
-fn zhclean() -> Command {
-    let mut c = Command::new(BIN);
-    c.env_remove("ZHCLEAN_TEST_ABORT_AFTER");
-    c
-}
-
-fn run(args: &[&str], cwd: &Path) -> Output {
-    zhclean()
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn clean(text: &str) -> String {
-    static C: std::sync::OnceLock<Cleaner> = std::sync::OnceLock::new();
-    C.get_or_init(|| Cleaner::new(Config::default()).unwrap())
-        .clean(text)
-        .text
-}
-
-fn write(path: &Path, bytes: impl AsRef<[u8]>) {
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, bytes).unwrap();
-}
-
-/// Every regular file under `dir` (symlinks not followed), relative path -> bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn go(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for e in fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            let ft = e.file_type().unwrap();
-            if ft.is_dir() {
-                go(base, &p, out);
-            } else if ft.is_file() {
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.exists() {
-        go(dir, dir, &mut out);
-    }
-    out
-}
 
 fn temps(t: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<&PathBuf> {
     t.keys()

@@ -1,7 +1,12 @@
 //! Shared helpers for the integration tests: fixture loading and character error rate.
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use zhclean::{Cleaner, Config};
 
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -103,4 +108,62 @@ pub fn cer(output: &str, gold: &str, uncertain: &[String]) -> (usize, usize) {
         }
     }
     (edits, skip.iter().filter(|s| !**s).count())
+}
+
+// ---- Running the real binary (tests/cli.rs, tests/reliability.rs) ----
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_zhclean");
+
+pub fn zhclean() -> Command {
+    let mut c = Command::new(BIN);
+    c.env_remove("ZHCLEAN_TEST_ABORT_AFTER");
+    c
+}
+
+pub fn run(args: &[&str], cwd: &Path) -> Output {
+    zhclean()
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn clean(text: &str) -> String {
+    static C: std::sync::OnceLock<Cleaner> = std::sync::OnceLock::new();
+    C.get_or_init(|| Cleaner::new(Config::default()).unwrap())
+        .clean(text)
+        .text
+}
+
+pub fn write(path: &Path, bytes: impl AsRef<[u8]>) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(path, bytes).unwrap();
+}
+
+/// Every regular file under `dir` (symlinks not followed), relative path -> bytes.
+pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn go(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for e in fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            let ft = e.file_type().unwrap();
+            if ft.is_dir() {
+                go(base, &p, out);
+            } else if ft.is_file() {
+                out.insert(
+                    p.strip_prefix(base).unwrap().to_path_buf(),
+                    fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        go(dir, dir, &mut out);
+    }
+    out
 }
