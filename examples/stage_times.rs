@@ -1,0 +1,96 @@
+//! Where a batch's cleaning time goes, stage by stage, on one thread.
+//!
+//! `cargo run --release --example stage_times -- DIR_OR_FILES...`
+//!
+//! Reads every `.txt` page given (directories are walked one level deep), runs the pipeline's
+//! stages one after another on each page and sums each stage's thread CPU time; prints MB/s per
+//! stage (10^6 input bytes per second) and its share of the whole. Also times pass 1 of
+//! learning (`Cleaner::page_lines`). A profiling aid: `cargo bench --bench pipeline` is the
+//! regression benchmark.
+
+use std::time::Duration;
+
+use zhclean::pipeline::{Page, STAGES};
+use zhclean::{Cleaner, Config};
+
+/// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`, one system call), so that other
+/// load on a shared machine does not count.
+fn thread_cpu() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; the clock id is a constant Linux knows.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+fn main() {
+    let mut pages = Vec::new();
+    for arg in std::env::args().skip(1) {
+        let path = std::path::PathBuf::from(arg);
+        let files: Vec<_> = if path.is_dir() {
+            let mut v: Vec<_> = std::fs::read_dir(&path)
+                .expect("readable directory")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            v.sort();
+            v
+        } else {
+            vec![path]
+        };
+        for f in files {
+            if let Ok(t) = std::fs::read_to_string(&f) {
+                pages.push(t);
+            }
+        }
+    }
+    let bytes: usize = pages.iter().map(|p| p.len()).sum();
+    let cleaner = Cleaner::new(Config::default()).expect("default config");
+    let mut times = vec![Duration::ZERO; STAGES.len()];
+    let start = thread_cpu();
+    for text in &pages {
+        let mut page = Page {
+            text: text.clone(),
+            ..Page::default()
+        };
+        for (i, stage) in STAGES.iter().enumerate() {
+            let t = thread_cpu();
+            (stage.apply)(&mut page, cleaner.ctx());
+            times[i] += thread_cpu() - t;
+        }
+    }
+    let total = thread_cpu() - start;
+    let t = thread_cpu();
+    let mut n = 0;
+    for text in &pages {
+        n += cleaner.page_lines(text).keys.len();
+    }
+    let learn = thread_cpu() - t;
+    let mbs = |d: Duration| bytes as f64 / 1e6 / d.as_secs_f64().max(1e-9);
+    println!("{} pages, {:.1} MB", pages.len(), bytes as f64 / 1e6);
+    for (stage, d) in STAGES.iter().zip(&times) {
+        println!(
+            "{:12} {:8.3} s {:5.1} % {:9.1} MB/s",
+            stage.name,
+            d.as_secs_f64(),
+            100.0 * d.as_secs_f64() / total.as_secs_f64(),
+            mbs(*d)
+        );
+    }
+    println!(
+        "{:12} {:8.3} s {:7} {:9.1} MB/s",
+        "all",
+        total.as_secs_f64(),
+        "",
+        mbs(total)
+    );
+    println!(
+        "{:12} {:8.3} s {:5.1} % {:9.1} MB/s ({n} keys)",
+        "learn pass 1",
+        learn.as_secs_f64(),
+        100.0 * learn.as_secs_f64() / total.as_secs_f64(),
+        mbs(learn)
+    );
+}
