@@ -87,10 +87,9 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
 }
 
 fn known(name: &str) -> Option<bool> {
-    let name = name.to_ascii_lowercase();
-    if BLOCK.contains(&name.as_str()) {
+    if BLOCK.iter().any(|b| b.eq_ignore_ascii_case(name)) {
         Some(true)
-    } else if INLINE.contains(&name.as_str()) {
+    } else if INLINE.iter().any(|b| b.eq_ignore_ascii_case(name)) {
         Some(false)
     } else {
         None
@@ -98,18 +97,28 @@ fn known(name: &str) -> Option<bool> {
 }
 
 fn strip_tags(text: &mut String) -> u64 {
-    let re = tag_re();
-    let tags: Vec<(usize, usize, bool)> = re
-        .captures_iter(text)
-        .filter_map(|c| {
-            let m = c.get(0)?;
-            let block = known(&c[2])?;
+    // The pattern matched the whole tag; its name is read off the match by hand, which costs
+    // far less than asking the regex for capture groups on every tag.
+    let mut evidence = false;
+    let tags: Vec<(usize, usize, bool)> = tag_re()
+        .find_iter(text)
+        .filter_map(|m| {
+            let inner = &m.as_str()[1..];
+            let closing = inner.starts_with('/');
+            let inner = inner.strip_prefix('/').unwrap_or(inner);
+            // The name ends where the pattern's name class does: at a space, `/` or `>`
+            // (case folding lets the class hold a few non-ASCII letters, such as U+212A).
+            let name_len: usize = inner
+                .chars()
+                .take_while(|c| c.is_alphanumeric())
+                .map(char::len_utf8)
+                .sum();
+            let name = &inner[..name_len];
+            let block = known(name)?;
+            evidence |= closing || name.eq_ignore_ascii_case("br");
             Some((m.start(), m.end(), block))
         })
         .collect();
-    let evidence = re
-        .captures_iter(text)
-        .any(|c| (&c[1] == "/" || c[2].eq_ignore_ascii_case("br")) && known(&c[2]).is_some());
     if tags.len() < 2 || !evidence {
         return 0;
     }
