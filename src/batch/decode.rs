@@ -52,6 +52,14 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Binary> {
     if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(Binary(format!("binary file (NUL byte at offset {pos})")));
     }
+    // Most pages are valid UTF-8: one validation and a copy, no detection or decoder.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded {
+            text: text.to_owned(),
+            encoding: UTF_8.name(),
+            undecodable: 0,
+        });
+    }
     Ok(decode_with(detect(bytes), bytes))
 }
 

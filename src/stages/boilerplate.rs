@@ -226,30 +226,48 @@ pub struct PageLines {
 /// counted, so they are left out) and its fingerprint. Learning reads the raw pages, which
 /// costs a conversion, not a whole cleaning; [`crate::Cleaner::page_lines`] is the entry point.
 pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
-    let lines: Vec<&str> = text.lines().collect();
-    let edge = edge_lines(&lines);
-    let mut keys: Vec<String> = lines
-        .iter()
-        .zip(&edge)
-        .filter(|(_, at_edge)| **at_edge)
-        .filter_map(|(l, _)| learn_key(l, converter))
-        .filter(|k| !is_structural(k))
-        .collect();
+    // One pass over the lines: the non-blank ones (their first and last EDGE_LINES are the
+    // edges, as `edge_lines` finds them) and the three longest. Learning runs over every
+    // page of a batch before cleaning starts, so it must stay a small fraction of a cleaning.
+    let mut nonblank: Vec<&str> = Vec::new();
     // Fingerprint: the three longest lines (ties broken by content, so it is stable), with
     // digits folded as in the keys: pages that differ only in numbers (a page counter, a
     // record id) are one document, which errs towards learning less. Lengths leave digits
     // and spaces out, and only the three chosen lines are folded.
-    let weight = |l: &str| {
-        l.bytes()
-            .filter(|b| !b.is_ascii_digit() && !b.is_ascii_whitespace())
-            .count()
+    let mut longest: Vec<(usize, &str)> = Vec::with_capacity(4);
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        nonblank.push(line);
+        // Written as a sum of 0/1 so that it compiles to vector code: this loop reads every
+        // byte of every page of the batch.
+        let weight: usize = line
+            .bytes()
+            .map(|b| usize::from(!(b.is_ascii_digit() || b.is_ascii_whitespace())))
+            .sum();
+        let longer = |(w, l): &(usize, &str)| weight > *w || (weight == *w && trimmed < *l);
+        if longest.len() < 3 || longer(&longest[2]) {
+            let at = longest.iter().position(longer).unwrap_or(longest.len());
+            longest.insert(at, (weight, trimmed));
+            longest.truncate(3);
+        }
+    }
+    let (head, tail): (&[&str], &[&str]) = if nonblank.len() <= 2 * EDGE_LINES {
+        (&nonblank, &[])
+    } else {
+        (
+            &nonblank[..EDGE_LINES],
+            &nonblank[nonblank.len() - EDGE_LINES..],
+        )
     };
-    let mut longest: Vec<(usize, &str)> = lines
+    let mut keys: Vec<String> = head
         .iter()
-        .map(|l| (weight(l), l.trim()))
-        .filter(|(_, l)| !l.is_empty())
+        .chain(tail)
+        .filter_map(|l| learn_key(l, converter))
+        .filter(|k| !is_structural(k))
         .collect();
-    longest.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
     let fold = |l: &str| {
         let mut folded = String::with_capacity(l.len());
         for c in l.chars().filter(|c| !c.is_whitespace()) {
@@ -263,7 +281,6 @@ pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
     let document = hash(
         &longest
             .iter()
-            .take(3)
             .map(|(_, l)| fold(l))
             .collect::<Vec<_>>()
             .join("\n"),

@@ -49,6 +49,12 @@ fn is_clean(text: &str) -> bool {
             i += 1;
             continue;
         }
+        // Lead bytes E4-E9 start U+4000-U+9FFF (CJK ideographs, Yijing symbols): nothing to
+        // normalise, and most of a Chinese page.
+        if (0xE4..=0xE9).contains(&b) {
+            i += 3;
+            continue;
+        }
         // `i` is at a character boundary: ASCII bytes and whole characters are stepped over.
         let c = text[i..].chars().next().expect("a character at a boundary");
         i += c.len_utf8();
