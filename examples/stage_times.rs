@@ -62,6 +62,43 @@ fn main() {
         }
     }
     let total = thread_cpu() - start;
+    // `STAGE=name`: time that stage alone, best of five rounds over the pages as they reach
+    // it (steadier than one round on a busy machine).
+    if let Ok(name) = std::env::var("STAGE") {
+        let at = STAGES
+            .iter()
+            .position(|s| s.name == name)
+            .expect("STAGE names a stage");
+        let inputs: Vec<Page> = pages
+            .iter()
+            .map(|text| {
+                let mut page = Page {
+                    text: text.clone(),
+                    ..Page::default()
+                };
+                for stage in &STAGES[..at] {
+                    (stage.apply)(&mut page, cleaner.ctx());
+                }
+                page
+            })
+            .collect();
+        let best = (0..5)
+            .map(|_| {
+                let mut copies = inputs.clone();
+                let t = thread_cpu();
+                for page in &mut copies {
+                    (STAGES[at].apply)(page, cleaner.ctx());
+                }
+                thread_cpu() - t
+            })
+            .min()
+            .unwrap_or_default();
+        println!(
+            "{name}: best of 5 {:.3} s ({:.1} MB/s of input pages)",
+            best.as_secs_f64(),
+            bytes as f64 / 1e6 / best.as_secs_f64().max(1e-9)
+        );
+    }
     let t = thread_cpu();
     let mut n = 0;
     for text in &pages {
