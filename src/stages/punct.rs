@@ -34,15 +34,27 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     if !text.contains(candidate) {
         return (Cow::Borrowed(text), 0);
     }
-    let mut chars: Vec<char> = text.chars().collect();
+    // One pass collects the characters and where the candidates are; the rules then visit
+    // only those places (most of a page is not punctuation).
+    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+    let (mut wide, mut mark_at, mut paren_at) = (Vec::new(), Vec::new(), Vec::new());
+    for c in text.chars() {
+        match c {
+            ',' | ';' | ':' | '?' | '!' | '.' => mark_at.push(chars.len()),
+            '(' | ')' | '\n' => paren_at.push(chars.len()),
+            'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => wide.push(chars.len()),
+            _ => {}
+        }
+        chars.push(c);
+    }
     let protect = protected_mask(text, chars.len());
-    let mut count = halfwidth(&mut chars);
+    let mut count = halfwidth(&mut chars, &wide);
     // A converted bracket pair is Chinese context for the marks next to it (`:(1)中` becomes
     // `：（1）中`), so marks are looked at again until the brackets stand still: a second run
     // of the stage finds nothing to do.
     loop {
-        count += marks(&mut chars, &protect);
-        let brackets = brackets(&mut chars, &protect);
+        count += marks(&mut chars, &protect, &mark_at);
+        let brackets = brackets(&mut chars, &protect, &paren_at);
         count += brackets;
         if brackets == 0 {
             break;
@@ -54,16 +66,13 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     (Cow::Owned(chars.into_iter().collect()), count)
 }
 
-/// Full-width ASCII letters and digits to half width.
-fn halfwidth(chars: &mut [char]) -> u64 {
-    let mut count = 0;
-    for c in chars.iter_mut() {
-        if matches!(*c, 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９') {
-            *c = char::from_u32(*c as u32 - 0xFEE0).unwrap_or(*c);
-            count += 1;
-        }
+/// Full-width ASCII letters and digits to half width, at `at` (where they are).
+fn halfwidth(chars: &mut [char], at: &[usize]) -> u64 {
+    for &i in at {
+        let c = chars[i];
+        chars[i] = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
     }
-    count
+    at.len() as u64
 }
 
 // The spacing stage removes spaces next to full-width marks later, so context looks through
@@ -76,10 +85,11 @@ fn next_non_space(chars: &[char], i: usize) -> Option<char> {
     chars[i + 1..].iter().copied().find(|c| !is_space(*c))
 }
 
-/// `, ; : ? !` in Chinese context, and a sentence-final `.` after Han.
-fn marks(chars: &mut [char], protect: &[bool]) -> u64 {
+/// `, ; : ? !` in Chinese context, and a sentence-final `.` after Han; `at` lists where
+/// the marks are, in order.
+fn marks(chars: &mut [char], protect: &[bool], at: &[usize]) -> u64 {
     let mut count = 0u64;
-    for i in 0..chars.len() {
+    for &i in at {
         if protect[i] {
             continue;
         }
@@ -110,12 +120,13 @@ fn marks(chars: &mut [char], protect: &[bool]) -> u64 {
     count
 }
 
-/// Bracket pairs on one line, innermost first.
-fn brackets(chars: &mut [char], protect: &[bool]) -> u64 {
+/// Bracket pairs on one line, innermost first; `at` lists where the brackets and line
+/// breaks are, in order.
+fn brackets(chars: &mut [char], protect: &[bool], at: &[usize]) -> u64 {
     let mut count = 0u64;
     let mut stack: Vec<usize> = Vec::new();
     let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for i in 0..chars.len() {
+    for &i in at {
         match chars[i] {
             '(' if !protect[i] => stack.push(i),
             ')' if !protect[i] => {
