@@ -76,6 +76,9 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
     {
         return (text.to_string(), 0);
     }
+    if policy != SpacingPolicy::Add {
+        return fix_runs(text, policy);
+    }
     let chars: Vec<char> = text.chars().collect();
     let protect = protected_mask(text, chars.len());
     let mut out = String::with_capacity(text.len());
@@ -88,19 +91,7 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
             while i < chars.len() && is_space(chars[i]) {
                 i += 1;
             }
-            // A space that sets off a URL or e-mail address stays: glued to Han text, the
-            // address would run on into it for any tool that reads it.
-            let inside = start > 0
-                && i < chars.len()
-                && chars[start - 1] != '\n'
-                && chars[i] != '\n'
-                && !protect[start - 1]
-                && !protect[i];
-            let decision = if inside {
-                rule(kind(&chars, start - 1), kind(&chars, i), policy)
-            } else {
-                None
-            };
+            let decision = decide(&chars, &protect, start, i, policy);
             match decision {
                 Some(false) => count += 1,
                 Some(true) => {
@@ -123,6 +114,68 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
         }
         i += 1;
     }
+    (out, count)
+}
+
+/// The decision for the whitespace run `chars[start..end]` (`None`: leave it as it is).
+fn decide(
+    chars: &[char],
+    protect: &[bool],
+    start: usize,
+    end: usize,
+    policy: SpacingPolicy,
+) -> Option<bool> {
+    // A space that sets off a URL or e-mail address stays: glued to Han text, the address
+    // would run on into it for any tool that reads it.
+    let inside = start > 0
+        && end < chars.len()
+        && chars[start - 1] != '\n'
+        && chars[end] != '\n'
+        && !protect[start - 1]
+        && !protect[end];
+    if inside {
+        rule(kind(chars, start - 1), kind(chars, end), policy)
+    } else {
+        None
+    }
+}
+
+/// `fix` for the policies that never add a space: only whitespace runs can change, so one
+/// pass finds them and the text between them is copied as slices.
+fn fix_runs(text: &str, policy: SpacingPolicy) -> (String, u64) {
+    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
+    // (first char, char after the run, byte start, byte end) of each whitespace run.
+    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut open: Option<(usize, usize)> = None;
+    for (at, c) in text.char_indices() {
+        if is_space(c) {
+            open.get_or_insert((chars.len(), at));
+        } else if let Some((first, byte)) = open.take() {
+            runs.push((first, chars.len(), byte, at));
+        }
+        chars.push(c);
+    }
+    if let Some((first, byte)) = open {
+        runs.push((first, chars.len(), byte, text.len()));
+    }
+    let protect = protected_mask(text, chars.len());
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut count = 0u64;
+    for &(start, end, from, to) in &runs {
+        if decide(&chars, &protect, start, end, policy) == Some(false) {
+            if out.capacity() == 0 {
+                out.reserve(text.len());
+            }
+            out.push_str(&text[copied..from]);
+            copied = to;
+            count += 1;
+        }
+    }
+    if count == 0 {
+        return (text.to_string(), 0);
+    }
+    out.push_str(&text[copied..]);
     (out, count)
 }
 
