@@ -64,6 +64,9 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
             continue;
         }
         let end = open + 1 + close + 1;
+        if out.capacity() == 0 {
+            out.reserve(text.len());
+        }
         out.push_str(&text[last..open]);
         last = end;
         i = end;
