@@ -7,6 +7,8 @@
 //! each run of Han characters labels every character; a filler stretch is removed only when it
 //! is long (names, terms and classical phrases with few attested pairs are short).
 
+use std::borrow::Cow;
+
 use super::realign::Simplifier;
 use crate::lm::Lm;
 
@@ -29,8 +31,13 @@ fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// Removes filler runs from `text`; returns the new text and how many runs went.
-pub fn remove(text: &str, simp: &Simplifier, notes: &mut Vec<String>) -> (String, u64) {
+/// Removes filler runs from `text`; returns the new text (borrowed when none went) and how
+/// many runs went.
+pub fn remove<'t>(
+    text: &'t str,
+    simp: &Simplifier,
+    notes: &mut Vec<String>,
+) -> (Cow<'t, str>, u64) {
     let chars: Vec<char> = text.chars().collect();
     // Units: (first char index, end index past any annotation, simplified char).
     let mut cuts: Vec<(usize, usize)> = Vec::new();
@@ -64,7 +71,7 @@ pub fn remove(text: &str, simp: &Simplifier, notes: &mut Vec<String>) -> (String
         i += 1;
     }
     if cuts.is_empty() {
-        return (text.to_string(), 0);
+        return (Cow::Borrowed(text), 0);
     }
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
@@ -77,7 +84,7 @@ pub fn remove(text: &str, simp: &Simplifier, notes: &mut Vec<String>) -> (String
         last = b;
     }
     out.extend(&chars[last..]);
-    (out, cuts.len() as u64)
+    (Cow::Owned(out), cuts.len() as u64)
 }
 
 /// End of a `(pinyin)` annotation starting at `i`.

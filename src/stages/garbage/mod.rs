@@ -18,12 +18,13 @@ pub mod filler;
 pub mod gbk;
 pub mod realign;
 
+use std::borrow::Cow;
 use std::sync::Mutex;
 
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::pipeline::{Ctx, Page};
-use realign::{best_reading, score, span_at, Simplifier};
+use realign::{best_reading, may_start_span, score, span_at, Simplifier};
 
 /// Highest average cost (nats per character) of an accepted repair: real prose scores about
 /// 6-8, shifted garbage 11-16.
@@ -68,15 +69,18 @@ impl Decisions {
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let simp = Simplifier::new(&ctx.converter);
-    let mut count = 0;
-    let (text, n) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
-    count += n;
-    let (text, n) = filler::remove(&text, &simp, &mut page.notes);
-    count += n;
-    if count > 0 {
-        page.text = text;
+    let (repaired, a) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
+    let (filtered, b) = filler::remove(&repaired, &simp, &mut page.notes);
+    // Both steps hand back the text they were given when they change nothing (most pages):
+    // then there is nothing to copy.
+    if a + b == 0 {
+        return 0;
     }
-    count
+    page.text = match filtered {
+        Cow::Owned(t) => t,
+        Cow::Borrowed(_) => repaired.into_owned(),
+    };
+    a + b
 }
 
 /// What was decided for one span.
@@ -89,15 +93,18 @@ pub enum Decision {
     Left,
 }
 
-/// Repairs or removes every byte-garbage span of `text`; returns the new text and the count.
-pub fn repair_bytes(
-    text: &str,
+/// Repairs or removes every byte-garbage span of `text`; returns the new text (borrowed when
+/// no span changed) and the count.
+pub fn repair_bytes<'t>(
+    text: &'t str,
     simp: &Simplifier,
     decisions: &Decisions,
     notes: &mut Vec<String>,
-) -> (String, u64) {
-    if !text.contains('?') {
-        return (text.to_string(), 0);
+) -> (Cow<'t, str>, u64) {
+    // Most pages have no span at all (a `?` in a URL or a question is not one): find that out
+    // from the bytes around each `?` before decoding the page into characters.
+    if !may_start_span(text) {
+        return (Cow::Borrowed(text), 0);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -147,7 +154,10 @@ pub fn repair_bytes(
         out.push(chars[i]);
         i += 1;
     }
-    (out, count)
+    if count == 0 {
+        return (Cow::Borrowed(text), 0);
+    }
+    (Cow::Owned(out), count)
 }
 
 /// The decision for one span of `chars`.
@@ -214,7 +224,7 @@ mod tests {
         let mut notes = Vec::new();
         let (t, a) = repair_bytes(text, &simp, &Decisions::default(), &mut notes);
         let (t, b) = filler::remove(&t, &simp, &mut notes);
-        (t, a + b)
+        (t.into_owned(), a + b)
     }
 
     #[test]

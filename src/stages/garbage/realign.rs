@@ -191,6 +191,30 @@ fn span_char(c: char) -> Option<[u8; 2]> {
     gbk::encode(c)
 }
 
+/// Characters of the longest head [`span_at`] reads: the `?`, a fragment of at most seven
+/// letters (see [`fragment_at`]) and its `)`. Whether a span starts at a `?` depends on these
+/// and on the character before the `?`, nothing else.
+const MAX_HEAD: usize = 9;
+
+/// Whether [`span_at`] finds a span at some `?` of `text`. Decodes only the few characters
+/// after each `?`: most pages have none, or only `?` that open no span (URLs, questions).
+pub fn may_start_span(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'?', bytes).any(|i| {
+        // `(` is ASCII, so the character before the `?` is `(` exactly when the byte is.
+        if i > 0 && bytes[i - 1] == b'(' {
+            return false;
+        }
+        let mut head = ['\0'; MAX_HEAD];
+        let mut n = 0;
+        for (slot, c) in head.iter_mut().zip(text[i..].chars()) {
+            *slot = c;
+            n += 1;
+        }
+        span_at(&head[..n], 0).is_some()
+    })
+}
+
 /// Reads a span that starts at the `?` at `i`, if the shape there is one byte garbage makes.
 pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
     if chars.get(i) != Some(&'?') || (i > 0 && chars[i - 1] == '(') {
