@@ -19,12 +19,13 @@ pub mod gbk;
 pub mod realign;
 
 use std::borrow::Cow;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
-use realign::{best_reading, may_start_span, score, span_at, Simplifier};
+use realign::{best_reading, may_start_span, score, simplified_bmp, span_at, Simplifier};
 
 /// Highest average cost (nats per character) of an accepted repair: real prose scores about
 /// 6-8, shifted garbage 11-16.
@@ -41,24 +42,44 @@ const CONTEXT: usize = 4;
 /// repeat across a site's pages and across mirrors (`燃?xì)` on pages 065 and the seed), and
 /// the search is the costly part of the stage. A decision depends only on the span and its
 /// context (the key), so sharing it changes no output, whatever the order pages come in.
-#[derive(Debug, Default)]
-pub struct Decisions(Mutex<HashMap<(String, String, String), Decision>>);
+///
+/// Also kept once per cleaner: the simplified form of every BMP character under its converter
+/// (the model is looked up with simplified characters, and the filler check simplifies every
+/// Han character of a page).
+#[derive(Default)]
+pub struct Decisions {
+    spans: Mutex<HashMap<(String, String, String), Decision>>,
+    simplified: OnceLock<Box<[char]>>,
+}
+
+impl std::fmt::Debug for Decisions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let spans = self.spans.lock().map_or(0, |m| m.len());
+        f.debug_struct("Decisions").field("spans", &spans).finish()
+    }
+}
 
 /// Most decisions kept; past that, new spans are decided but not remembered.
 const MAX_DECISIONS: usize = 100_000;
 
 impl Decisions {
+    /// A simplifier for `conv`, which must be the converter of every call (the cleaner's): the
+    /// table is built at the first call.
+    pub fn simplifier<'a>(&'a self, conv: &'a Converter) -> Simplifier<'a> {
+        Simplifier::with_table(conv, self.simplified.get_or_init(|| simplified_bmp(conv)))
+    }
+
     fn get_or_decide(
         &self,
         key: (String, String, String),
         decide: impl FnOnce() -> Decision,
     ) -> Decision {
-        if let Some(d) = self.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(d) = self.spans.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return d;
         }
         // Decided outside the lock: other threads go on meanwhile.
         let d = decide();
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.spans.lock() {
             if m.len() < MAX_DECISIONS {
                 m.insert(key, d.clone());
             }
@@ -68,7 +89,7 @@ impl Decisions {
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let simp = Simplifier::new(&ctx.converter);
+    let simp = ctx.garbage.simplifier(&ctx.converter);
     let (repaired, a) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
     let (filtered, b) = filler::remove(&repaired, &simp, &mut page.notes);
     // Both steps hand back the text they were given when they change nothing (most pages):
