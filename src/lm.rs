@@ -42,13 +42,29 @@ const MAX_WORD: usize = 6;
 /// Cost of one ASCII character in a segmented text (it stands for itself).
 const ASCII_COST: f32 = 4.0;
 
+/// Characters given the first ids (the most frequent ones): their attested pairs are also kept
+/// as a bit matrix (128 KB), since running text is mostly made of them and one bit is much
+/// cheaper to read than a hash probe (the filler check asks about every pair of a page).
+const COMMON: usize = 1024;
+
 /// The model, built from the compiled-in word list on first use.
 pub struct Lm {
     words: HashMap<Box<str>, f32>,
-    /// Character -> (unigram cost, isolation cost), in nats.
-    chars: HashMap<char, (f32, f32)>,
-    /// Attested pair -> conditional cost `-ln P(b | a)`.
-    pairs: HashMap<(char, char), f32>,
+    /// BMP code point -> 1 + the character's id (0: not in the model). Characters are looked
+    /// up by id so that a pair is one `u32` key.
+    bmp_ids: Box<[u16]>,
+    /// The same for characters above the BMP (few in the word list).
+    astral_ids: HashMap<char, u16>,
+    /// By id: (unigram cost, isolation cost), in nats. Ids go by unigram cost, lowest first.
+    chars: Vec<(f32, f32)>,
+    /// Attested pair ([`pair_key`]) -> conditional cost `-ln P(b | a)`.
+    pairs: HashMap<u32, f32>,
+    /// Bit `a * COMMON + b`: the pair of ids `a b` (both below [`COMMON`]) is attested.
+    common_pairs: Box<[u64]>,
+}
+
+fn pair_key(a: u16, b: u16) -> u32 {
+    (u32::from(a) << 16) | u32::from(b)
 }
 
 impl Lm {
@@ -92,54 +108,113 @@ impl Lm {
             words.insert(w.into(), cost);
         }
         let total: f64 = uni.values().sum();
-        let chars = uni
+        let chars: HashMap<char, (f32, f32)> = uni
             .iter()
             .map(|(&c, &f)| {
                 let iso = single.get(&c).copied().unwrap_or(0.0).max(f * 1e-4) / f;
                 (c, ((-(f / total).ln()) as f32, (-iso.ln()) as f32))
             })
             .collect();
-        let pairs = pair
-            .into_iter()
-            .map(|((a, b), f)| ((a, b), (-(f / uni[&a]).ln()) as f32))
-            .collect();
+        // Ids by cost then character: the common characters get the ids the bit matrix covers.
+        let mut by_cost: Vec<(char, (f32, f32))> = chars.into_iter().collect();
+        by_cost.sort_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.0.cmp(&b.0)));
+        // Ids are `u16` and 1 + id must fit too.
+        if by_cost.len() >= usize::from(u16::MAX) {
+            return None;
+        }
+        let mut bmp_ids = vec![0u16; 0x10000].into_boxed_slice();
+        let mut astral_ids = HashMap::default();
+        for (id, &(c, _)) in by_cost.iter().enumerate() {
+            let slot = id as u16 + 1;
+            match bmp_ids.get_mut(c as usize) {
+                Some(s) => *s = slot,
+                None => {
+                    astral_ids.insert(c, slot);
+                }
+            }
+        }
+        let id_of = |c: char| -> u16 {
+            let slot = match bmp_ids.get(c as usize) {
+                Some(&s) => s,
+                None => astral_ids[&c],
+            };
+            slot - 1
+        };
+        let mut pairs = HashMap::with_capacity_and_hasher(pair.len(), Default::default());
+        let mut common_pairs = vec![0u64; COMMON * COMMON / 64].into_boxed_slice();
+        for ((a, b), f) in pair {
+            let (ia, ib) = (id_of(a), id_of(b));
+            pairs.insert(pair_key(ia, ib), (-(f / uni[&a]).ln()) as f32);
+            if usize::from(ia) < COMMON && usize::from(ib) < COMMON {
+                let bit = usize::from(ia) * COMMON + usize::from(ib);
+                common_pairs[bit / 64] |= 1 << (bit % 64);
+            }
+        }
         Some(Lm {
             words,
-            chars,
+            bmp_ids,
+            astral_ids,
+            chars: by_cost.into_iter().map(|(_, costs)| costs).collect(),
             pairs,
+            common_pairs,
         })
+    }
+
+    /// The id of `c`, if the model knows it.
+    fn id(&self, c: char) -> Option<u16> {
+        let slot = match self.bmp_ids.get(c as usize) {
+            Some(&s) => s,
+            None => self.astral_ids.get(&c).copied().unwrap_or(0),
+        };
+        slot.checked_sub(1)
     }
 
     /// Whether the model knows `c` at all.
     pub fn knows(&self, c: char) -> bool {
-        self.chars.contains_key(&c)
+        self.id(c).is_some()
     }
 
     /// `-ln P(c)`; [`UNKNOWN_COST`] for a character the model has not seen.
     pub fn unigram(&self, c: char) -> f32 {
-        self.chars.get(&c).map_or(UNKNOWN_COST, |&(cost, _)| cost)
+        self.id(c)
+            .map_or(UNKNOWN_COST, |id| self.chars[usize::from(id)].0)
     }
 
     /// `-ln P(c is a one-character word | c)`; 0 for characters the model has not seen (their
     /// unigram cost already says all there is).
     pub fn isolation(&self, c: char) -> f32 {
-        self.chars.get(&c).map_or(0.0, |&(_, iso)| iso)
+        self.id(c).map_or(0.0, |id| self.chars[usize::from(id)].1)
     }
 
     /// `-ln P(b | a)` where the pair `ab` occurs inside some word; `None` otherwise.
     pub fn bigram(&self, a: char, b: char) -> Option<f32> {
-        self.pairs.get(&(a, b)).copied()
+        let (a, b) = (self.id(a)?, self.id(b)?);
+        self.pairs.get(&pair_key(a, b)).copied()
     }
 
     /// Whether `ab` occurs inside some word of the source list.
     pub fn attested(&self, a: char, b: char) -> bool {
-        self.pairs.contains_key(&(a, b))
+        let (Some(a), Some(b)) = (self.id(a), self.id(b)) else {
+            return false;
+        };
+        let (ua, ub) = (usize::from(a), usize::from(b));
+        if ua < COMMON && ub < COMMON {
+            let bit = ua * COMMON + ub;
+            return self.common_pairs[bit / 64] & (1 << (bit % 64)) != 0;
+        }
+        self.pairs.contains_key(&pair_key(a, b))
     }
 
     /// Interpolated cost `-ln(λ P(c|prev) + (1-λ) P(c))`; without `prev` the unigram cost.
     pub fn cost(&self, prev: Option<char>, c: char) -> f32 {
+        self.cost_given(prev.and_then(|p| self.bigram(p, c)), c)
+    }
+
+    /// [`Lm::cost`] for a caller that has looked up the bigram `bi` of `c` after its previous
+    /// character already (`None`: no attested pair, or no previous character).
+    pub fn cost_given(&self, bi: Option<f32>, c: char) -> f32 {
         let uni = self.unigram(c);
-        let Some(bi) = prev.and_then(|p| self.bigram(p, c)) else {
+        let Some(bi) = bi else {
             return uni - (1.0 - LAMBDA).ln();
         };
         let p = LAMBDA * (-bi).exp() + (1.0 - LAMBDA) * (-uni).exp();

@@ -18,12 +18,14 @@ pub mod filler;
 pub mod gbk;
 pub mod realign;
 
-use std::sync::Mutex;
+use std::borrow::Cow;
+use std::sync::{Mutex, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
+use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
-use realign::{best_reading, score, span_at, Simplifier};
+use realign::{best_reading, may_start_span, score, simplified_bmp, span_at, Simplifier};
 
 /// Highest average cost (nats per character) of an accepted repair: real prose scores about
 /// 6-8, shifted garbage 11-16.
@@ -40,24 +42,44 @@ const CONTEXT: usize = 4;
 /// repeat across a site's pages and across mirrors (`燃?xì)` on pages 065 and the seed), and
 /// the search is the costly part of the stage. A decision depends only on the span and its
 /// context (the key), so sharing it changes no output, whatever the order pages come in.
-#[derive(Debug, Default)]
-pub struct Decisions(Mutex<HashMap<(String, String, String), Decision>>);
+///
+/// Also kept once per cleaner: the simplified form of every BMP character under its converter
+/// (the model is looked up with simplified characters, and the filler check simplifies every
+/// Han character of a page).
+#[derive(Default)]
+pub struct Decisions {
+    spans: Mutex<HashMap<(String, String, String), Decision>>,
+    simplified: OnceLock<Box<[char]>>,
+}
+
+impl std::fmt::Debug for Decisions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let spans = self.spans.lock().map_or(0, |m| m.len());
+        f.debug_struct("Decisions").field("spans", &spans).finish()
+    }
+}
 
 /// Most decisions kept; past that, new spans are decided but not remembered.
 const MAX_DECISIONS: usize = 100_000;
 
 impl Decisions {
+    /// A simplifier for `conv`, which must be the converter of every call (the cleaner's): the
+    /// table is built at the first call.
+    pub fn simplifier<'a>(&'a self, conv: &'a Converter) -> Simplifier<'a> {
+        Simplifier::with_table(conv, self.simplified.get_or_init(|| simplified_bmp(conv)))
+    }
+
     fn get_or_decide(
         &self,
         key: (String, String, String),
         decide: impl FnOnce() -> Decision,
     ) -> Decision {
-        if let Some(d) = self.0.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        if let Some(d) = self.spans.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return d;
         }
         // Decided outside the lock: other threads go on meanwhile.
         let d = decide();
-        if let Ok(mut m) = self.0.lock() {
+        if let Ok(mut m) = self.spans.lock() {
             if m.len() < MAX_DECISIONS {
                 m.insert(key, d.clone());
             }
@@ -67,16 +89,19 @@ impl Decisions {
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let simp = Simplifier::new(&ctx.converter);
-    let mut count = 0;
-    let (text, n) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
-    count += n;
-    let (text, n) = filler::remove(&text, &simp, &mut page.notes);
-    count += n;
-    if count > 0 {
-        page.text = text;
+    let simp = ctx.garbage.simplifier(&ctx.converter);
+    let (repaired, a) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
+    let (filtered, b) = filler::remove(&repaired, &simp, &mut page.notes);
+    // Both steps hand back the text they were given when they change nothing (most pages):
+    // then there is nothing to copy.
+    if a + b == 0 {
+        return 0;
     }
-    count
+    page.text = match filtered {
+        Cow::Owned(t) => t,
+        Cow::Borrowed(_) => repaired.into_owned(),
+    };
+    a + b
 }
 
 /// What was decided for one span.
@@ -89,15 +114,18 @@ pub enum Decision {
     Left,
 }
 
-/// Repairs or removes every byte-garbage span of `text`; returns the new text and the count.
-pub fn repair_bytes(
-    text: &str,
+/// Repairs or removes every byte-garbage span of `text`; returns the new text (borrowed when
+/// no span changed) and the count.
+pub fn repair_bytes<'t>(
+    text: &'t str,
     simp: &Simplifier,
     decisions: &Decisions,
     notes: &mut Vec<String>,
-) -> (String, u64) {
-    if !text.contains('?') {
-        return (text.to_string(), 0);
+) -> (Cow<'t, str>, u64) {
+    // Most pages have no span at all (a `?` in a URL or a question is not one): find that out
+    // from the bytes around each `?` before decoding the page into characters.
+    if !may_start_span(text) {
+        return (Cow::Borrowed(text), 0);
     }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -147,7 +175,10 @@ pub fn repair_bytes(
         out.push(chars[i]);
         i += 1;
     }
-    (out, count)
+    if count == 0 {
+        return (Cow::Borrowed(text), 0);
+    }
+    (Cow::Owned(out), count)
 }
 
 /// The decision for one span of `chars`.
@@ -214,7 +245,7 @@ mod tests {
         let mut notes = Vec::new();
         let (t, a) = repair_bytes(text, &simp, &Decisions::default(), &mut notes);
         let (t, b) = filler::remove(&t, &simp, &mut notes);
-        (t, a + b)
+        (t.into_owned(), a + b)
     }
 
     #[test]

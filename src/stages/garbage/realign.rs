@@ -41,17 +41,32 @@ const LOST_TRAIL_COST: f32 = 6.0;
 /// Cost of one ASCII character in a scored sequence (it breaks the bigram context).
 const ASCII_COST: f32 = 4.0;
 
-/// Simplified form of single characters, cached (the model is built from simplified words).
+/// Simplified form of single characters (the model is built from simplified words).
 pub struct Simplifier<'a> {
     conv: &'a Converter,
+    /// The form of every BMP character ([`simplified_bmp`]), when the caller keeps one: pages
+    /// share it, so none of them converts a character again.
+    table: Option<&'a [char]>,
+    /// Forms looked up one by one (no table, or a character above the BMP).
     cache: RefCell<HashMap<char, char>>,
 }
 
 impl<'a> Simplifier<'a> {
+    /// A simplifier that converts each character the first time it meets it.
     pub fn new(conv: &'a Converter) -> Self {
         Simplifier {
             conv,
+            table: None,
             cache: RefCell::new(HashMap::default()),
+        }
+    }
+
+    /// A simplifier that reads BMP characters from `table`, made by [`simplified_bmp`] from the
+    /// same converter.
+    pub fn with_table(conv: &'a Converter, table: &'a [char]) -> Self {
+        Simplifier {
+            table: Some(table),
+            ..Simplifier::new(conv)
         }
     }
 
@@ -59,15 +74,31 @@ impl<'a> Simplifier<'a> {
         if c.is_ascii() {
             return c;
         }
+        if let Some(&s) = self.table.and_then(|t| t.get(c as usize)) {
+            return s;
+        }
         if let Some(&s) = self.cache.borrow().get(&c) {
             return s;
         }
-        let mut buf = [0u8; 4];
-        let s = self.conv.convert(c.encode_utf8(&mut buf)).chars().next();
-        let s = s.unwrap_or(c);
+        let s = self.convert(c);
         self.cache.borrow_mut().insert(c, s);
         s
     }
+
+    fn convert(&self, c: char) -> char {
+        let mut buf = [0u8; 4];
+        let s = self.conv.convert(c.encode_utf8(&mut buf)).chars().next();
+        s.unwrap_or(c)
+    }
+}
+
+/// The simplified form of every BMP character under `conv`, by code point (surrogates, which
+/// are not characters, map to themselves as `\0`): what [`Simplifier::with_table`] reads.
+pub fn simplified_bmp(conv: &Converter) -> Box<[char]> {
+    let simp = Simplifier::new(conv);
+    (0..0x10000u32)
+        .map(|cp| char::from_u32(cp).map_or('\0', |c| simp.convert(c)))
+        .collect()
 }
 
 /// Cost of `text` between the characters `before` and `after` (both may be `None`): the
@@ -94,12 +125,14 @@ fn step(prev: Option<char>, iso_left: bool, next: Option<char>) -> (f32, bool) {
         let close = prev.filter(|_| iso_left).map_or(0.0, |p| lm.isolation(p));
         return (ASCII_COST + close, true);
     };
-    let link = prev.is_some_and(|p| lm.attested(p, s));
+    // One lookup serves both: a pair is attested exactly when it has a bigram cost.
+    let bi = prev.and_then(|p| lm.bigram(p, s));
+    let link = bi.is_some();
     let close = match prev {
         Some(p) if !link && iso_left => lm.isolation(p),
         _ => 0.0,
     };
-    (lm.cost(prev, s) + close, !link)
+    (lm.cost_given(bi, s) + close, !link)
 }
 
 /// Cost of closing a sequence that ends in `prev`, followed by `after` (context, not scored
@@ -110,8 +143,14 @@ fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) -> f32 {
         return 0.0;
     };
     let link_cost = match after.filter(|c| !c.is_ascii()) {
-        Some(a) if lm.attested(p, a) => return lm.cost(Some(p), a) - lm.unigram(a),
-        Some(a) => lm.cost(Some(p), a) - lm.unigram(a),
+        Some(a) => {
+            let bi = lm.bigram(p, a);
+            let cost = lm.cost_given(bi, a) - lm.unigram(a);
+            if bi.is_some() {
+                return cost;
+            }
+            cost
+        }
         None => 0.0,
     };
     link_cost + if iso_left { lm.isolation(p) } else { 0.0 }
@@ -147,8 +186,36 @@ pub struct Span {
     pub head_end: usize,
 }
 
-fn is_pinyin_letter(c: char) -> bool {
-    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü".contains(c)
+/// A letter of a pinyin annotation: lowercase ASCII or a vowel with a tone mark (or `ü`).
+pub(super) fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase()
+        || matches!(
+            c,
+            'ā' | 'á'
+                | 'ǎ'
+                | 'à'
+                | 'ē'
+                | 'é'
+                | 'ě'
+                | 'è'
+                | 'ī'
+                | 'í'
+                | 'ǐ'
+                | 'ì'
+                | 'ō'
+                | 'ó'
+                | 'ǒ'
+                | 'ò'
+                | 'ū'
+                | 'ú'
+                | 'ǔ'
+                | 'ù'
+                | 'ǖ'
+                | 'ǘ'
+                | 'ǚ'
+                | 'ǜ'
+                | 'ü'
+        )
 }
 
 /// `pinyin)` at `i`: the canonical reading and the index after the `)`.
@@ -189,6 +256,30 @@ fn span_char(c: char) -> Option<[u8; 2]> {
         return None;
     }
     gbk::encode(c)
+}
+
+/// Characters of the longest head [`span_at`] reads: the `?`, a fragment of at most seven
+/// letters (see [`fragment_at`]) and its `)`. Whether a span starts at a `?` depends on these
+/// and on the character before the `?`, nothing else.
+const MAX_HEAD: usize = 9;
+
+/// Whether [`span_at`] finds a span at some `?` of `text`. Decodes only the few characters
+/// after each `?`: most pages have none, or only `?` that open no span (URLs, questions).
+pub fn may_start_span(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'?', bytes).any(|i| {
+        // `(` is ASCII, so the character before the `?` is `(` exactly when the byte is.
+        if i > 0 && bytes[i - 1] == b'(' {
+            return false;
+        }
+        let mut head = ['\0'; MAX_HEAD];
+        let mut n = 0;
+        for (slot, c) in head.iter_mut().zip(text[i..].chars()) {
+            *slot = c;
+            n += 1;
+        }
+        span_at(&head[..n], 0).is_some()
+    })
 }
 
 /// Reads a span that starts at the `?` at `i`, if the shape there is one byte garbage makes.
