@@ -8,6 +8,11 @@
 //! Output layout, as in the gold files: the title (when the template names one), a blank line,
 //! then the body. The stage records where the body starts and whether the site cuts its body
 //! into preview chunks, for the `chunks` stage.
+//!
+//! Keys are computed only for lines that may match: [`filter`] tells from a raw line's ends
+//! that no rule of a site can match it, which is most lines, without changing any result.
+
+mod filter;
 
 use std::cell::OnceCell;
 
@@ -18,6 +23,7 @@ use crate::chars::halfwidth;
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::ruby;
+use filter::{Ends, Folds, SiteFilter};
 
 /// The built-in site templates.
 static BUILTIN: &str = include_str!("../../data/sites.toml");
@@ -72,6 +78,12 @@ struct Site {
     roles: Vec<u8>,
     /// The title rules again, for their `title` capture.
     title: Vec<Regex>,
+    /// Lines none of `rules` can match, told without their key; `None`: ask `rules` always.
+    filter: Option<SiteFilter>,
+    /// `kind_rules[kinds]`: the rules (bit `i` for rule `i`) of the kinds in `kinds`.
+    kind_rules: [u64; 32],
+    /// The kinds an empty key matches (a line of tags alone).
+    empty_roles: u8,
 }
 
 /// Rule kinds, as bits (a line can match several).
@@ -85,30 +97,38 @@ const ITEM: u8 = 16;
 #[derive(Debug)]
 pub struct TemplateSet {
     sites: Vec<Site>,
+    /// Whether [`filter::ends`] tells the ends of keys made with the run's converter (a
+    /// conversion table could, in principle, make them depend on more of the line).
+    ends_tell: bool,
 }
 
 impl Default for TemplateSet {
     fn default() -> Self {
-        TemplateSet::new(&[]).expect("built-in site rules compile")
+        TemplateSet::new(&[], &Converter::new()).expect("built-in site rules compile")
     }
 }
 
 impl TemplateSet {
-    /// Compiles the built-in rules and `extra`; an invalid rule is an error naming it.
-    pub fn new(extra: &[SiteRules]) -> Result<Self, String> {
+    /// Compiles the built-in rules and `extra` for keys made with `converter`; an invalid rule
+    /// is an error naming it.
+    pub fn new(extra: &[SiteRules], converter: &Converter) -> Result<Self, String> {
         let builtin: SitesFile =
             toml::from_str(BUILTIN).map_err(|e| format!("data/sites.toml: {e}"))?;
+        let folds = Folds::new(converter);
         let sites = builtin
             .site
             .iter()
             .chain(extra)
-            .map(compile)
+            .map(|rules| compile(rules, folds.as_ref()))
             .collect::<Result<_, _>>()?;
-        Ok(TemplateSet { sites })
+        Ok(TemplateSet {
+            sites,
+            ends_tell: folds.is_some(),
+        })
     }
 }
 
-fn compile(rules: &SiteRules) -> Result<Site, String> {
+fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
     let name = &rules.name;
     let groups: [(&str, &[String], u8); 5] = [
         ("title", &rules.title, TITLE),
@@ -145,13 +165,30 @@ fn compile(rules: &SiteRules) -> Result<Site, String> {
         return Err(format!("site {name:?}: min_lines must be at least 1"));
     }
     let rules_set = RegexSet::new(&patterns).map_err(|e| format!("site {name:?}: {e}"))?;
+    let mut kind_rules = [0u64; 32];
+    for (kinds, rules) in kind_rules.iter_mut().enumerate() {
+        for (i, &role) in roles.iter().enumerate().take(64) {
+            if role & kinds as u8 != 0 {
+                *rules |= 1 << i;
+            }
+        }
+    }
+    let empty_roles = classify(&rules_set, &roles, "");
     Ok(Site {
         min_lines: rules.min_lines,
         chunks: rules.chunks,
         rules: rules_set,
         roles,
         title,
+        filter: folds.and_then(|folds| SiteFilter::new(&patterns, folds)),
+        kind_rules,
+        empty_roles,
     })
+}
+
+/// The kinds of the rules of `rules` (with `roles`) that `key` matches.
+fn classify(rules: &RegexSet, roles: &[u8], key: &str) -> u8 {
+    rules.matches(key).iter().fold(0, |acc, r| acc | roles[r])
 }
 
 /// The form of a line that rules match: annotations stripped, converted to simplified,
@@ -200,8 +237,8 @@ fn tag_re() -> &'static Regex {
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let lines: Vec<&str> = page.text.split('\n').collect();
-    let keys = Keys::new(&lines, &ctx.converter, ctx.templates.sites.len());
+    let lines = split_lines(&page.text);
+    let keys = Keys::new(&lines, &ctx.converter, &ctx.templates);
     let all: Vec<usize> = (0..lines.len()).collect();
     let Some((site, first)) = best_site(&all, &keys, ctx) else {
         return 0;
@@ -245,6 +282,18 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     removed
 }
 
+/// `text.split('\n')`, faster on pages of many short lines.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..nl]);
+        start = nl + 1;
+    }
+    lines.push(&text[start..]);
+    lines
+}
+
 /// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
 fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
     let mut best: Option<(&Site, Applied)> = None;
@@ -259,23 +308,29 @@ fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, 
 }
 
 /// Line keys and their classification per site, computed on first use: only lines near the
-/// ends of a page are ever looked at, and the body in between is never converted twice.
+/// ends of a page are ever looked at, the body in between is never converted twice, and a
+/// line no rule can match (as its ends tell) is not converted at all.
 struct Keys<'a> {
     lines: &'a [&'a str],
     converter: &'a Converter,
+    ends_tell: bool,
     keys: Vec<OnceCell<Option<String>>>,
+    /// The ends of each line's key (see [`filter::ends`]).
+    ends: Vec<OnceCell<Option<Ends>>>,
     /// `roles[site][line]`: the rule kinds the line matches.
     roles: Vec<Vec<OnceCell<u8>>>,
 }
 
 impl<'a> Keys<'a> {
-    fn new(lines: &'a [&'a str], converter: &'a Converter, sites: usize) -> Self {
+    fn new(lines: &'a [&'a str], converter: &'a Converter, templates: &TemplateSet) -> Self {
         let n = lines.len();
         Keys {
             lines,
             converter,
+            ends_tell: templates.ends_tell,
             keys: (0..n).map(|_| OnceCell::new()).collect(),
-            roles: (0..sites)
+            ends: (0..n).map(|_| OnceCell::new()).collect(),
+            roles: (0..templates.sites.len())
                 .map(|_| (0..n).map(|_| OnceCell::new()).collect())
                 .collect(),
         }
@@ -283,34 +338,76 @@ impl<'a> Keys<'a> {
 
     /// Whether line `i` holds nothing but whitespace and formatting tags (`</b></p>`).
     fn blank(&self, i: usize) -> bool {
-        self.lines[i].trim().is_empty() || self.get(i) == Some("")
+        if self.lines[i].trim().is_empty() {
+            return true;
+        }
+        match self.ends(i) {
+            Some(Ends::Empty) => self.keyed(i),
+            Some(Ends::Chars { .. }) => false,
+            None => self.get(i) == Some(""),
+        }
+    }
+
+    /// Whether line `i` gets a key: it is neither blank nor overlong.
+    fn keyed(&self, i: usize) -> bool {
+        let l = self.lines[i];
+        let max = if l.trim_start().starts_with(['<', '!']) {
+            MAX_MARKUP_LINE
+        } else {
+            MAX_TEMPLATE_LINE
+        };
+        l.len() <= max && !l.trim().is_empty()
     }
 
     /// The key of line `i`; `None` for blank or overlong lines.
     fn get(&self, i: usize) -> Option<&str> {
         self.keys[i]
             .get_or_init(|| {
-                let l = self.lines[i];
-                let max = if l.trim_start().starts_with(['<', '!']) {
-                    MAX_MARKUP_LINE
-                } else {
-                    MAX_TEMPLATE_LINE
-                };
-                (l.len() <= max && !l.trim().is_empty()).then(|| line_key(l, self.converter))
+                self.keyed(i)
+                    .then(|| line_key(self.lines[i], self.converter))
             })
             .as_deref()
     }
 
-    /// The rule kinds of site `s` that line `i` matches.
-    fn roles(&self, s: usize, site: &Site, i: usize) -> u8 {
-        *self.roles[s][i].get_or_init(|| {
-            self.get(i).map_or(0, |k| {
-                site.rules
-                    .matches(k)
-                    .iter()
-                    .fold(0, |acc, r| acc | site.roles[r])
-            })
-        })
+    /// The ends of line `i`'s key, when its raw line tells them.
+    fn ends(&self, i: usize) -> Option<Ends> {
+        if !self.ends_tell {
+            return None;
+        }
+        *self.ends[i].get_or_init(|| filter::ends(self.lines[i]))
+    }
+
+    /// The rule kinds among `kinds` of site `s` that line `i` matches.
+    fn roles(&self, s: usize, site: &Site, i: usize, kinds: u8) -> u8 {
+        let cell = &self.roles[s][i];
+        if let Some(&r) = cell.get() {
+            return r & kinds;
+        }
+        if !self.keyed(i) {
+            return 0;
+        }
+        let ends = self.ends(i);
+        if let (
+            Some(filter),
+            Some(Ends::Chars {
+                first,
+                last,
+                annotated,
+            }),
+        ) = (&site.filter, ends)
+        {
+            // Not cached: another scan may ask for kinds the filter lets through.
+            if !filter.may_match(first, last, annotated, site.kind_rules[kinds as usize]) {
+                return 0;
+            }
+        }
+        let r = *cell.get_or_init(|| match ends {
+            Some(Ends::Empty) => site.empty_roles,
+            _ => self
+                .get(i)
+                .map_or(0, |k| classify(&site.rules, &site.roles, k)),
+        });
+        r & kinds
     }
 }
 
@@ -326,7 +423,8 @@ struct Applied {
 
 /// Applies one site's rules to the lines `idx`; `None` when the site is not recognised.
 fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Applied> {
-    let role = |n: usize| keys.roles(s, site, idx[n]);
+    // The kinds each scan asks for, so that the filter only has to clear those rules.
+    let role = |n: usize, kinds: u8| keys.roles(s, site, idx[n], kinds);
     let blank = |n: usize| keys.blank(idx[n]);
 
     // Head: the region ends at the last title or head line among the first lines.
@@ -334,7 +432,7 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     let mut head_end = 0;
     let mut hits = 0;
     for (n, &line) in idx.iter().enumerate().take(HEAD_SCAN_LINES) {
-        let r = role(n);
+        let r = role(n, TITLE | HEAD);
         if r & TITLE != 0 && title.is_none() {
             let key = keys.get(line).unwrap_or_default();
             title = site
@@ -369,15 +467,15 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
             n = j;
             continue;
         }
-        let r = role(j);
+        let r = role(j, TAIL | BLOCK | ITEM);
         let start = if r & (TAIL | BLOCK) != 0 {
             Some(j)
         } else if r & ITEM != 0 {
             // Maybe inside a tail block: look up for its opening line.
             (head_end..j)
                 .rev()
-                .find(|&k| !(blank(k) || role(k) & ITEM != 0))
-                .filter(|&k| role(k) & BLOCK != 0)
+                .find(|&k| !(blank(k) || role(k, ITEM) != 0))
+                .filter(|&k| role(k, BLOCK) != 0)
         } else {
             None
         };
@@ -393,7 +491,7 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     let mut kept = Vec::with_capacity(idx.len());
     let mut removed = 0u64;
     for (n, &line) in idx.iter().enumerate().take(tail_start) {
-        if n < head_end && (role(n) & (TITLE | HEAD) != 0 || is_repeat(n)) {
+        if n < head_end && (role(n, TITLE | HEAD) != 0 || is_repeat(n)) {
             removed += 1;
         } else {
             kept.push(line);
@@ -502,7 +600,7 @@ mod tests {
             tail_block: vec![],
             tail_items: vec![],
         };
-        let err = TemplateSet::new(&[bad]).unwrap_err();
+        let err = TemplateSet::new(&[bad], &Converter::new()).unwrap_err();
         assert!(err.contains("no (?P<title>…) group"), "{err}");
     }
 }
