@@ -12,9 +12,10 @@
 //! Keys are computed only for lines that may match: [`filter`] tells from a raw line's ends
 //! that no rule of a site can match it, which is most lines, without changing any result.
 
+mod cache;
 mod filter;
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell, RefCell};
 
 use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
@@ -97,9 +98,12 @@ const ITEM: u8 = 16;
 #[derive(Debug)]
 pub struct TemplateSet {
     sites: Vec<Site>,
-    /// Whether [`filter::ends`] tells the ends of keys made with the run's converter (a
-    /// conversion table could, in principle, make them depend on more of the line).
-    ends_tell: bool,
+    /// What the run's converter can make of a line's end characters; `None` when
+    /// [`filter::ends`] does not tell the ends of its keys (a conversion table could, in
+    /// principle, make them depend on more of the line).
+    folds: Option<Folds>,
+    /// The rule kinds of recurring lines, for every site.
+    cache: cache::LineCache,
 }
 
 impl Default for TemplateSet {
@@ -123,7 +127,8 @@ impl TemplateSet {
             .collect::<Result<_, _>>()?;
         Ok(TemplateSet {
             sites,
-            ends_tell: folds.is_some(),
+            folds,
+            cache: Default::default(),
         })
     }
 }
@@ -224,15 +229,21 @@ pub fn line_key(line: &str, converter: &Converter) -> String {
     key
 }
 
+/// The tags line keys drop, formatting tags only: `<img alt=…>` and `<image>` lines carry the
+/// title.
+const DROPPED_TAGS: [&str; 29] = [
+    "p", "b", "i", "u", "s", "em", "strong", "span", "div", "font", "br", "center", "a", "h1",
+    "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "tr", "th", "table", "tbody", "section",
+    "article",
+];
+
+/// A dropped tag: `<`, an optional `/`, a name of [`DROPPED_TAGS`] in any case, attributes after
+/// whitespace, an optional `/`, `>`.
 fn tag_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    // Formatting tags only: `<img alt=…>` and `<image>` lines carry the title.
     RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?i)</?(?:p|b|i|u|s|em|strong|span|div|font|br|center|a|h[1-6]|li|ul|ol|td|tr|th|",
-            r"table|tbody|section|article)(?:\s[^<>]*)?/?>"
-        ))
-        .expect("tag pattern")
+        let names = DROPPED_TAGS.join("|");
+        Regex::new(&format!(r"(?i)</?(?:{names})(?:\s[^<>]*)?/?>")).expect("tag pattern")
     })
 }
 
@@ -267,15 +278,28 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     }
     page.body_start = text.len();
     page.chunk_start = None;
-    for (n, &i) in body.iter().enumerate() {
+    // Where line `i` starts in the page.
+    let start = |i: usize| lines[i].as_ptr() as usize - page.text.as_ptr() as usize;
+    let mut n = 0;
+    while n < body.len() {
+        // A run of lines that follow each other on the page is one slice of it.
+        let run = 1 + body[n + 1..]
+            .iter()
+            .zip(&body[n..])
+            .take_while(|(i, prev)| **i == **prev + 1)
+            .count();
+        let (from, to) = (body[n], body[n + run - 1]);
         if n > 0 {
             text.push('\n');
         }
         // Lines a mirror host put above the site's own head stay, but chunks start after it.
-        if i >= first.after_head && page.chunk_start.is_none() && !lines[i].trim().is_empty() {
-            page.chunk_start = Some(text.len());
+        if page.chunk_start.is_none() {
+            page.chunk_start = (from.max(first.after_head)..=to)
+                .find(|&i| !lines[i].trim().is_empty())
+                .map(|i| text.len() + start(i) - start(from));
         }
-        text.push_str(lines[i]);
+        text.push_str(&page.text[start(from)..start(to) + lines[to].len()]);
+        n += run;
     }
     page.chunked = site.chunks;
     page.text = text;
@@ -308,106 +332,199 @@ fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, 
 }
 
 /// Line keys and their classification per site, computed on first use: only lines near the
-/// ends of a page are ever looked at, the body in between is never converted twice, and a
-/// line no rule can match (as its ends tell) is not converted at all.
+/// ends of a page are ever looked at, the body in between is never converted twice, a line no
+/// rule can match (as its ends tell) is not converted at all, and a recurring line is looked
+/// up ([`cache`]).
 struct Keys<'a> {
     lines: &'a [&'a str],
     converter: &'a Converter,
-    ends_tell: bool,
+    templates: &'a TemplateSet,
+    probes: Vec<OnceCell<Probe>>,
     keys: Vec<OnceCell<Option<String>>>,
-    /// The ends of each line's key (see [`filter::ends`]).
-    ends: Vec<OnceCell<Option<Ends>>>,
-    /// `roles[site][line]`: the rule kinds the line matches.
-    roles: Vec<Vec<OnceCell<u8>>>,
+    /// `roles[line * sites + site]`: the rule kinds the line matches, with [`KNOWN`] once
+    /// classified.
+    roles: Vec<Cell<u8>>,
+    /// `cleared[line * sites + site]`: kinds the site's filter has ruled out for the line.
+    cleared: Vec<Cell<u8>>,
+    /// Title captures made so far: (site, line, title).
+    titles: RefCell<Vec<(usize, usize, Option<String>)>>,
+    /// Room for one line's kinds per site.
+    scratch: RefCell<Vec<u8>>,
+}
+
+/// Flag of a `Keys::roles` entry: the line is classified.
+const KNOWN: u8 = 0x80;
+
+/// What a line's raw text tells before its key.
+#[derive(Clone, Copy)]
+struct Probe {
+    /// Whitespace only.
+    blank: bool,
+    /// Neither blank nor overlong: the line gets a key.
+    keyed: bool,
+    /// The ends of its key ([`filter::ends`]), for keyed lines when the converter allows.
+    ends: Option<Ends>,
 }
 
 impl<'a> Keys<'a> {
-    fn new(lines: &'a [&'a str], converter: &'a Converter, templates: &TemplateSet) -> Self {
+    fn new(lines: &'a [&'a str], converter: &'a Converter, templates: &'a TemplateSet) -> Self {
         let n = lines.len();
+        let cells = n * templates.sites.len();
         Keys {
             lines,
             converter,
-            ends_tell: templates.ends_tell,
+            templates,
+            probes: (0..n).map(|_| OnceCell::new()).collect(),
             keys: (0..n).map(|_| OnceCell::new()).collect(),
-            ends: (0..n).map(|_| OnceCell::new()).collect(),
-            roles: (0..templates.sites.len())
-                .map(|_| (0..n).map(|_| OnceCell::new()).collect())
-                .collect(),
+            roles: vec![Cell::new(0); cells],
+            cleared: vec![Cell::new(0); cells],
+            titles: RefCell::new(Vec::new()),
+            scratch: RefCell::new(Vec::new()),
         }
+    }
+
+    fn probe(&self, i: usize) -> Probe {
+        *self.probes[i].get_or_init(|| {
+            let l = self.lines[i];
+            let trimmed = l.trim();
+            let max = if trimmed.starts_with(['<', '!']) {
+                MAX_MARKUP_LINE
+            } else {
+                MAX_TEMPLATE_LINE
+            };
+            let blank = trimmed.is_empty();
+            let keyed = l.len() <= max && !blank;
+            Probe {
+                blank,
+                keyed,
+                ends: (keyed && self.templates.folds.is_some())
+                    .then(|| filter::ends(trimmed))
+                    .flatten(),
+            }
+        })
     }
 
     /// Whether line `i` holds nothing but whitespace and formatting tags (`</b></p>`).
     fn blank(&self, i: usize) -> bool {
-        if self.lines[i].trim().is_empty() {
+        let p = self.probe(i);
+        if p.blank {
             return true;
         }
-        match self.ends(i) {
-            Some(Ends::Empty) => self.keyed(i),
+        match p.ends {
+            Some(Ends::Empty) => true,
             Some(Ends::Chars { .. }) => false,
             None => self.get(i) == Some(""),
         }
-    }
-
-    /// Whether line `i` gets a key: it is neither blank nor overlong.
-    fn keyed(&self, i: usize) -> bool {
-        let l = self.lines[i];
-        let max = if l.trim_start().starts_with(['<', '!']) {
-            MAX_MARKUP_LINE
-        } else {
-            MAX_TEMPLATE_LINE
-        };
-        l.len() <= max && !l.trim().is_empty()
     }
 
     /// The key of line `i`; `None` for blank or overlong lines.
     fn get(&self, i: usize) -> Option<&str> {
         self.keys[i]
             .get_or_init(|| {
-                self.keyed(i)
+                self.probe(i)
+                    .keyed
                     .then(|| line_key(self.lines[i], self.converter))
             })
             .as_deref()
     }
 
-    /// The ends of line `i`'s key, when its raw line tells them.
-    fn ends(&self, i: usize) -> Option<Ends> {
-        if !self.ends_tell {
-            return None;
-        }
-        *self.ends[i].get_or_init(|| filter::ends(self.lines[i]))
-    }
-
     /// The rule kinds among `kinds` of site `s` that line `i` matches.
     fn roles(&self, s: usize, site: &Site, i: usize, kinds: u8) -> u8 {
-        let cell = &self.roles[s][i];
-        if let Some(&r) = cell.get() {
-            return r & kinds;
+        let at = i * self.templates.sites.len() + s;
+        let known = self.roles[at].get();
+        if known & KNOWN != 0 {
+            return known & kinds;
         }
-        if !self.keyed(i) {
+        if kinds & !self.cleared[at].get() == 0 {
             return 0;
         }
-        let ends = self.ends(i);
-        if let (
-            Some(filter),
+        let p = self.probe(i);
+        if !p.keyed {
+            return 0;
+        }
+        match p.ends {
+            Some(Ends::Empty) => return site.empty_roles & kinds,
             Some(Ends::Chars {
                 first,
                 last,
                 annotated,
-            }),
-        ) = (&site.filter, ends)
-        {
-            // Not cached: another scan may ask for kinds the filter lets through.
-            if !filter.may_match(first, last, annotated, site.kind_rules[kinds as usize]) {
-                return 0;
+            }) => {
+                if let Some(filter) = &site.filter {
+                    if !filter.may_match(first, last, annotated, site.kind_rules[kinds as usize]) {
+                        self.cleared[at].set(self.cleared[at].get() | kinds);
+                        return 0;
+                    }
+                }
             }
+            None => {}
         }
-        let r = *cell.get_or_init(|| match ends {
-            Some(Ends::Empty) => site.empty_roles,
-            _ => self
-                .get(i)
-                .map_or(0, |k| classify(&site.rules, &site.roles, k)),
-        });
-        r & kinds
+        self.classify(i);
+        self.roles[at].get() & kinds
+    }
+
+    /// Classifies keyed line `i` for every site, from the cache of recurring lines or from
+    /// its key.
+    fn classify(&self, i: usize) {
+        let sites = &self.templates.sites;
+        let cells = &self.roles[i * sites.len()..(i + 1) * sites.len()];
+        let entry = cache::Entry::new(self.lines[i]);
+        let mut kinds = self.scratch.borrow_mut();
+        kinds.clear();
+        kinds.resize(sites.len(), 0);
+        if !self.templates.cache.get(&entry, &mut kinds) {
+            let key = self.get(i).unwrap_or_default();
+            let ends = self.probe(i).ends;
+            for (k, site) in kinds.iter_mut().zip(sites) {
+                let ruled_out = match (ends, &site.filter) {
+                    (
+                        Some(Ends::Chars {
+                            first,
+                            last,
+                            annotated,
+                        }),
+                        Some(filter),
+                    ) => !filter.may_match(first, last, annotated, !0),
+                    _ => false,
+                };
+                if !ruled_out {
+                    *k = classify(&site.rules, &site.roles, key);
+                }
+            }
+            self.templates.cache.offer(&entry, &kinds);
+        }
+        for (cell, k) in cells.iter().zip(kinds.iter()) {
+            cell.set(k | KNOWN);
+        }
+    }
+
+    /// Whether line `i`'s key may start like `title` (as a repeat of the title does, with or
+    /// without an extension), told from its first character when the line tells it.
+    fn may_start_like(&self, i: usize, title: &str) -> bool {
+        match (
+            self.probe(i).ends,
+            title.chars().next(),
+            &self.templates.folds,
+        ) {
+            (Some(Ends::Empty), _, _) => title.is_empty(),
+            (Some(Ends::Chars { first, .. }), Some(t), Some(folds)) => folds.may_start(first, t),
+            _ => true,
+        }
+    }
+
+    /// The `title` capture of site `s`'s title rules on line `i` (title lines recur in the
+    /// passes of one page).
+    fn title(&self, s: usize, site: &Site, i: usize) -> Option<String> {
+        if let Some((_, _, t)) = self.titles.borrow().iter().find(|e| (e.0, e.1) == (s, i)) {
+            return t.clone();
+        }
+        let key = self.get(i).unwrap_or_default();
+        let title = site
+            .title
+            .iter()
+            .find_map(|re| re.captures(key))
+            .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
+        self.titles.borrow_mut().push((s, i, title.clone()));
+        title
     }
 }
 
@@ -434,12 +551,7 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     for (n, &line) in idx.iter().enumerate().take(HEAD_SCAN_LINES) {
         let r = role(n, TITLE | HEAD);
         if r & TITLE != 0 && title.is_none() {
-            let key = keys.get(line).unwrap_or_default();
-            title = site
-                .title
-                .iter()
-                .find_map(|re| re.captures(key))
-                .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
+            title = keys.title(s, site, line);
         }
         if r & (TITLE | HEAD) != 0 {
             hits += 1;
@@ -450,8 +562,10 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     // Title repeats right after the head belong to it (`小数分数和百分数.docx`).
     let is_repeat = |n: usize| {
         title.as_deref().is_some_and(|t| {
-            keys.get(idx[n])
-                .is_some_and(|k| k == t || strip_extension(k) == t)
+            keys.may_start_like(idx[n], t)
+                && keys
+                    .get(idx[n])
+                    .is_some_and(|k| k == t || strip_extension(k) == t)
         })
     };
     while head_end < idx.len() && (blank(head_end) || is_repeat(head_end)) {

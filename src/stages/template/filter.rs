@@ -43,19 +43,20 @@ pub(super) enum Ends {
     },
 }
 
-/// The ends of `line`'s key, as raw characters (see the module doc); `None` when the line
-/// does not tell them cheaply (a tag in among or right before trailing annotations).
-pub(super) fn ends(line: &str) -> Option<Ends> {
-    let mut s = line.trim();
+/// The ends of the key of a line, given trimmed of whitespace, as raw characters (see the
+/// module doc); `None` when the line does not tell them cheaply (a tag in among or right
+/// before trailing annotations).
+pub(super) fn ends(trimmed: &str) -> Option<Ends> {
+    let mut s = trimmed;
     // Formatting tags around a line go before keying (`<p><b>文档简介</b></p>`).
     while s.starts_with('<') {
-        match s.find('>') {
+        match memchr::memchr(b'>', s.as_bytes()) {
             Some(gt) if is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
             _ => break,
         }
     }
     while s.ends_with('>') {
-        match s.rfind('<') {
+        match memchr::memrchr(b'<', s.as_bytes()) {
             Some(lt) if is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
             _ => break,
         }
@@ -80,7 +81,21 @@ pub(super) fn ends(line: &str) -> Option<Ends> {
 /// Whether `span`, a `<` … `>` of a line, is a tag that key making drops. Its tags hold no
 /// other `<` or `>`, so a span without them matches the tag pattern only as a whole.
 fn is_dropped_tag(span: &str) -> bool {
-    !span[1..span.len() - 1].contains(['<', '>']) && super::tag_re().is_match(span)
+    let inner = &span[1..span.len() - 1];
+    if memchr::memchr2(b'<', b'>', inner.as_bytes()).is_some() {
+        return false;
+    }
+    if !inner.is_ascii() {
+        // Case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
+        return super::tag_re().is_match(span);
+    }
+    // The pattern, spelled out: a name ends where its letters and digits do.
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let (name, rest) = inner.split_at(inner.bytes().take_while(u8::is_ascii_alphanumeric).count());
+    super::DROPPED_TAGS
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(name))
+        && (rest.is_empty() || rest == "/" || rest.starts_with(char::is_whitespace))
 }
 
 /// For a line `s` that ends with `)`: the character that ends it once the trailing run of
@@ -147,6 +162,11 @@ impl Folds {
             v.dedup();
         }
         ok.then_some(Folds { firsts, lasts })
+    }
+
+    /// Whether a key whose line starts with the raw character `raw` may start with `c`.
+    pub(super) fn may_start(&self, raw: char, c: char) -> bool {
+        halfwidth(raw) == c || self.firsts.binary_search(&(c, raw)).is_ok()
     }
 }
 
@@ -283,6 +303,11 @@ struct RuleChars {
     /// Interval starts, ascending, the first one 0.
     starts: Vec<u32>,
     masks: Vec<u64>,
+    /// The rules that accept any character.
+    any: u64,
+    /// A bit per BMP character: whether a rule's set names it. Most characters of a page are
+    /// named by none, and this answers them without the search.
+    named: Box<[u64]>,
 }
 
 impl RuleChars {
@@ -300,12 +325,20 @@ impl RuleChars {
         starts.sort_unstable();
         starts.dedup();
         let mut masks = vec![0u64; starts.len()];
+        let mut any = 0;
+        let mut named = vec![0u64; 0x10000 / 64].into_boxed_slice();
         for (i, set) in sets.iter().enumerate() {
             let bit = 1u64 << i;
             match set {
-                Chars::Any => masks.iter_mut().for_each(|m| *m |= bit),
+                Chars::Any => {
+                    any |= bit;
+                    masks.iter_mut().for_each(|m| *m |= bit);
+                }
                 Chars::Set(class) => {
                     for r in class.ranges() {
+                        for c in r.start() as u32..=(r.end() as u32).min(0xFFFF) {
+                            named[c as usize / 64] |= 1 << (c % 64);
+                        }
                         let from = starts.partition_point(|&s| s < r.start() as u32);
                         for (s, m) in starts[from..].iter().zip(&mut masks[from..]) {
                             if *s > r.end() as u32 {
@@ -317,11 +350,20 @@ impl RuleChars {
                 }
             }
         }
-        RuleChars { starts, masks }
+        RuleChars {
+            starts,
+            masks,
+            any,
+            named,
+        }
     }
 
     fn get(&self, c: char) -> u64 {
-        self.masks[self.starts.partition_point(|&s| s <= c as u32) - 1]
+        let c = c as u32;
+        if c < 0x10000 && self.named[c as usize / 64] & (1 << (c % 64)) == 0 {
+            return self.any;
+        }
+        self.masks[self.starts.partition_point(|&s| s <= c) - 1]
     }
 }
 
@@ -378,6 +420,10 @@ mod tests {
         })
     }
 
+    fn ends(line: &str) -> Option<Ends> {
+        super::ends(line.trim())
+    }
+
     #[test]
     fn ends_look_past_tags_and_trailing_annotations() {
         assert_eq!(ends("  文档简介 "), e('文', '介', None));
@@ -400,6 +446,48 @@ mod tests {
     fn ends_are_unknown_when_the_line_does_not_tell() {
         for line in ["經<b>(jīng)", "經(jīng<i>)", "經(jīng)<b>(jīng)"] {
             assert_eq!(ends(line), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn dropped_tags_are_those_of_the_tag_pattern() {
+        for span in [
+            "<p>",
+            "</P>",
+            "<br/>",
+            "<br />",
+            "<div class=\"page\">",
+            "<h3>",
+            "<h7>",
+            "<img src=x>",
+            "<image>",
+            "<b2>",
+            "<b-x>",
+            "<p/x>",
+            "<p/ >",
+            "<//p>",
+            "</>",
+            "<>",
+            "<ſpan>",
+            "<span\u{3000}x>",
+            "<td\x0b>",
+            "<a\nhref=y>",
+            "<TBODY >",
+            "<strong/>",
+        ] {
+            assert_eq!(
+                is_dropped_tag(span),
+                super::super::tag_re().is_match(span),
+                "{span:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dropped_tags_match_the_pattern(inner in "[/ pPbBrRsSiIdDvVhH1-7aAnNtTlLoOgGmMcCeEuU=\"\t\x0bſ\u{212A}]{0,9}") {
+            let span = format!("<{inner}>");
+            proptest::prop_assert_eq!(is_dropped_tag(&span), super::super::tag_re().is_match(&span));
         }
     }
 
