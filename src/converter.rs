@@ -261,6 +261,45 @@ impl Converter {
         start.single.map(|v| (w, v))
     }
 
+    /// Calls `f(key, value)` for every entry of the tables, user overrides included (a key
+    /// that maps to itself comes with itself as its value). For code that must know what a
+    /// character can become (the template stage's line filter); the order is unspecified.
+    pub fn for_each_entry(&self, mut f: impl FnMut(&str, &str)) {
+        let mut key = String::new();
+        let mut visit = |first: char, slot: u32, f: &mut dyn FnMut(&str, &str)| {
+            key.clear();
+            key.push(first);
+            if slot & DIRECT != 0 {
+                let bytes = slot.to_le_bytes();
+                // `build` only stores three-byte values directly, and they are `str`s.
+                let value = std::str::from_utf8(&bytes[..3]).expect("a direct value is UTF-8");
+                f(&key, value);
+                return;
+            }
+            let start = &self.starts[slot as usize - 1];
+            let changed = |v: Value| v.changes.then(|| self.text(v.start, v.len));
+            if let Some(v) = start.single {
+                f(&key, changed(v).unwrap_or(&key));
+            }
+            for p in &self.phrases[start.lo as usize..start.hi as usize] {
+                key.truncate(first.len_utf8());
+                key.push_str(self.text(p.tail_start, p.tail_len));
+                f(&key, changed(p.value).unwrap_or(&key));
+            }
+        };
+        for (c, &slot) in self.bmp.iter().enumerate() {
+            // Surrogate code points are no characters and start no key.
+            if let (Some(first), true) = (char::from_u32(c as u32), slot != 0) {
+                visit(first, slot, &mut f);
+            }
+        }
+        for (&c, &slot) in &self.astral {
+            if let Some(first) = char::from_u32(c) {
+                visit(first, slot, &mut f);
+            }
+        }
+    }
+
     /// Converts `text`; borrows it back when nothing changes.
     pub fn convert<'a>(&self, text: &'a str) -> Cow<'a, str> {
         self.convert_counted(text).0
@@ -505,6 +544,26 @@ mod tests {
             bad.len(),
             &bad[..bad.len().min(20)]
         );
+    }
+
+    #[test]
+    fn entries_are_listed_as_given() {
+        let mut user = BTreeMap::new();
+        user.insert("發達".to_string(), "发达了".to_string());
+        user.insert("𠮶".to_string(), "x".to_string());
+        let c = Converter::with_overrides(&user).unwrap();
+        let mut want: BTreeMap<String, String> = builtin_entries()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        want.extend(user);
+        let mut got = BTreeMap::new();
+        c.for_each_entry(|k, v| {
+            assert!(
+                got.insert(k.to_string(), v.to_string()).is_none(),
+                "{k} twice"
+            );
+        });
+        assert_eq!(got, want);
     }
 
     #[test]

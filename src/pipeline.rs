@@ -115,7 +115,8 @@ impl Cleaner {
             }
         }
         let converter = Converter::with_overrides(&config.overrides)?;
-        let templates = TemplateSet::new(&config.sites).map_err(ConfigError::SiteRules)?;
+        let templates =
+            TemplateSet::new(&config.sites, &converter).map_err(ConfigError::SiteRules)?;
         let boilerplate = stages::boilerplate::Learned::new(&config.boilerplate);
         Ok(Cleaner {
             ctx: Ctx {

@@ -81,6 +81,9 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
 
 /// Whether `(inner)` right after `prev` is one of the site's annotations.
 pub fn is_annotation(prev: char, inner: &str) -> bool {
+    if !may_precede(prev) {
+        return false;
+    }
     let Some(reading) = annotations::canonical(inner) else {
         return false;
     };
@@ -89,6 +92,12 @@ pub fn is_annotation(prev: char, inner: &str) -> bool {
     } else {
         annotations::reading_of_any_form(prev) == Some(reading.as_str())
     }
+}
+
+/// Whether an annotation can follow `prev` at all: an annotated character or an ASCII letter
+/// (never whitespace or punctuation).
+pub fn may_precede(prev: char) -> bool {
+    prev.is_ascii_alphabetic() || annotations::reading_of_any_form(prev).is_some()
 }
 
 #[cfg(test)]

@@ -8,8 +8,14 @@
 //! Output layout, as in the gold files: the title (when the template names one), a blank line,
 //! then the body. The stage records where the body starts and whether the site cuts its body
 //! into preview chunks, for the `chunks` stage.
+//!
+//! Keys are computed only for lines that may match: [`filter`] tells from a raw line's ends
+//! that no rule of a site can match it, which is most lines, without changing any result.
 
-use std::cell::OnceCell;
+mod cache;
+mod filter;
+
+use std::cell::{Cell, OnceCell, RefCell};
 
 use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
@@ -18,6 +24,7 @@ use crate::chars::halfwidth;
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::ruby;
+use filter::{Ends, Folds, SiteFilter};
 
 /// The built-in site templates.
 static BUILTIN: &str = include_str!("../../data/sites.toml");
@@ -72,6 +79,12 @@ struct Site {
     roles: Vec<u8>,
     /// The title rules again, for their `title` capture.
     title: Vec<Regex>,
+    /// Lines none of `rules` can match, told without their key; `None`: ask `rules` always.
+    filter: Option<SiteFilter>,
+    /// `kind_rules[kinds]`: the rules (bit `i` for rule `i`) of the kinds in `kinds`.
+    kind_rules: [u64; 32],
+    /// The kinds an empty key matches (a line of tags alone).
+    empty_roles: u8,
 }
 
 /// Rule kinds, as bits (a line can match several).
@@ -85,30 +98,42 @@ const ITEM: u8 = 16;
 #[derive(Debug)]
 pub struct TemplateSet {
     sites: Vec<Site>,
+    /// What the run's converter can make of a line's end characters; `None` when
+    /// [`filter::ends`] does not tell the ends of its keys (a conversion table could, in
+    /// principle, make them depend on more of the line).
+    folds: Option<Folds>,
+    /// The rule kinds of recurring lines, for every site.
+    cache: cache::LineCache,
 }
 
 impl Default for TemplateSet {
     fn default() -> Self {
-        TemplateSet::new(&[]).expect("built-in site rules compile")
+        TemplateSet::new(&[], &Converter::new()).expect("built-in site rules compile")
     }
 }
 
 impl TemplateSet {
-    /// Compiles the built-in rules and `extra`; an invalid rule is an error naming it.
-    pub fn new(extra: &[SiteRules]) -> Result<Self, String> {
+    /// Compiles the built-in rules and `extra` for keys made with `converter`; an invalid rule
+    /// is an error naming it.
+    pub fn new(extra: &[SiteRules], converter: &Converter) -> Result<Self, String> {
         let builtin: SitesFile =
             toml::from_str(BUILTIN).map_err(|e| format!("data/sites.toml: {e}"))?;
+        let folds = Folds::new(converter);
         let sites = builtin
             .site
             .iter()
             .chain(extra)
-            .map(compile)
+            .map(|rules| compile(rules, folds.as_ref()))
             .collect::<Result<_, _>>()?;
-        Ok(TemplateSet { sites })
+        Ok(TemplateSet {
+            sites,
+            folds,
+            cache: Default::default(),
+        })
     }
 }
 
-fn compile(rules: &SiteRules) -> Result<Site, String> {
+fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
     let name = &rules.name;
     let groups: [(&str, &[String], u8); 5] = [
         ("title", &rules.title, TITLE),
@@ -145,13 +170,30 @@ fn compile(rules: &SiteRules) -> Result<Site, String> {
         return Err(format!("site {name:?}: min_lines must be at least 1"));
     }
     let rules_set = RegexSet::new(&patterns).map_err(|e| format!("site {name:?}: {e}"))?;
+    let mut kind_rules = [0u64; 32];
+    for (kinds, rules) in kind_rules.iter_mut().enumerate() {
+        for (i, &role) in roles.iter().enumerate().take(64) {
+            if role & kinds as u8 != 0 {
+                *rules |= 1 << i;
+            }
+        }
+    }
+    let empty_roles = classify(&rules_set, &roles, "");
     Ok(Site {
         min_lines: rules.min_lines,
         chunks: rules.chunks,
         rules: rules_set,
         roles,
         title,
+        filter: folds.and_then(|folds| SiteFilter::new(&patterns, folds)),
+        kind_rules,
+        empty_roles,
     })
+}
+
+/// The kinds of the rules of `rules` (with `roles`) that `key` matches.
+fn classify(rules: &RegexSet, roles: &[u8], key: &str) -> u8 {
+    rules.matches(key).iter().fold(0, |acc, r| acc | roles[r])
 }
 
 /// The form of a line that rules match: annotations stripped, converted to simplified,
@@ -187,21 +229,27 @@ pub fn line_key(line: &str, converter: &Converter) -> String {
     key
 }
 
+/// The tags line keys drop, formatting tags only: `<img alt=…>` and `<image>` lines carry the
+/// title.
+const DROPPED_TAGS: [&str; 29] = [
+    "p", "b", "i", "u", "s", "em", "strong", "span", "div", "font", "br", "center", "a", "h1",
+    "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "tr", "th", "table", "tbody", "section",
+    "article",
+];
+
+/// A dropped tag: `<`, an optional `/`, a name of [`DROPPED_TAGS`] in any case, attributes after
+/// whitespace, an optional `/`, `>`.
 fn tag_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    // Formatting tags only: `<img alt=…>` and `<image>` lines carry the title.
     RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"(?i)</?(?:p|b|i|u|s|em|strong|span|div|font|br|center|a|h[1-6]|li|ul|ol|td|tr|th|",
-            r"table|tbody|section|article)(?:\s[^<>]*)?/?>"
-        ))
-        .expect("tag pattern")
+        let names = DROPPED_TAGS.join("|");
+        Regex::new(&format!(r"(?i)</?(?:{names})(?:\s[^<>]*)?/?>")).expect("tag pattern")
     })
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let lines: Vec<&str> = page.text.split('\n').collect();
-    let keys = Keys::new(&lines, &ctx.converter, ctx.templates.sites.len());
+    let lines = split_lines(&page.text);
+    let keys = Keys::new(&lines, &ctx.converter, &ctx.templates);
     let all: Vec<usize> = (0..lines.len()).collect();
     let Some((site, first)) = best_site(&all, &keys, ctx) else {
         return 0;
@@ -230,19 +278,44 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     }
     page.body_start = text.len();
     page.chunk_start = None;
-    for (n, &i) in body.iter().enumerate() {
+    // Where line `i` starts in the page.
+    let start = |i: usize| lines[i].as_ptr() as usize - page.text.as_ptr() as usize;
+    let mut n = 0;
+    while n < body.len() {
+        // A run of lines that follow each other on the page is one slice of it.
+        let run = 1 + body[n + 1..]
+            .iter()
+            .zip(&body[n..])
+            .take_while(|(i, prev)| **i == **prev + 1)
+            .count();
+        let (from, to) = (body[n], body[n + run - 1]);
         if n > 0 {
             text.push('\n');
         }
         // Lines a mirror host put above the site's own head stay, but chunks start after it.
-        if i >= first.after_head && page.chunk_start.is_none() && !lines[i].trim().is_empty() {
-            page.chunk_start = Some(text.len());
+        if page.chunk_start.is_none() {
+            page.chunk_start = (from.max(first.after_head)..=to)
+                .find(|&i| !lines[i].trim().is_empty())
+                .map(|i| text.len() + start(i) - start(from));
         }
-        text.push_str(lines[i]);
+        text.push_str(&page.text[start(from)..start(to) + lines[to].len()]);
+        n += run;
     }
     page.chunked = site.chunks;
     page.text = text;
     removed
+}
+
+/// `text.split('\n')`, faster on pages of many short lines.
+fn split_lines(text: &str) -> Vec<&str> {
+    let mut lines = Vec::with_capacity(text.len() / 32 + 1);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        lines.push(&text[start..nl]);
+        start = nl + 1;
+    }
+    lines.push(&text[start..]);
+    lines
 }
 
 /// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
@@ -259,58 +332,199 @@ fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, 
 }
 
 /// Line keys and their classification per site, computed on first use: only lines near the
-/// ends of a page are ever looked at, and the body in between is never converted twice.
+/// ends of a page are ever looked at, the body in between is never converted twice, a line no
+/// rule can match (as its ends tell) is not converted at all, and a recurring line is looked
+/// up ([`cache`]).
 struct Keys<'a> {
     lines: &'a [&'a str],
     converter: &'a Converter,
+    templates: &'a TemplateSet,
+    probes: Vec<OnceCell<Probe>>,
     keys: Vec<OnceCell<Option<String>>>,
-    /// `roles[site][line]`: the rule kinds the line matches.
-    roles: Vec<Vec<OnceCell<u8>>>,
+    /// `roles[line * sites + site]`: the rule kinds the line matches, with [`KNOWN`] once
+    /// classified.
+    roles: Vec<Cell<u8>>,
+    /// `cleared[line * sites + site]`: kinds the site's filter has ruled out for the line.
+    cleared: Vec<Cell<u8>>,
+    /// Title captures made so far: (site, line, title).
+    titles: RefCell<Vec<(usize, usize, Option<String>)>>,
+    /// Room for one line's kinds per site.
+    scratch: RefCell<Vec<u8>>,
+}
+
+/// Flag of a `Keys::roles` entry: the line is classified.
+const KNOWN: u8 = 0x80;
+
+/// What a line's raw text tells before its key.
+#[derive(Clone, Copy)]
+struct Probe {
+    /// Whitespace only.
+    blank: bool,
+    /// Neither blank nor overlong: the line gets a key.
+    keyed: bool,
+    /// The ends of its key ([`filter::ends`]), for keyed lines when the converter allows.
+    ends: Option<Ends>,
 }
 
 impl<'a> Keys<'a> {
-    fn new(lines: &'a [&'a str], converter: &'a Converter, sites: usize) -> Self {
+    fn new(lines: &'a [&'a str], converter: &'a Converter, templates: &'a TemplateSet) -> Self {
         let n = lines.len();
+        let cells = n * templates.sites.len();
         Keys {
             lines,
             converter,
+            templates,
+            probes: (0..n).map(|_| OnceCell::new()).collect(),
             keys: (0..n).map(|_| OnceCell::new()).collect(),
-            roles: (0..sites)
-                .map(|_| (0..n).map(|_| OnceCell::new()).collect())
-                .collect(),
+            roles: vec![Cell::new(0); cells],
+            cleared: vec![Cell::new(0); cells],
+            titles: RefCell::new(Vec::new()),
+            scratch: RefCell::new(Vec::new()),
         }
+    }
+
+    fn probe(&self, i: usize) -> Probe {
+        *self.probes[i].get_or_init(|| {
+            let l = self.lines[i];
+            let trimmed = l.trim();
+            let max = if trimmed.starts_with(['<', '!']) {
+                MAX_MARKUP_LINE
+            } else {
+                MAX_TEMPLATE_LINE
+            };
+            let blank = trimmed.is_empty();
+            let keyed = l.len() <= max && !blank;
+            Probe {
+                blank,
+                keyed,
+                ends: (keyed && self.templates.folds.is_some())
+                    .then(|| filter::ends(trimmed))
+                    .flatten(),
+            }
+        })
     }
 
     /// Whether line `i` holds nothing but whitespace and formatting tags (`</b></p>`).
     fn blank(&self, i: usize) -> bool {
-        self.lines[i].trim().is_empty() || self.get(i) == Some("")
+        let p = self.probe(i);
+        if p.blank {
+            return true;
+        }
+        match p.ends {
+            Some(Ends::Empty) => true,
+            Some(Ends::Chars { .. }) => false,
+            None => self.get(i) == Some(""),
+        }
     }
 
     /// The key of line `i`; `None` for blank or overlong lines.
     fn get(&self, i: usize) -> Option<&str> {
         self.keys[i]
             .get_or_init(|| {
-                let l = self.lines[i];
-                let max = if l.trim_start().starts_with(['<', '!']) {
-                    MAX_MARKUP_LINE
-                } else {
-                    MAX_TEMPLATE_LINE
-                };
-                (l.len() <= max && !l.trim().is_empty()).then(|| line_key(l, self.converter))
+                self.probe(i)
+                    .keyed
+                    .then(|| line_key(self.lines[i], self.converter))
             })
             .as_deref()
     }
 
-    /// The rule kinds of site `s` that line `i` matches.
-    fn roles(&self, s: usize, site: &Site, i: usize) -> u8 {
-        *self.roles[s][i].get_or_init(|| {
-            self.get(i).map_or(0, |k| {
-                site.rules
-                    .matches(k)
-                    .iter()
-                    .fold(0, |acc, r| acc | site.roles[r])
-            })
-        })
+    /// The rule kinds among `kinds` of site `s` that line `i` matches.
+    fn roles(&self, s: usize, site: &Site, i: usize, kinds: u8) -> u8 {
+        let at = i * self.templates.sites.len() + s;
+        let known = self.roles[at].get();
+        if known & KNOWN != 0 {
+            return known & kinds;
+        }
+        if kinds & !self.cleared[at].get() == 0 {
+            return 0;
+        }
+        let p = self.probe(i);
+        if !p.keyed {
+            return 0;
+        }
+        match p.ends {
+            Some(Ends::Empty) => return site.empty_roles & kinds,
+            Some(Ends::Chars {
+                first,
+                last,
+                annotated,
+            }) => {
+                if let Some(filter) = &site.filter {
+                    if !filter.may_match(first, last, annotated, site.kind_rules[kinds as usize]) {
+                        self.cleared[at].set(self.cleared[at].get() | kinds);
+                        return 0;
+                    }
+                }
+            }
+            None => {}
+        }
+        self.classify(i);
+        self.roles[at].get() & kinds
+    }
+
+    /// Classifies keyed line `i` for every site, from the cache of recurring lines or from
+    /// its key.
+    fn classify(&self, i: usize) {
+        let sites = &self.templates.sites;
+        let cells = &self.roles[i * sites.len()..(i + 1) * sites.len()];
+        let entry = cache::Entry::new(self.lines[i]);
+        let mut kinds = self.scratch.borrow_mut();
+        kinds.clear();
+        kinds.resize(sites.len(), 0);
+        if !self.templates.cache.get(&entry, &mut kinds) {
+            let key = self.get(i).unwrap_or_default();
+            let ends = self.probe(i).ends;
+            for (k, site) in kinds.iter_mut().zip(sites) {
+                let ruled_out = match (ends, &site.filter) {
+                    (
+                        Some(Ends::Chars {
+                            first,
+                            last,
+                            annotated,
+                        }),
+                        Some(filter),
+                    ) => !filter.may_match(first, last, annotated, !0),
+                    _ => false,
+                };
+                if !ruled_out {
+                    *k = classify(&site.rules, &site.roles, key);
+                }
+            }
+            self.templates.cache.offer(&entry, &kinds);
+        }
+        for (cell, k) in cells.iter().zip(kinds.iter()) {
+            cell.set(k | KNOWN);
+        }
+    }
+
+    /// Whether line `i`'s key may start like `title` (as a repeat of the title does, with or
+    /// without an extension), told from its first character when the line tells it.
+    fn may_start_like(&self, i: usize, title: &str) -> bool {
+        match (
+            self.probe(i).ends,
+            title.chars().next(),
+            &self.templates.folds,
+        ) {
+            (Some(Ends::Empty), _, _) => title.is_empty(),
+            (Some(Ends::Chars { first, .. }), Some(t), Some(folds)) => folds.may_start(first, t),
+            _ => true,
+        }
+    }
+
+    /// The `title` capture of site `s`'s title rules on line `i` (title lines recur in the
+    /// passes of one page).
+    fn title(&self, s: usize, site: &Site, i: usize) -> Option<String> {
+        if let Some((_, _, t)) = self.titles.borrow().iter().find(|e| (e.0, e.1) == (s, i)) {
+            return t.clone();
+        }
+        let key = self.get(i).unwrap_or_default();
+        let title = site
+            .title
+            .iter()
+            .find_map(|re| re.captures(key))
+            .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
+        self.titles.borrow_mut().push((s, i, title.clone()));
+        title
     }
 }
 
@@ -326,7 +540,8 @@ struct Applied {
 
 /// Applies one site's rules to the lines `idx`; `None` when the site is not recognised.
 fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Applied> {
-    let role = |n: usize| keys.roles(s, site, idx[n]);
+    // The kinds each scan asks for, so that the filter only has to clear those rules.
+    let role = |n: usize, kinds: u8| keys.roles(s, site, idx[n], kinds);
     let blank = |n: usize| keys.blank(idx[n]);
 
     // Head: the region ends at the last title or head line among the first lines.
@@ -334,14 +549,9 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     let mut head_end = 0;
     let mut hits = 0;
     for (n, &line) in idx.iter().enumerate().take(HEAD_SCAN_LINES) {
-        let r = role(n);
+        let r = role(n, TITLE | HEAD);
         if r & TITLE != 0 && title.is_none() {
-            let key = keys.get(line).unwrap_or_default();
-            title = site
-                .title
-                .iter()
-                .find_map(|re| re.captures(key))
-                .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
+            title = keys.title(s, site, line);
         }
         if r & (TITLE | HEAD) != 0 {
             hits += 1;
@@ -352,8 +562,10 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     // Title repeats right after the head belong to it (`小数分数和百分数.docx`).
     let is_repeat = |n: usize| {
         title.as_deref().is_some_and(|t| {
-            keys.get(idx[n])
-                .is_some_and(|k| k == t || strip_extension(k) == t)
+            keys.may_start_like(idx[n], t)
+                && keys
+                    .get(idx[n])
+                    .is_some_and(|k| k == t || strip_extension(k) == t)
         })
     };
     while head_end < idx.len() && (blank(head_end) || is_repeat(head_end)) {
@@ -369,15 +581,15 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
             n = j;
             continue;
         }
-        let r = role(j);
+        let r = role(j, TAIL | BLOCK | ITEM);
         let start = if r & (TAIL | BLOCK) != 0 {
             Some(j)
         } else if r & ITEM != 0 {
             // Maybe inside a tail block: look up for its opening line.
             (head_end..j)
                 .rev()
-                .find(|&k| !(blank(k) || role(k) & ITEM != 0))
-                .filter(|&k| role(k) & BLOCK != 0)
+                .find(|&k| !(blank(k) || role(k, ITEM) != 0))
+                .filter(|&k| role(k, BLOCK) != 0)
         } else {
             None
         };
@@ -393,7 +605,7 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     let mut kept = Vec::with_capacity(idx.len());
     let mut removed = 0u64;
     for (n, &line) in idx.iter().enumerate().take(tail_start) {
-        if n < head_end && (role(n) & (TITLE | HEAD) != 0 || is_repeat(n)) {
+        if n < head_end && (role(n, TITLE | HEAD) != 0 || is_repeat(n)) {
             removed += 1;
         } else {
             kept.push(line);
@@ -502,7 +714,7 @@ mod tests {
             tail_block: vec![],
             tail_items: vec![],
         };
-        let err = TemplateSet::new(&[bad]).unwrap_err();
+        let err = TemplateSet::new(&[bad], &Converter::new()).unwrap_err();
         assert!(err.contains("no (?P<title>…) group"), "{err}");
     }
 }
