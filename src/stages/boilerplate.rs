@@ -226,6 +226,13 @@ pub struct PageLines {
 /// counted, so they are left out) and its fingerprint. Learning reads the raw pages, which
 /// costs a conversion, not a whole cleaning; [`crate::Cleaner::page_lines`] is the entry point.
 pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
+    page_lines_with(text, |line| learn_key(line, converter))
+}
+
+/// [`page_lines`] with the line key computed by `key_of` (which must be [`learn_key`], or
+/// remember its results: [`crate::Cleaner::page_lines`] does, since a site's template lines
+/// recur verbatim on every page).
+pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String>) -> PageLines {
     // One pass over the lines: the non-blank ones (their first and last EDGE_LINES are the
     // edges, as `edge_lines` finds them) and the three longest. Learning runs over every
     // page of a batch before cleaning starts, so it must stay a small fraction of a cleaning.
@@ -241,8 +248,10 @@ pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
             continue;
         }
         nonblank.push(line);
-        // Written as a sum of 0/1 so that it compiles to vector code: this loop reads every
-        // byte of every page of the batch.
+        // A line shorter (in bytes) than the third longest's weight cannot displace it.
+        if longest.len() == 3 && line.len() < longest[2].0 {
+            continue;
+        }
         let weight: usize = line
             .bytes()
             .map(|b| usize::from(!(b.is_ascii_digit() || b.is_ascii_whitespace())))
@@ -265,7 +274,7 @@ pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
     let mut keys: Vec<String> = head
         .iter()
         .chain(tail)
-        .filter_map(|l| learn_key(l, converter))
+        .filter_map(|l| key_of(l))
         .filter(|k| !is_structural(k))
         .collect();
     let fold = |l: &str| {
