@@ -21,6 +21,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
+use std::ops::Range;
 
 use super::gbk;
 use crate::annotations;
@@ -389,19 +390,37 @@ impl Slot {
     }
 }
 
-#[derive(Clone)]
+/// One hypothesis of the beam search. `Copy`: the reading it has made so far lives in the
+/// search's arena ([`Search::arena`]), so making a state copies no text.
+#[derive(Clone, Copy)]
 struct State {
     pending: Option<Slot>,
     prev: Option<char>,
     /// `prev` has no attested pair on its left.
     iso_left: bool,
     cost: f32,
-    out: Vec<char>,
+    /// The reading so far: an arena node ([`NO_TEXT`]: empty), followed by `last` if any.
+    out: u32,
+    /// A character read in the current step, not yet in the arena: only the states a step
+    /// keeps get a node.
+    last: Option<char>,
     bonus: f32,
     /// Penalties minus rewards included in `cost` (lost bytes, confirmed readings), kept apart
     /// so the final choice can rescore the text alone.
     adj: f32,
 }
+
+/// What [`prune`] keeps one state per.
+type Key = (Option<Slot>, Option<char>, bool);
+
+impl State {
+    fn key(&self) -> Key {
+        (self.pending, self.prev, self.iso_left)
+    }
+}
+
+/// The empty reading, as an arena index.
+const NO_TEXT: u32 = u32::MAX;
 
 /// The best reading of a span: the text and its cost (bonuses included).
 #[derive(Debug, Clone, PartialEq)]
@@ -465,13 +484,189 @@ pub fn best_reading<'s>(
         .iter()
         .map(|r| annotations::characters_read(r))
         .collect();
+    let mut search = Search {
+        simp,
+        readings,
+        named,
+        arena: Vec::new(),
+        cands: Vec::new(),
+        expanded: HashMap::default(),
+    };
 
-    // Emits the characters a lead slot and a trail slot can make, with their costs.
-    let emit = |st: &State, lead: Slot, trail: Slot, next: &mut Vec<State>| {
+    let start_prev = before.filter(|c| !c.is_ascii()).map(|c| simp.simplify(c));
+    let mut beam = vec![State {
+        pending: None,
+        prev: start_prev,
+        iso_left: false,
+        cost: 0.0,
+        out: NO_TEXT,
+        last: None,
+        bonus: 0.0,
+        adj: 0.0,
+    }];
+    for (k, &(slot, extra)) in slots.iter().enumerate() {
+        let lost_pair = span.lost_ok[k] && k > 0;
+        // Most steps have no equal costs where the beam is cut, and then the cheapest states
+        // can be kept as they are made; otherwise the step is made again and pruned whole,
+        // which keeps equal states in the order the exact pruning gives them.
+        let mut best = Best::new();
+        search.advance(&beam, lost_pair, slot, extra, &mut best);
+        beam = match best.finish() {
+            Some(kept) => kept,
+            None => {
+                let mut all = Vec::new();
+                search.advance(&beam, lost_pair, slot, extra, &mut all);
+                prune(all)
+            }
+        };
+        if beam.is_empty() {
+            return None;
+        }
+        for st in &mut beam {
+            search.settle(st);
+        }
+    }
+    let after_s = after.map(|c| simp.simplify(c));
+    let mut finals: Vec<State> = beam
+        .into_iter()
+        .filter(|s| s.pending.is_none())
+        .map(|mut s| {
+            s.cost += finish(s.prev, s.iso_left, after_s);
+            s
+        })
+        .collect();
+    finals.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+    finals.truncate(RESCORE);
+    let ctx = |out: &[char]| -> Vec<char> {
+        before_ctx
+            .iter()
+            .chain(out)
+            .chain(after_ctx)
+            .map(|&c| simp.simplify(c))
+            .collect()
+    };
+    finals
+        .into_iter()
+        .map(|s| {
+            let out = search.text(&s);
+            let words = lm.segment_cost(&ctx(&out)) + s.cost;
+            (words, s, out)
+        })
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, s, out)| Reading {
+            text: out.iter().collect(),
+            cost: s.cost,
+            confirmed: s.bonus as usize,
+        })
+}
+
+/// A candidate character of one expansion: cost, character, simplified form, `iso_left` of
+/// the state it makes, and whether an annotation confirms it.
+type Cand = (f32, char, char, bool, bool);
+
+/// The span-wide data and buffers of one beam search.
+struct Search<'a, 's> {
+    simp: &'a Simplifier<'a>,
+    /// The readings of the span's annotations ([`Slot::reading`] indexes them).
+    readings: Vec<&'s str>,
+    /// Per reading, the characters the site annotates with it.
+    named: Vec<Vec<char>>,
+    /// The readings of the states, as a tree: (parent node or [`NO_TEXT`], character).
+    arena: Vec<(u32, char)>,
+    /// The expansions worked out so far ([`Search::expand`]), one after the other.
+    cands: Vec<Cand>,
+    expanded: HashMap<(Slot, Slot, Option<char>, bool), Range<usize>>,
+}
+
+impl Search<'_, '_> {
+    /// One step of the search, over the slot `slot` (which costs `extra`): every state the
+    /// beam leads to, in order, given to `keep`. With `lost_pair`, a lost user-defined pair
+    /// may sit before the slot.
+    fn advance(
+        &mut self,
+        beam: &[State],
+        lost_pair: bool,
+        slot: Slot,
+        extra: f32,
+        keep: &mut impl Gather,
+    ) {
+        let mut added = Vec::new();
+        if lost_pair {
+            for st in beam.iter().filter(|s| s.pending.is_some()) {
+                let Some(lead) = st.pending else {
+                    continue;
+                };
+                for p in (0xA1..=0xA7).chain(0xAA..=0xAF).chain(0xF8..=0xFE) {
+                    let Some((lo, hi)) = gbk::private_trails(p) else {
+                        continue;
+                    };
+                    for k in self.expand(st, lead, Slot::known(p, None)) {
+                        let mut n = self.child(st, k);
+                        n.cost += LOST_PAIR_COST;
+                        n.adj += LOST_PAIR_COST;
+                        n.pending = Some(Slot {
+                            lo,
+                            hi,
+                            reading: None,
+                        });
+                        // Its next character comes in this step too.
+                        self.settle(&mut n);
+                        added.push(n);
+                    }
+                }
+            }
+        }
+        for st in beam.iter().chain(&added) {
+            match st.pending {
+                None => {
+                    if slot.is_known() && slot.lo < 0x80 {
+                        let mut n = *st;
+                        n.last = Some(slot.lo as char);
+                        n.cost += step(st.prev, st.iso_left, None).0 + extra;
+                        n.prev = None;
+                        n.iso_left = true;
+                        n.adj += extra;
+                        keep.offer(n);
+                    } else if slot.hi >= gbk::LEAD_MIN {
+                        let mut n = *st;
+                        n.pending = Some(Slot {
+                            lo: slot.lo.max(gbk::LEAD_MIN),
+                            ..slot
+                        });
+                        n.cost += extra;
+                        n.adj += extra;
+                        keep.offer(n);
+                    }
+                }
+                Some(lead) => {
+                    for k in self.expand(st, lead, slot) {
+                        let mut n = self.child(st, k);
+                        n.cost += extra;
+                        n.adj += extra;
+                        keep.offer(n);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The characters a lead slot and a trail slot can make after `st`, with their costs: the
+    /// cheapest [`PER_EXPANSION`] of them, as a range of `self.cands`. They depend on `st`
+    /// only through its previous character, so they are worked out once per span for each
+    /// (lead, trail, previous character): a step's states mostly share those (the lost pairs
+    /// tried after every state of the beam are the same few characters).
+    fn expand(&mut self, st: &State, lead: Slot, trail: Slot) -> Range<usize> {
+        let key = (lead, trail, st.prev, st.iso_left);
+        if let Some(r) = self.expanded.get(&key) {
+            return r.clone();
+        }
+        let simp = self.simp;
+        let readings = &self.readings;
         let rs = [lead.reading, trail.reading];
         let rs = rs.iter().flatten();
         // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
-        let mut cands: Vec<(f32, char, char, bool, bool)> = Vec::with_capacity(192);
+        let from = self.cands.len();
+        let cands = &mut self.cands;
         let mut push = |c: char| {
             let guessed = !(lead.is_known() && trail.is_known());
             if gbk::is_private_use(c) || (guessed && !plausible(c)) {
@@ -510,7 +705,7 @@ pub fn best_reading<'s>(
             (false, false) => {
                 // Both bytes hidden: only a character an annotation names is evidence enough.
                 for &r in rs.clone() {
-                    for &c in &named[usize::from(r)] {
+                    for &c in &self.named[usize::from(r)] {
                         if let Some([a, b]) = gbk::encode(c) {
                             if (lead.lo..=lead.hi).contains(&a)
                                 && (trail.lo..=trail.hi).contains(&b)
@@ -522,131 +717,51 @@ pub fn best_reading<'s>(
                 }
             }
         }
-        if cands.len() > PER_EXPANSION {
-            cands.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
-            cands.truncate(PER_EXPANSION);
+        let new = &mut self.cands[from..];
+        if new.len() > PER_EXPANSION {
+            new.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
+            self.cands.truncate(from + PER_EXPANSION);
         }
-        for (cost, c, s, iso_left, confirmed) in cands {
-            let mut out = Vec::with_capacity(st.out.len() + 1);
-            out.extend_from_slice(&st.out);
-            out.push(c);
-            let reward = if confirmed { READING_BONUS } else { 0.0 };
-            next.push(State {
-                pending: None,
-                prev: Some(s),
-                iso_left,
-                cost: st.cost + cost,
-                out,
-                bonus: st.bonus + f32::from(u8::from(confirmed)),
-                adj: st.adj - reward,
-            });
-        }
-    };
+        let r = from..self.cands.len();
+        self.expanded.insert(key, r.clone());
+        r
+    }
 
-    let start_prev = before.filter(|c| !c.is_ascii()).map(|c| simp.simplify(c));
-    let mut beam = vec![State {
-        pending: None,
-        prev: start_prev,
-        iso_left: false,
-        cost: 0.0,
-        out: Vec::new(),
-        bonus: 0.0,
-        adj: 0.0,
-    }];
-    for (k, &(slot, extra)) in slots.iter().enumerate() {
-        if span.lost_ok[k] && k > 0 {
-            let mut added = Vec::new();
-            for st in beam.iter().filter(|s| s.pending.is_some()) {
-                let lead = st.pending.unwrap();
-                for p in (0xA1..=0xA7).chain(0xAA..=0xAF).chain(0xF8..=0xFE) {
-                    let Some((lo, hi)) = gbk::private_trails(p) else {
-                        continue;
-                    };
-                    let mut next = Vec::new();
-                    emit(st, lead, Slot::known(p, None), &mut next);
-                    for mut n in next {
-                        n.cost += LOST_PAIR_COST;
-                        n.adj += LOST_PAIR_COST;
-                        n.pending = Some(Slot {
-                            lo,
-                            hi,
-                            reading: None,
-                        });
-                        added.push(n);
-                    }
-                }
-            }
-            beam.extend(added);
-        }
-        let mut next = Vec::new();
-        for st in &beam {
-            match st.pending {
-                None => {
-                    if slot.is_known() && slot.lo < 0x80 {
-                        let mut n = st.clone();
-                        n.out.push(slot.lo as char);
-                        n.cost += step(st.prev, st.iso_left, None).0 + extra;
-                        n.prev = None;
-                        n.iso_left = true;
-                        n.adj += extra;
-                        next.push(n);
-                    } else if slot.hi >= gbk::LEAD_MIN {
-                        let mut n = st.clone();
-                        n.pending = Some(Slot {
-                            lo: slot.lo.max(gbk::LEAD_MIN),
-                            ..slot
-                        });
-                        n.cost += extra;
-                        n.adj += extra;
-                        next.push(n);
-                    }
-                }
-                Some(lead) => {
-                    let before_len = next.len();
-                    emit(st, lead, slot, &mut next);
-                    for n in &mut next[before_len..] {
-                        n.cost += extra;
-                        n.adj += extra;
-                    }
-                }
-            }
-        }
-        beam = prune(next);
-        if beam.is_empty() {
-            return None;
+    /// The state candidate `k` of `self.cands` leads `st` to.
+    fn child(&self, st: &State, k: usize) -> State {
+        let (cost, c, s, iso_left, confirmed) = self.cands[k];
+        let reward = if confirmed { READING_BONUS } else { 0.0 };
+        State {
+            pending: None,
+            prev: Some(s),
+            iso_left,
+            cost: st.cost + cost,
+            out: st.out,
+            last: Some(c),
+            bonus: st.bonus + f32::from(u8::from(confirmed)),
+            adj: st.adj - reward,
         }
     }
-    let after_s = after.map(|c| simp.simplify(c));
-    let mut finals: Vec<State> = beam
-        .into_iter()
-        .filter(|s| s.pending.is_none())
-        .map(|mut s| {
-            s.cost += finish(s.prev, s.iso_left, after_s);
-            s
-        })
-        .collect();
-    finals.sort_by(|a, b| a.cost.total_cmp(&b.cost));
-    finals.truncate(RESCORE);
-    let ctx = |out: &[char]| -> Vec<char> {
-        before_ctx
-            .iter()
-            .chain(out)
-            .chain(after_ctx)
-            .map(|&c| simp.simplify(c))
-            .collect()
-    };
-    finals
-        .into_iter()
-        .map(|s| {
-            let words = lm.segment_cost(&ctx(&s.out)) + s.cost;
-            (words, s)
-        })
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, s)| Reading {
-            text: s.out.iter().collect(),
-            cost: s.cost,
-            confirmed: s.bonus as usize,
-        })
+
+    /// Puts the character `st` read in this step, if any, into the arena.
+    fn settle(&mut self, st: &mut State) {
+        if let Some(c) = st.last.take() {
+            self.arena.push((st.out, c));
+            st.out = (self.arena.len() - 1) as u32;
+        }
+    }
+
+    /// The reading `st` has made.
+    fn text(&self, st: &State) -> Vec<char> {
+        let mut out: Vec<char> = st.last.into_iter().collect();
+        let mut node = st.out;
+        while let Some(&(parent, c)) = self.arena.get(node as usize) {
+            out.push(c);
+            node = parent;
+        }
+        out.reverse();
+        out
+    }
 }
 
 /// Characters kept from one expansion of a state (the rest are costlier than the beam keeps).
@@ -656,9 +771,9 @@ const RESCORE: usize = 24;
 
 /// Keeps the cheapest state per (pending slot, previous character), then the best `BEAM`.
 fn prune(states: Vec<State>) -> Vec<State> {
-    let mut best: HashMap<(Option<Slot>, Option<char>, bool), State> = HashMap::default();
+    let mut best: HashMap<Key, State> = HashMap::default();
     for s in states {
-        let key = (s.pending, s.prev, s.iso_left);
+        let key = s.key();
         match best.get(&key) {
             Some(b) if b.cost <= s.cost => {}
             _ => {
@@ -670,4 +785,80 @@ fn prune(states: Vec<State>) -> Vec<State> {
     v.sort_by(|a, b| a.cost.total_cmp(&b.cost));
     v.truncate(BEAM);
     v
+}
+
+/// Where a step's states go.
+trait Gather {
+    fn offer(&mut self, s: State);
+}
+
+/// All of them, for [`prune`].
+impl Gather for Vec<State> {
+    fn offer(&mut self, s: State) {
+        self.push(s);
+    }
+}
+
+impl Gather for Best {
+    fn offer(&mut self, s: State) {
+        Best::offer(self, s);
+    }
+}
+
+/// [`prune`] done while the states are made, without keeping them all: a state costlier than
+/// `BEAM` states of other keys already seen cannot be kept, so it is dropped at once. Gives
+/// the same beam as `prune` whenever `prune`'s does not depend on the order of its map, that
+/// is when no two of the `BEAM + 1` cheapest keys cost the same; [`Best::finish`] says when.
+struct Best {
+    /// The cheapest state of each key that may still be kept, in order of arrival.
+    kept: Vec<State>,
+    /// Cost above which a state cannot be kept: the `BEAM`-th lowest of `kept` at the last
+    /// tightening (infinite before). It only decreases, and the keys under it stay under it.
+    bound: f32,
+    /// Size of `kept` at which the bound is tightened next.
+    limit: usize,
+}
+
+impl Best {
+    fn new() -> Self {
+        Best {
+            kept: Vec::new(),
+            bound: f32::INFINITY,
+            limit: 2 * BEAM,
+        }
+    }
+
+    fn offer(&mut self, s: State) {
+        if s.cost > self.bound {
+            return;
+        }
+        let key = s.key();
+        if let Some(k) = self.kept.iter_mut().find(|k| k.key() == key) {
+            // As `prune`: the first of equal states stays.
+            if s.cost < k.cost {
+                *k = s;
+            }
+            return;
+        }
+        self.kept.push(s);
+        if self.kept.len() >= self.limit {
+            let mut costs: Vec<f32> = self.kept.iter().map(|s| s.cost).collect();
+            let (_, &mut bound, _) = costs.select_nth_unstable_by(BEAM - 1, f32::total_cmp);
+            self.bound = bound;
+            self.kept.retain(|s| s.cost <= bound);
+            self.limit = 2 * self.kept.len().max(BEAM);
+        }
+    }
+
+    /// The beam `prune` would make of all the states offered, or `None` when equal costs
+    /// leave its order to the map.
+    fn finish(mut self) -> Option<Vec<State>> {
+        self.kept.sort_by(|a, b| a.cost.total_cmp(&b.cost));
+        let n = self.kept.len().min(BEAM + 1);
+        if self.kept[..n].windows(2).any(|w| w[0].cost == w[1].cost) {
+            return None;
+        }
+        self.kept.truncate(BEAM);
+        Some(self.kept)
+    }
 }
