@@ -45,6 +45,9 @@ pub struct Page {
 
 /// What every stage may read: the run's configuration and the shared, immutable tables.
 pub struct Ctx {
+    /// Unique per cleaner built in this process: keys per-thread memos of results that
+    /// depend on this cleaner's tables (another cleaner may convert differently).
+    pub id: u64,
     pub config: Config,
     pub converter: Converter,
     pub templates: TemplateSet,
@@ -104,8 +107,6 @@ type Observer<'a> = dyn FnMut(&'static str, u64, &str, &str) + 'a;
 /// The cleaning engine: build once, share between threads (`Send + Sync`).
 pub struct Cleaner {
     ctx: Ctx,
-    /// Unique per cleaner built in this process (keys the per-thread memo of line keys).
-    id: u64,
 }
 
 impl Cleaner {
@@ -122,8 +123,8 @@ impl Cleaner {
         let boilerplate = stages::boilerplate::Learned::new(&config.boilerplate);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Cleaner {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             ctx: Ctx {
+                id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 config,
                 converter,
                 templates,
@@ -171,31 +172,8 @@ impl Cleaner {
     pub fn page_lines(&self, text: &str) -> stages::boilerplate::PageLines {
         let (normalized, n) = stages::unicode::normalize(text);
         let text = if n > 0 { normalized.as_str() } else { text };
-        // A site's template lines recur verbatim on every page: their keys (a tag pass,
-        // annotation stripping, a conversion each) are remembered per thread and per cleaner
-        // (another cleaner may convert differently). A key depends on the line alone, so
-        // remembering changes no result; the memory is bounded.
-        type Memo = (u64, rustc_hash::FxHashMap<Box<str>, Option<String>>);
-        thread_local! {
-            static KEYS: std::cell::RefCell<Memo> = Default::default();
-        }
-        const MAX_REMEMBERED: usize = 1 << 14;
-        KEYS.with(|keys| {
-            let mut keys = keys.borrow_mut();
-            if keys.0 != self.id {
-                *keys = (self.id, Default::default());
-            }
-            stages::boilerplate::page_lines_with(text, |line| {
-                if let Some(key) = keys.1.get(line) {
-                    return key.clone();
-                }
-                let key = stages::boilerplate::learn_key(line, &self.ctx.converter);
-                if keys.1.len() >= MAX_REMEMBERED {
-                    keys.1.clear();
-                }
-                keys.1.insert(line.into(), key.clone());
-                key
-            })
+        stages::boilerplate::page_lines_with(text, |line| {
+            stages::boilerplate::remembered_key(self.ctx.id, line, &self.ctx.converter)
         })
     }
 

@@ -89,14 +89,18 @@ pub(super) fn learn(
     // a learned line is; linear look-ups in a short list stay cheap.
     let cap = options.min_docs.max(64);
     let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
+    // One learner per piece of work rayon splits off (not per file): merging moves every
+    // key, and a merge per file would move each one once per level of the reduction tree.
     let learner = jobs
         .par_iter()
-        .map(|job| {
-            let mut learner = Learner::new(cap);
-            count(cleaner, job, text_field, &progress, &mut learner);
-            progress.file_done();
-            learner
-        })
+        .fold(
+            || Learner::new(cap),
+            |mut learner, job| {
+                count(cleaner, job, text_field, &progress, &mut learner);
+                progress.file_done();
+                learner
+            },
+        )
         .reduce(
             || Learner::new(cap),
             |mut a, b| {
@@ -146,6 +150,13 @@ fn count(cleaner: &Cleaner, job: &Job, field: &str, progress: &Progress, learner
                 return;
             };
             progress.add_bytes(bytes.len() as u64);
+            // Valid UTF-8 (most pages) is counted where it lies, without a decoded copy.
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&0) {
+                    learner.add(&cleaner.page_lines(text));
+                    return;
+                }
+            }
             if let Ok(decoded) = decode::decode(&bytes) {
                 learner.add(&cleaner.page_lines(&decoded.text));
             }

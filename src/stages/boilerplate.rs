@@ -48,6 +48,14 @@ pub const WARN_SHARE: f64 = 0.3;
 #[derive(Debug, Default)]
 pub struct Learned {
     hashes: HashSet<u64>,
+    /// How many Han characters each learned key holds: a line with another count cannot be
+    /// one of them (this stage sees converted text, whose Han characters its key keeps), and
+    /// counting is far cheaper than making the key.
+    han_counts: HashSet<usize>,
+}
+
+fn han_count(s: &str) -> usize {
+    s.chars().filter(|c| crate::chars::is_han(*c)).count()
 }
 
 impl Learned {
@@ -55,6 +63,7 @@ impl Learned {
     pub fn new(keys: &[String]) -> Self {
         Learned {
             hashes: keys.iter().map(|k| hash(k)).collect(),
+            han_counts: keys.iter().map(|k| han_count(k)).collect(),
         }
     }
 
@@ -62,9 +71,14 @@ impl Learned {
         self.hashes.is_empty()
     }
 
-    fn contains(&self, line: &str, converter: &Converter) -> bool {
-        learn_key(line, converter)
-            .is_some_and(|k| !is_structural(&k) && self.hashes.contains(&hash(&k)))
+    fn contains(&self, line: &str, ctx: &Ctx) -> bool {
+        if !self.han_counts.contains(&han_count(line)) {
+            return false;
+        }
+        // The set first: most lines are not in it, and the structural pattern costs more.
+        with_remembered_key(ctx.id, line, &ctx.converter, |k| {
+            k.is_some_and(|k| self.hashes.contains(&hash(k)) && !is_structural(k))
+        })
     }
 }
 
@@ -81,7 +95,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let lines: Vec<&str> = page.text.split('\n').collect();
     let edge = edge_lines(&lines);
     for (i, line) in lines.iter().enumerate() {
-        if edge[i] && !(titled && i == 0) && ctx.boilerplate.contains(line, &ctx.converter) {
+        if edge[i] && !(titled && i == 0) && ctx.boilerplate.contains(line, ctx) {
             removed += 1;
             removed_chars += line.chars().count();
         } else {
@@ -119,6 +133,45 @@ pub fn learn_key(line: &str, converter: &Converter) -> Option<String> {
         return None;
     }
     line_key(&template::line_key(line, converter))
+}
+
+/// [`learn_key`], remembered per thread for the cleaner `owner` (its `Ctx::id`: another
+/// cleaner may convert differently). A site's template lines recur verbatim on every page, and
+/// their keys (a tag pass, annotation stripping, a conversion each) are asked for twice per
+/// page: by learning and by this stage. A key depends on the line alone, so remembering
+/// changes no result; the memory is bounded.
+pub fn remembered_key(owner: u64, line: &str, converter: &Converter) -> Option<String> {
+    with_remembered_key(owner, line, converter, |k| k.map(str::to_owned))
+}
+
+/// [`remembered_key`] without a copy: `f` sees the key.
+pub fn with_remembered_key<R>(
+    owner: u64,
+    line: &str,
+    converter: &Converter,
+    f: impl FnOnce(Option<&str>) -> R,
+) -> R {
+    type Memo = (u64, rustc_hash::FxHashMap<Box<str>, Option<String>>);
+    thread_local! {
+        static KEYS: std::cell::RefCell<Memo> = Default::default();
+    }
+    const MAX_REMEMBERED: usize = 1 << 14;
+    KEYS.with(|keys| {
+        let mut keys = keys.borrow_mut();
+        if keys.0 != owner {
+            *keys = (owner, Default::default());
+        }
+        if let Some(key) = keys.1.get(line) {
+            return f(key.as_deref());
+        }
+        let key = learn_key(line, converter);
+        let r = f(key.as_deref());
+        if keys.1.len() >= MAX_REMEMBERED {
+            keys.1.clear();
+        }
+        keys.1.insert(line.into(), key);
+        r
+    })
 }
 
 /// The normalised form of a line that learning counts; `None` for lines never learned
@@ -391,14 +444,19 @@ impl Learner {
     pub fn merge(&mut self, other: Learner) {
         self.documents.extend(other.documents);
         for (h, theirs) in other.lines {
+            let LineStat {
+                key,
+                documents,
+                pages,
+            } = theirs;
             let stat = self.lines.entry(h).or_insert_with(|| LineStat {
-                key: theirs.key.clone(),
+                key,
                 ..LineStat::default()
             });
-            for d in theirs.documents {
+            for d in documents {
                 stat.add(d, self.cap);
             }
-            stat.pages += theirs.pages;
+            stat.pages += pages;
         }
     }
 
