@@ -351,3 +351,48 @@ fn label(run: &[Unit], scratch: &mut Scratch) -> Vec<(usize, usize)> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run_of(text: &str) -> Vec<Unit> {
+        text.chars()
+            .enumerate()
+            .map(|(k, c)| Unit {
+                start: 3 * k,
+                end: 3 * k + 3,
+                simplified: c,
+                function: is_function(function_bits(), c),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn filler_is_not_surely_text() {
+        let filler = "蒄蚄袀膇莀蚃羂羀芆蚃蚂膅膂艿螄羈肇芈袇膄莆莇薆羇节莆虿膂膈莆螁羅膄莅羃螈";
+        let run = run_of(filler);
+        assert!(!label(&run, &mut Scratch::default()).is_empty());
+        assert!(!surely_text(Lm::get(), &run));
+        assert!(surely_text(
+            Lm::get(),
+            &run_of("软件设计是后续开发步骤的基础数据管理系统")
+        ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The shortcut never hides filler that `label` would find: words, function
+        /// characters and filler characters mixed in every proportion.
+        #[test]
+        fn surely_text_only_when_label_finds_nothing(
+            text in "(数据|燃气|管理|系统|设计|的|是|在|蒄|蚄|袀|膇|莀|變|榔|籃|螞|暈){12,400}"
+        ) {
+            let run = run_of(&text);
+            if surely_text(Lm::get(), &run) {
+                prop_assert!(label(&run, &mut Scratch::default()).is_empty());
+            }
+        }
+    }
+}
