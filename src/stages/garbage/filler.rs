@@ -28,17 +28,21 @@ const EDGE: f32 = 4.0;
 /// Characters so common around any word that a pair with one of them is no evidence of filler.
 const FUNCTION: &str = "的了是在和与及或也就都而之其以于为不有个这那一上中下们着地得所把被从对";
 
-/// Whether `c` is one of [`FUNCTION`]: a bit per BMP code point, read for every character of a
-/// page (searching the string each time cost more than the rest of the check).
-fn is_function(c: char) -> bool {
+/// [`FUNCTION`] as a bit per BMP code point: read for every character of a page (searching
+/// the string each time cost more than the rest of the check).
+fn function_bits() -> &'static [u64] {
     static BITS: OnceLock<Box<[u64]>> = OnceLock::new();
-    let bits = BITS.get_or_init(|| {
+    BITS.get_or_init(|| {
         let mut bits = vec![0u64; 0x10000 / 64].into_boxed_slice();
         for f in FUNCTION.chars() {
             bits[f as usize / 64] |= 1 << (f as usize % 64);
         }
         bits
-    });
+    })
+}
+
+/// Whether `c` is one of [`FUNCTION`], given [`function_bits`].
+fn is_function(bits: &[u64], c: char) -> bool {
     bits.get(c as usize / 64)
         .is_some_and(|w| w & (1 << (c as usize % 64)) != 0)
 }
@@ -83,73 +87,121 @@ pub fn remove<'t>(
     (Cow::Owned(out), cuts.len() as u64)
 }
 
-/// The byte ranges of `text` labelled filler, in order. Works on the text's bytes, decoding
-/// one character at a time: every page goes through here, and most have no filler.
+/// The byte ranges of `text` labelled filler, in order. Works on the text's bytes: every page
+/// goes through here, and most have no filler.
 fn find(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
+    let lm = Lm::get();
+    let function = function_bits();
+    let bytes = text.as_bytes();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut run: Vec<Unit> = Vec::new();
     let mut scratch = Scratch::default();
-    let mut forward = Forward::new();
-    let lm = Lm::get();
     let mut i = 0;
     loop {
-        let c = text[i..].chars().next();
-        if let Some(c) = c.filter(|&c| is_han(c)) {
+        if run.is_empty() {
+            // A run starts only at a Han character, so until one comes nothing needs a look:
+            // skip every byte that cannot start one (continuation bytes included, so this
+            // stops on a character boundary).
+            while bytes.get(i).is_some_and(|&b| !may_start_han(b)) {
+                i += 1;
+            }
+        }
+        while let Some(c) = han_at(bytes, i) {
             let mut end = i + c.len_utf8();
-            if let Some(e) = annotation_end(text, end) {
+            if let Some(e) = annotation_end(bytes, end) {
                 end = e;
             }
             let simplified = simp.simplify(c);
-            let unit = Unit {
+            run.push(Unit {
                 start: i,
                 end,
                 simplified,
-                function: is_function(simplified),
-            };
-            match run.last() {
-                Some(prev) => forward.push(good(lm, prev, &unit)),
-                None => forward = Forward::new(),
-            }
-            run.push(unit);
+                function: is_function(function, simplified),
+            });
             i = end;
-            continue;
         }
-        // Up to two stray ASCII characters between Han characters (`?;` of byte garbage, a
-        // letter) do not end a run: filler is often garbled too. They are not scored, and
-        // go only if the filler around them goes.
-        if !run.is_empty() && c.is_some() {
-            let stray = |c: char| c.is_ascii_alphanumeric() || matches!(c, '?' | ';' | ',' | ':');
-            let k = text[i..].char_indices().take(3).find(|&(_, c)| !stray(c));
-            if let Some((k, _)) = k.filter(|&(k, ck)| k > 0 && is_han(ck)) {
-                i += k;
+        let Some(&b) = bytes.get(i) else {
+            if run.len() >= MIN_FILLER && !surely_text(lm, &run) {
+                cuts.extend(label(&run, &mut scratch));
+            }
+            return cuts;
+        };
+        // Not Han. Up to two stray ASCII characters between Han characters (`?;` of byte
+        // garbage, a letter) do not end a run: filler is often garbled too. They are not
+        // scored, and go only if the filler around them goes. Strays are single bytes.
+        if !run.is_empty() {
+            let stray = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'?' | b';' | b',' | b':');
+            let strays = bytes[i..].iter().take(3).take_while(|&&b| stray(b)).count();
+            if (1..3).contains(&strays) && han_at(bytes, i + strays).is_some() {
+                i += strays;
                 continue;
             }
         }
-        if run.len() >= MIN_FILLER && forward.may_have_filler() {
+        if run.len() >= MIN_FILLER && !surely_text(lm, &run) {
             cuts.extend(label(&run, &mut scratch));
         }
         run.clear();
-        match c {
-            Some(c) => i += c.len_utf8(),
-            None => return cuts,
-        }
+        i += utf8_len(b);
     }
 }
 
-/// End (byte offset) of a `(pinyin)` annotation starting at byte `i`.
-fn annotation_end(text: &str, i: usize) -> Option<usize> {
-    let mut chars = text[i..].char_indices();
-    if chars.next()?.1 != '(' {
+/// Whether a Han character can start with the byte `b`: the lead bytes of U+3000-U+9FFF and
+/// U+F000-U+FFFF in UTF-8.
+fn may_start_han(b: u8) -> bool {
+    matches!(b, 0xE3..=0xE9 | 0xEF)
+}
+
+/// The Han character that starts at byte `i` (a character boundary), if one does. Every Han
+/// character is three bytes long in UTF-8.
+#[inline]
+fn han_at(bytes: &[u8], i: usize) -> Option<char> {
+    let &[b0, b1, b2] = bytes.get(i..i + 3)? else {
+        return None;
+    };
+    if !may_start_han(b0) {
         return None;
     }
-    // Up to seven letters, then `)`.
-    for (n, (k, c)) in chars.enumerate() {
-        if c == ')' {
-            return (n > 0).then_some(i + k + 1);
+    let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    char::from_u32(cp).filter(|&c| is_han(c))
+}
+
+/// Length in bytes of the UTF-8 character whose first byte is `b`.
+fn utf8_len(b: u8) -> usize {
+    match b {
+        0x00..=0x7F => 1,
+        0x80..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
+}
+
+/// End (byte offset) of a `(pinyin)` annotation starting at byte `i`: up to seven letters and
+/// `)`. Read from the bytes: pinyin letters are ASCII or two-byte characters (`ā` … `ü`).
+fn annotation_end(bytes: &[u8], i: usize) -> Option<usize> {
+    if bytes.get(i) != Some(&b'(') {
+        return None;
+    }
+    let mut j = i + 1;
+    for n in 0..=7 {
+        let b0 = *bytes.get(j)?;
+        if b0 == b')' {
+            return (n > 0).then_some(j + 1);
         }
-        if n >= 7 || !is_pinyin_letter(c) {
+        let (c, len) = match b0 {
+            0x00..=0x7F => (char::from(b0), 1),
+            0xC2..=0xDF => {
+                let b1 = *bytes.get(j + 1)?;
+                (
+                    char::from_u32((u32::from(b0 & 0x1F) << 6) | u32::from(b1 & 0x3F))?,
+                    2,
+                )
+            }
+            _ => return None,
+        };
+        if n == 7 || !is_pinyin_letter(c) {
             return None;
         }
+        j += len;
     }
     None
 }
@@ -162,7 +214,8 @@ fn good_pair(lm: &Lm, a: char, b: char) -> bool {
 /// Costs of the two states at a run's first character: a run may start in filler, at a price.
 const START: [f32; 2] = [0.0, EDGE];
 
-/// Whether two neighbours of a run form a pair that real text has.
+/// Whether two neighbours of a run form a pair that real text has (an attested pair, or one
+/// with a [`FUNCTION`] character, or the same character twice).
 fn good(lm: &Lm, a: &Unit, b: &Unit) -> bool {
     a.simplified == b.simplified
         || a.function
@@ -199,33 +252,49 @@ fn ends_in_filler(cost: [f32; 2]) -> bool {
     cost[0] > cost[1] + EDGE
 }
 
-/// The forward pass of [`label`], run while a run's characters arrive. The best path is all
-/// text when it ends in text and no text state on it is reached from filler: then `label`
-/// would find nothing, and most runs (real text) need no more than this pass.
-struct Forward {
-    cost: [f32; 2],
-    /// Some text state is best reached from filler.
-    from_filler: bool,
-}
+/// Where the walk of [`surely_text`] must stay: a filler label needs `d` below `-EDGE`, and
+/// this leaves one nat for the rounding of the comparisons.
+const SURELY_TEXT_ABOVE: f64 = 1.0 - EDGE as f64;
+/// While the walk stays at or above this after a pair, the pair is not looked up: counting it
+/// as not good keeps the bound. A speed setting only: any value gives the same output.
+const LOOK_UP_BELOW: f64 = 0.0;
 
-impl Forward {
-    fn new() -> Self {
-        Forward {
-            cost: START,
-            from_filler: false,
+/// Whether [`label`] would find no filler in `run`, shown cheaply: true means it finds none,
+/// false that it has to be run.
+///
+/// Written as `d = cost[filler] - cost[text]`, `label`'s forward pass is the walk
+/// `d <- clamp(d, -SWITCH, SWITCH) + step`, from `d = EDGE`, where `step` is
+/// `FILLER_GOOD - TEXT_GOOD` (up) for a good pair and `FILLER_BAD - TEXT_BAD` (down) for
+/// another. A character is labelled filler only if `d` falls below `-EDGE` somewhere (below
+/// `-SWITCH` for a text state to come from filler, below `-EDGE` to end in filler). The walk
+/// is monotone in `d` and in each step, so counting a pair as not good gives a lower bound:
+/// pairs of the same character or with a [`FUNCTION`] character are known good for free,
+/// and the model is asked about a pair only when the bound gets low. `label` computes in
+/// `f32`, each step rounding costs that grow with the run; that error (at most two ulps of
+/// the largest cost per step, bounded from the step count) is taken off at every step.
+fn surely_text(lm: &Lm, run: &[Unit]) -> bool {
+    let up = f64::from(FILLER_GOOD) - f64::from(TEXT_GOOD);
+    let down = f64::from(FILLER_BAD) - f64::from(TEXT_BAD);
+    // No cost `label` computes exceeds the all-text path plus two switches and a pair, and an
+    // ulp of x is at most x 2^-23: a step rounds four times (two sums per state), so four ulps
+    // of that bound cover it, with a factor two to spare.
+    let largest =
+        f64::from(TEXT_BAD) * run.len() as f64 + 2.0 * f64::from(SWITCH) + f64::from(FILLER_GOOD);
+    let rounding = 8.0 * largest * f64::from(2f32.powi(-23));
+    let mut d = f64::from(EDGE);
+    for pair in run.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        let base = d.clamp(-f64::from(SWITCH), f64::from(SWITCH)) - rounding;
+        let good = a.simplified == b.simplified
+            || a.function
+            || b.function
+            || (base + down < LOOK_UP_BELOW && lm.attested(a.simplified, b.simplified));
+        d = base + if good { up } else { down };
+        if d < SURELY_TEXT_ABOVE {
+            return false;
         }
     }
-
-    fn push(&mut self, good: bool) {
-        let (cost, back) = step(self.cost, good);
-        self.cost = cost;
-        self.from_filler |= back[0] == 1;
-    }
-
-    /// Whether the best path may label some character filler.
-    fn may_have_filler(&self) -> bool {
-        self.from_filler || ends_in_filler(self.cost)
-    }
+    true
 }
 
 /// Buffers [`label`] reuses from one run to the next.
@@ -281,4 +350,49 @@ fn label(run: &[Unit], scratch: &mut Scratch) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn run_of(text: &str) -> Vec<Unit> {
+        text.chars()
+            .enumerate()
+            .map(|(k, c)| Unit {
+                start: 3 * k,
+                end: 3 * k + 3,
+                simplified: c,
+                function: is_function(function_bits(), c),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn filler_is_not_surely_text() {
+        let filler = "蒄蚄袀膇莀蚃羂羀芆蚃蚂膅膂艿螄羈肇芈袇膄莆莇薆羇节莆虿膂膈莆螁羅膄莅羃螈";
+        let run = run_of(filler);
+        assert!(!label(&run, &mut Scratch::default()).is_empty());
+        assert!(!surely_text(Lm::get(), &run));
+        assert!(surely_text(
+            Lm::get(),
+            &run_of("软件设计是后续开发步骤的基础数据管理系统")
+        ));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The shortcut never hides filler that `label` would find: words, function
+        /// characters and filler characters mixed in every proportion.
+        #[test]
+        fn surely_text_only_when_label_finds_nothing(
+            text in "(数据|燃气|管理|系统|设计|的|是|在|蒄|蚄|袀|膇|莀|變|榔|籃|螞|暈){12,400}"
+        ) {
+            let run = run_of(&text);
+            if surely_text(Lm::get(), &run) {
+                prop_assert!(label(&run, &mut Scratch::default()).is_empty());
+            }
+        }
+    }
 }

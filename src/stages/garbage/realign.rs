@@ -71,6 +71,8 @@ impl<'a> Simplifier<'a> {
         }
     }
 
+    /// The simplified form of `c` (itself when the converter leaves it alone).
+    #[inline]
     pub fn simplify(&self, c: char) -> char {
         if c.is_ascii() {
             return c;
@@ -78,6 +80,12 @@ impl<'a> Simplifier<'a> {
         if let Some(&s) = self.table.and_then(|t| t.get(c as usize)) {
             return s;
         }
+        self.simplify_uncached(c)
+    }
+
+    /// [`Simplifier::simplify`] without a table entry: from the cache, or converted.
+    #[cold]
+    fn simplify_uncached(&self, c: char) -> char {
         if let Some(&s) = self.cache.borrow().get(&c) {
             return s;
         }
