@@ -15,6 +15,7 @@
 mod cache;
 mod filter;
 
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 
 use regex::{Regex, RegexSet};
@@ -77,8 +78,13 @@ struct Site {
     rules: RegexSet,
     /// What each rule of `rules` says, as a `Role` bit.
     roles: Vec<u8>,
-    /// The title rules again, for their `title` capture.
-    title: Vec<Regex>,
+    /// The rules again, each alone, in the order of `rules`: title rules first (`titles` of
+    /// them), for their `title` capture and for lines the filter leaves few rules for.
+    each: Vec<Regex>,
+    titles: usize,
+    /// For each rule, the number of its pattern among all sites' rules: sites that share a
+    /// pattern share its results on a line.
+    ids: Vec<usize>,
     /// Lines none of `rules` can match, told without their key; `None`: ask `rules` always.
     filter: Option<SiteFilter>,
     /// `kind_rules[kinds]`: the rules (bit `i` for rule `i`) of the kinds in `kinds`.
@@ -119,12 +125,28 @@ impl TemplateSet {
         let builtin: SitesFile =
             toml::from_str(BUILTIN).map_err(|e| format!("data/sites.toml: {e}"))?;
         let folds = Folds::new(converter);
-        let sites = builtin
+        let mut sites: Vec<Site> = builtin
             .site
             .iter()
             .chain(extra)
             .map(|rules| compile(rules, folds.as_ref()))
             .collect::<Result<_, _>>()?;
+        let mut patterns: Vec<String> = Vec::new();
+        for site in &mut sites {
+            site.ids = site
+                .each
+                .iter()
+                .map(|re| {
+                    patterns
+                        .iter()
+                        .position(|p| p == re.as_str())
+                        .unwrap_or_else(|| {
+                            patterns.push(re.as_str().to_string());
+                            patterns.len() - 1
+                        })
+                })
+                .collect();
+        }
         Ok(TemplateSet {
             sites,
             folds,
@@ -144,20 +166,19 @@ fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
     ];
     let mut patterns = Vec::new();
     let mut roles = Vec::new();
+    let mut each = Vec::new();
     for (field, pats, role) in groups {
         for p in pats {
-            // Compile each alone first, so an error names its rule.
-            Regex::new(p).map_err(|e| format!("site {name:?}, {field} rule {p:?}: {e}"))?;
+            // Compiled alone, so an error names its rule.
+            each.push(
+                Regex::new(p).map_err(|e| format!("site {name:?}, {field} rule {p:?}: {e}"))?,
+            );
             patterns.push(p.as_str());
             roles.push(role);
         }
     }
-    let title = rules
-        .title
-        .iter()
-        .map(|p| Regex::new(p).expect("checked above"))
-        .collect::<Vec<_>>();
-    if let Some(bad) = title
+    let titles = rules.title.len();
+    if let Some(bad) = each[..titles]
         .iter()
         .find(|r| !r.capture_names().any(|n| n == Some("title")))
     {
@@ -184,7 +205,9 @@ fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
         chunks: rules.chunks,
         rules: rules_set,
         roles,
-        title,
+        each,
+        titles,
+        ids: Vec::new(),
         filter: folds.and_then(|folds| SiteFilter::new(&patterns, folds)),
         kind_rules,
         empty_roles,
@@ -201,11 +224,7 @@ fn classify(rules: &RegexSet, roles: &[u8], key: &str) -> u8 {
 /// letters or digits (`Unit 1 Cinderella`), trimmed.
 pub fn line_key(line: &str, converter: &Converter) -> String {
     // Tags around a template line (`<p><b>文檔簡介</b>`) do not make it body text.
-    let untagged = if line.contains('<') {
-        tag_re().replace_all(line, "")
-    } else {
-        line.into()
-    };
+    let untagged = strip_tags(line);
     let stripped = ruby::strip(&untagged).0;
     let converted = converter.convert(&stripped);
     let mut key = String::with_capacity(converted.len());
@@ -247,6 +266,56 @@ fn tag_re() -> &'static Regex {
     })
 }
 
+/// Whether `span`, a `<` … `>` of a line, is a tag that key making drops. Its tags hold no
+/// other `<` or `>`, so a span without them matches the tag pattern only as a whole.
+fn is_dropped_tag(span: &str) -> bool {
+    let inner = &span[1..span.len() - 1];
+    if memchr::memchr2(b'<', b'>', inner.as_bytes()).is_some() {
+        return false;
+    }
+    // The pattern, spelled out: the name runs up to whitespace or `/`, and is followed by
+    // nothing, `/`, or whitespace and attributes.
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let name_len = inner
+        .find(|c: char| c == '/' || c.is_whitespace())
+        .unwrap_or(inner.len());
+    let (name, rest) = inner.split_at(name_len);
+    if !name.is_ascii() {
+        // Case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
+        return tag_re().is_match(span);
+    }
+    DROPPED_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
+        && (rest.is_empty() || rest == "/" || rest.starts_with(char::is_whitespace))
+}
+
+/// `line` without its dropped tags, as `tag_re().replace_all(line, "")` has it: a dropped tag
+/// is a `<` … `>` span with no other `<` in it, so each `<` is looked at once.
+fn strip_tags(line: &str) -> Cow<'_, str> {
+    let bytes = line.as_bytes();
+    let mut out = String::new();
+    let mut last = 0;
+    let mut at = 0;
+    while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|p| at + p) {
+        match memchr::memchr2(b'<', b'>', &bytes[lt + 1..]).map(|p| lt + 1 + p) {
+            Some(gt) if bytes[gt] == b'>' => {
+                if is_dropped_tag(&line[lt..=gt]) {
+                    out.push_str(&line[last..lt]);
+                    last = gt + 1;
+                }
+                at = gt + 1;
+            }
+            // Another `<` before any `>`: this one opens no tag.
+            Some(next) => at = next,
+            None => break,
+        }
+    }
+    if last == 0 {
+        return Cow::Borrowed(line);
+    }
+    out.push_str(&line[last..]);
+    Cow::Owned(out)
+}
+
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let lines = split_lines(&page.text);
     let keys = Keys::new(&lines, &ctx.converter, &ctx.templates);
@@ -254,7 +323,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let Some((site, first)) = best_site(&all, &keys, ctx) else {
         return 0;
     };
-    let mut kept = first.kept;
+    let mut kept = first.kept(&all);
     let mut removed = first.removed;
     // Removing lines can bring template lines together that only now look like a template
     // (a tail block that sat above head lines): repeat on what is kept until it stands still,
@@ -263,7 +332,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
         let Some((_, again)) = best_site(&kept, &keys, ctx) else {
             break;
         };
-        kept = again.kept;
+        kept = again.kept(&kept);
         removed += again.removed;
     }
     // Blank lines around the body are layout, not content.
@@ -346,7 +415,7 @@ struct Keys<'a> {
     roles: Vec<Cell<u8>>,
     /// `cleared[line * sites + site]`: kinds the site's filter has ruled out for the line.
     cleared: Vec<Cell<u8>>,
-    /// Title captures made so far: (site, line, title).
+    /// Title captures made so far: (title pattern, line, title).
     titles: RefCell<Vec<(usize, usize, Option<String>)>>,
     /// Room for one line's kinds per site.
     scratch: RefCell<Vec<u8>>,
@@ -387,7 +456,7 @@ impl<'a> Keys<'a> {
         *self.probes[i].get_or_init(|| {
             let l = self.lines[i];
             let trimmed = l.trim();
-            let max = if trimmed.starts_with(['<', '!']) {
+            let max = if matches!(trimmed.as_bytes().first(), Some(b'<' | b'!')) {
                 MAX_MARKUP_LINE
             } else {
                 MAX_TEMPLATE_LINE
@@ -474,8 +543,10 @@ impl<'a> Keys<'a> {
         if !self.templates.cache.get(&entry, &mut kinds) {
             let key = self.get(i).unwrap_or_default();
             let ends = self.probe(i).ends;
+            // Results of the rules run alone, by pattern, for the sites that share them.
+            let mut ran: Vec<(usize, bool)> = Vec::new();
             for (k, site) in kinds.iter_mut().zip(sites) {
-                let ruled_out = match (ends, &site.filter) {
+                let candidates = match (ends, &site.filter) {
                     (
                         Some(Ends::Chars {
                             first,
@@ -483,11 +554,27 @@ impl<'a> Keys<'a> {
                             annotated,
                         }),
                         Some(filter),
-                    ) => !filter.may_match(first, last, annotated, !0),
-                    _ => false,
+                    ) => filter.candidates(first, last, annotated),
+                    _ => {
+                        *k = classify(&site.rules, &site.roles, key);
+                        continue;
+                    }
                 };
-                if !ruled_out {
-                    *k = classify(&site.rules, &site.roles, key);
+                // The filter leaves a line a rule or two, and running those alone costs less
+                // than the whole set.
+                for rule in (0..site.each.len()).filter(|&r| candidates & (1 << r) != 0) {
+                    let id = site.ids[rule];
+                    let hit = match ran.iter().find(|(p, _)| *p == id) {
+                        Some(&(_, hit)) => hit,
+                        None => {
+                            let hit = site.each[rule].is_match(key);
+                            ran.push((id, hit));
+                            hit
+                        }
+                    };
+                    if hit {
+                        *k |= site.roles[rule];
+                    }
                 }
             }
             self.templates.cache.offer(&entry, &kinds);
@@ -511,19 +598,45 @@ impl<'a> Keys<'a> {
         }
     }
 
-    /// The `title` capture of site `s`'s title rules on line `i` (title lines recur in the
-    /// passes of one page).
-    fn title(&self, s: usize, site: &Site, i: usize) -> Option<String> {
-        if let Some((_, _, t)) = self.titles.borrow().iter().find(|e| (e.0, e.1) == (s, i)) {
+    /// The title site `site` takes from line `i`: the `title` capture of its first title rule
+    /// that matches, less a file extension.
+    fn title(&self, site: &Site, i: usize) -> Option<String> {
+        let ends = self.probe(i).ends;
+        site.each[..site.titles]
+            .iter()
+            .zip(&site.ids)
+            .enumerate()
+            .find_map(|(rule, (re, &id))| {
+                // A rule the line's ends rule out need not be run (title rules are the first
+                // of a site's rules: this one is bit `rule`).
+                if let (
+                    Some(filter),
+                    Some(Ends::Chars {
+                        first,
+                        last,
+                        annotated,
+                    }),
+                ) = (&site.filter, ends)
+                {
+                    if !filter.may_match(first, last, annotated, 1 << rule) {
+                        return None;
+                    }
+                }
+                self.capture(id, re, i)
+            })
+    }
+
+    /// The `title` capture of `re` (pattern `id`) on line `i`, less a file extension;
+    /// remembered, as title lines are looked at again in each pass and by each site.
+    fn capture(&self, id: usize, re: &Regex, i: usize) -> Option<String> {
+        if let Some((_, _, t)) = self.titles.borrow().iter().find(|e| (e.0, e.1) == (id, i)) {
             return t.clone();
         }
         let key = self.get(i).unwrap_or_default();
-        let title = site
-            .title
-            .iter()
-            .find_map(|re| re.captures(key))
+        let title = re
+            .captures(key)
             .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
-        self.titles.borrow_mut().push((s, i, title.clone()));
+        self.titles.borrow_mut().push((id, i, title.clone()));
         title
     }
 }
@@ -531,11 +644,27 @@ impl<'a> Keys<'a> {
 struct Applied {
     hits: usize,
     title: Option<String>,
-    /// The lines kept, as indices into the page's lines.
-    kept: Vec<usize>,
+    /// The lines kept are those of `idx[..tail_start]` (`idx`: the lines the site was applied
+    /// to) but for the positions `dropped`, ascending.
+    tail_start: usize,
+    dropped: Vec<usize>,
     /// The first line after the site's head region, as an index into the page's lines.
     after_head: usize,
     removed: u64,
+}
+
+impl Applied {
+    /// The lines kept, as indices into the page's lines; made only for the site that applies.
+    fn kept(&self, idx: &[usize]) -> Vec<usize> {
+        let mut kept = Vec::with_capacity(self.tail_start);
+        let mut dropped = self.dropped.iter().peekable();
+        for (n, &line) in idx[..self.tail_start].iter().enumerate() {
+            if dropped.next_if_eq(&&n).is_none() {
+                kept.push(line);
+            }
+        }
+        kept
+    }
 }
 
 /// Applies one site's rules to the lines `idx`; `None` when the site is not recognised.
@@ -551,7 +680,7 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     for (n, &line) in idx.iter().enumerate().take(HEAD_SCAN_LINES) {
         let r = role(n, TITLE | HEAD);
         if r & TITLE != 0 && title.is_none() {
-            title = keys.title(s, site, line);
+            title = keys.title(site, line);
         }
         if r & (TITLE | HEAD) != 0 {
             hits += 1;
@@ -602,22 +731,17 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     if hits < site.min_lines {
         return None;
     }
-    let mut kept = Vec::with_capacity(idx.len());
-    let mut removed = 0u64;
-    for (n, &line) in idx.iter().enumerate().take(tail_start) {
-        if n < head_end && (role(n, TITLE | HEAD) != 0 || is_repeat(n)) {
-            removed += 1;
-        } else {
-            kept.push(line);
-        }
-    }
-    removed += (tail_start..idx.len()).filter(|&n| !blank(n)).count() as u64;
+    let dropped: Vec<usize> = (0..head_end.min(tail_start))
+        .filter(|&n| role(n, TITLE | HEAD) != 0 || is_repeat(n))
+        .collect();
+    let removed = dropped.len() + (tail_start..idx.len()).filter(|&n| !blank(n)).count();
     Some(Applied {
         hits,
         title,
-        kept,
+        tail_start,
+        dropped,
         after_head: idx.get(head_end).copied().unwrap_or(usize::MAX),
-        removed,
+        removed: removed as u64,
     })
 }
 
@@ -700,6 +824,56 @@ mod tests {
     fn a_tail_block_with_foreign_lines_stays() {
         let raw = "版权说明:本文档由用户提供并上传,请进行举报或认领\n文档简介\n正文\n温馨提示\n这是正文的一部分，不是条目";
         assert_eq!(run(raw).0, "正文\n温馨提示\n这是正文的一部分，不是条目");
+    }
+
+    #[test]
+    fn dropped_tags_are_those_of_the_tag_pattern() {
+        for span in [
+            "<p>",
+            "</P>",
+            "<br/>",
+            "<br />",
+            "<div class=\"page\">",
+            "<h3>",
+            "<h7>",
+            "<img src=x>",
+            "<image>",
+            "<b2>",
+            "<b-x>",
+            "<p/x>",
+            "<p/ >",
+            "<//p>",
+            "</>",
+            "<>",
+            "<ſpan>",
+            "<span\u{3000}x>",
+            "<td\x0b>",
+            "<a\nhref=y>",
+            "<TBODY >",
+            "<strong/>",
+            "<span style=\"font-family:宋體\">",
+            "<p宋>",
+            "<p 宋>",
+            "<p/宋>",
+            "<宋>",
+        ] {
+            assert_eq!(is_dropped_tag(span), tag_re().is_match(span), "{span:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dropped_tags_match_the_pattern(inner in "[/ pPbBrRsSiIdDvVhH1-7aAnNtTlLoOgGmMcCeEuU=\"\t\x0bſ\u{212A}\u{3000}宋]{0,9}") {
+            let span = format!("<{inner}>");
+            proptest::prop_assert_eq!(is_dropped_tag(&span), tag_re().is_match(&span));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strip_tags_is_the_tag_pattern_replaced(line in "(<|>|/| |p|B|r|i|a=|x|宋|ſ|\\(){0,24}") {
+            proptest::prop_assert_eq!(strip_tags(&line), tag_re().replace_all(&line, ""));
+        }
     }
 
     #[test]

@@ -51,13 +51,13 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
     // Formatting tags around a line go before keying (`<p><b>文档简介</b></p>`).
     while s.starts_with('<') {
         match memchr::memchr(b'>', s.as_bytes()) {
-            Some(gt) if is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
+            Some(gt) if super::is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
             _ => break,
         }
     }
     while s.ends_with('>') {
         match memchr::memrchr(b'<', s.as_bytes()) {
-            Some(lt) if is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
+            Some(lt) if super::is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
             _ => break,
         }
     }
@@ -76,26 +76,6 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
         last,
         annotated,
     })
-}
-
-/// Whether `span`, a `<` … `>` of a line, is a tag that key making drops. Its tags hold no
-/// other `<` or `>`, so a span without them matches the tag pattern only as a whole.
-fn is_dropped_tag(span: &str) -> bool {
-    let inner = &span[1..span.len() - 1];
-    if memchr::memchr2(b'<', b'>', inner.as_bytes()).is_some() {
-        return false;
-    }
-    if !inner.is_ascii() {
-        // Case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
-        return super::tag_re().is_match(span);
-    }
-    // The pattern, spelled out: a name ends where its letters and digits do.
-    let inner = inner.strip_prefix('/').unwrap_or(inner);
-    let (name, rest) = inner.split_at(inner.bytes().take_while(u8::is_ascii_alphanumeric).count());
-    super::DROPPED_TAGS
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(name))
-        && (rest.is_empty() || rest == "/" || rest.starts_with(char::is_whitespace))
 }
 
 /// For a line `s` that ends with `)`: the character that ends it once the trailing run of
@@ -394,6 +374,13 @@ impl SiteFilter {
         })
     }
 
+    /// The rules (bit `i` for the site's rule `i`) that may match a non-empty key with these
+    /// ends.
+    pub(super) fn candidates(&self, first: char, last: char, annotated: Option<char>) -> u64 {
+        let last = self.last.get(last) | annotated.map_or(0, |c| self.last.get(c));
+        self.first.get(first) & last
+    }
+
     /// Whether some of the rules `rules` (bit `i` for the site's rule `i`) may match a
     /// non-empty key with these ends.
     pub(super) fn may_match(
@@ -403,8 +390,7 @@ impl SiteFilter {
         annotated: Option<char>,
         rules: u64,
     ) -> bool {
-        let last = self.last.get(last) | annotated.map_or(0, |c| self.last.get(c));
-        self.first.get(first) & last & rules != 0
+        self.candidates(first, last, annotated) & rules != 0
     }
 }
 
@@ -446,48 +432,6 @@ mod tests {
     fn ends_are_unknown_when_the_line_does_not_tell() {
         for line in ["經<b>(jīng)", "經(jīng<i>)", "經(jīng)<b>(jīng)"] {
             assert_eq!(ends(line), None, "{line:?}");
-        }
-    }
-
-    #[test]
-    fn dropped_tags_are_those_of_the_tag_pattern() {
-        for span in [
-            "<p>",
-            "</P>",
-            "<br/>",
-            "<br />",
-            "<div class=\"page\">",
-            "<h3>",
-            "<h7>",
-            "<img src=x>",
-            "<image>",
-            "<b2>",
-            "<b-x>",
-            "<p/x>",
-            "<p/ >",
-            "<//p>",
-            "</>",
-            "<>",
-            "<ſpan>",
-            "<span\u{3000}x>",
-            "<td\x0b>",
-            "<a\nhref=y>",
-            "<TBODY >",
-            "<strong/>",
-        ] {
-            assert_eq!(
-                is_dropped_tag(span),
-                super::super::tag_re().is_match(span),
-                "{span:?}"
-            );
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn dropped_tags_match_the_pattern(inner in "[/ pPbBrRsSiIdDvVhH1-7aAnNtTlLoOgGmMcCeEuU=\"\t\x0bſ\u{212A}]{0,9}") {
-            let span = format!("<{inner}>");
-            proptest::prop_assert_eq!(is_dropped_tag(&span), super::super::tag_re().is_match(&span));
         }
     }
 
