@@ -82,9 +82,14 @@ impl Lm {
         let mut pos = 9;
         let mut prev: Vec<u8> = Vec::new();
         let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
+        // `uni` is summed in its map's order below, so it is built exactly as it always was;
+        // the other maps are only looked up, and start at their final size.
         let mut uni: HashMap<char, f64> = HashMap::default();
-        let mut single: HashMap<char, f64> = HashMap::default();
-        let mut pair: HashMap<(char, char), f64> = HashMap::default();
+        let mut single: HashMap<char, f64> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut pair: HashMap<(char, char), f64> =
+            HashMap::with_capacity_and_hasher(2 * n, Default::default());
+        let mut cs: Vec<char> = Vec::new();
         for _ in 0..n {
             let shared = usize::from(*d.get(pos)?);
             let len = usize::from(*d.get(pos + 1)?);
@@ -95,7 +100,8 @@ impl Lm {
             prev.extend_from_slice(rest);
             let w = std::str::from_utf8(&prev).ok()?;
             let f = f64::from(-cost).exp();
-            let cs: Vec<char> = w.chars().collect();
+            cs.clear();
+            cs.extend(w.chars());
             for &c in &cs {
                 *uni.entry(c).or_default() += f;
             }
