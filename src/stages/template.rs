@@ -25,7 +25,7 @@ use crate::chars::halfwidth;
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::ruby;
-use filter::{Ends, Folds, SiteFilter};
+use filter::{Ends, Folds, RuleFilter, Rules};
 
 /// The built-in site templates.
 static BUILTIN: &str = include_str!("../../data/sites.toml");
@@ -85,10 +85,10 @@ struct Site {
     /// For each rule, the number of its pattern among all sites' rules: sites that share a
     /// pattern share its results on a line.
     ids: Vec<usize>,
-    /// Lines none of `rules` can match, told without their key; `None`: ask `rules` always.
-    filter: Option<SiteFilter>,
-    /// `kind_rules[kinds]`: the rules (bit `i` for rule `i`) of the kinds in `kinds`.
-    kind_rules: [u64; 32],
+    /// The number of its first rule among all sites' rules (see [`RuleFilter`]).
+    offset: usize,
+    /// `kind_rules[kinds]`: its rules of the kinds in `kinds`, numbered among all sites' rules.
+    kind_rules: [Rules; 32],
     /// The kinds an empty key matches (a line of tags alone).
     empty_roles: u8,
 }
@@ -108,6 +108,8 @@ pub struct TemplateSet {
     /// [`filter::ends`] does not tell the ends of its keys (a conversion table could, in
     /// principle, make them depend on more of the line).
     folds: Option<Folds>,
+    /// Lines no rule of a site can match, told without their key; `None`: ask the rules always.
+    filter: Option<RuleFilter>,
     /// The rule kinds of recurring lines, for every site.
     cache: cache::LineCache,
 }
@@ -129,8 +131,28 @@ impl TemplateSet {
             .site
             .iter()
             .chain(extra)
-            .map(|rules| compile(rules, folds.as_ref()))
+            .map(compile)
             .collect::<Result<_, _>>()?;
+        // Rules are numbered across sites, for the filter.
+        let mut offset = 0;
+        for site in &mut sites {
+            site.offset = offset;
+            for (kinds, rules) in site.kind_rules.iter_mut().enumerate() {
+                for (i, &role) in site.roles.iter().enumerate() {
+                    if role & kinds as u8 != 0 && offset + i < Rules::BITS as usize {
+                        *rules |= 1 << (offset + i);
+                    }
+                }
+            }
+            offset += site.each.len();
+        }
+        let all: Vec<&str> = sites
+            .iter()
+            .flat_map(|s| s.each.iter().map(Regex::as_str))
+            .collect();
+        let filter = folds
+            .as_ref()
+            .and_then(|folds| RuleFilter::new(&all, folds));
         let mut patterns: Vec<String> = Vec::new();
         for site in &mut sites {
             site.ids = site
@@ -150,12 +172,13 @@ impl TemplateSet {
         Ok(TemplateSet {
             sites,
             folds,
+            filter,
             cache: Default::default(),
         })
     }
 }
 
-fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
+fn compile(rules: &SiteRules) -> Result<Site, String> {
     let name = &rules.name;
     let groups: [(&str, &[String], u8); 5] = [
         ("title", &rules.title, TITLE),
@@ -191,14 +214,6 @@ fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
         return Err(format!("site {name:?}: min_lines must be at least 1"));
     }
     let rules_set = RegexSet::new(&patterns).map_err(|e| format!("site {name:?}: {e}"))?;
-    let mut kind_rules = [0u64; 32];
-    for (kinds, rules) in kind_rules.iter_mut().enumerate() {
-        for (i, &role) in roles.iter().enumerate().take(64) {
-            if role & kinds as u8 != 0 {
-                *rules |= 1 << i;
-            }
-        }
-    }
     let empty_roles = classify(&rules_set, &roles, "");
     Ok(Site {
         min_lines: rules.min_lines,
@@ -208,8 +223,8 @@ fn compile(rules: &SiteRules, folds: Option<&Folds>) -> Result<Site, String> {
         each,
         titles,
         ids: Vec::new(),
-        filter: folds.and_then(|folds| SiteFilter::new(&patterns, folds)),
-        kind_rules,
+        offset: 0,
+        kind_rules: [0; 32],
         empty_roles,
     })
 }
@@ -277,11 +292,18 @@ fn is_dropped_tag(span: &str) -> bool {
     // nothing, `/`, or whitespace and attributes.
     let inner = inner.strip_prefix('/').unwrap_or(inner);
     let name_len = inner
-        .find(|c: char| c == '/' || c.is_whitespace())
+        .bytes()
+        .position(|b| {
+            matches!(
+                b,
+                b'/' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ' | 0x80..
+            )
+        })
         .unwrap_or(inner.len());
     let (name, rest) = inner.split_at(name_len);
-    if !name.is_ascii() {
-        // Case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
+    if rest.bytes().next().is_some_and(|b| b >= 0x80) {
+        // A non-ASCII character in the name or right after it: Unicode whitespace ends a name,
+        // and case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
         return tag_re().is_match(span);
     }
     DROPPED_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
@@ -413,8 +435,6 @@ struct Keys<'a> {
     /// `roles[line * sites + site]`: the rule kinds the line matches, with [`KNOWN`] once
     /// classified.
     roles: Vec<Cell<u8>>,
-    /// `cleared[line * sites + site]`: kinds the site's filter has ruled out for the line.
-    cleared: Vec<Cell<u8>>,
     /// Title captures made so far: (title pattern, line, title).
     titles: RefCell<Vec<(usize, usize, Option<String>)>>,
     /// Room for one line's kinds per site.
@@ -433,6 +453,8 @@ struct Probe {
     keyed: bool,
     /// The ends of its key ([`filter::ends`]), for keyed lines when the converter allows.
     ends: Option<Ends>,
+    /// The rules, of all sites, that these ends leave; `None`: any.
+    candidates: Option<Rules>,
 }
 
 impl<'a> Keys<'a> {
@@ -446,7 +468,6 @@ impl<'a> Keys<'a> {
             probes: (0..n).map(|_| OnceCell::new()).collect(),
             keys: (0..n).map(|_| OnceCell::new()).collect(),
             roles: vec![Cell::new(0); cells],
-            cleared: vec![Cell::new(0); cells],
             titles: RefCell::new(Vec::new()),
             scratch: RefCell::new(Vec::new()),
         }
@@ -463,12 +484,18 @@ impl<'a> Keys<'a> {
             };
             let blank = trimmed.is_empty();
             let keyed = l.len() <= max && !blank;
+            let ends = (keyed && self.templates.folds.is_some())
+                .then(|| filter::ends(trimmed))
+                .flatten();
+            let candidates = match (ends, &self.templates.filter) {
+                (Some(ends), Some(filter)) => Some(filter.candidates(&ends)),
+                _ => None,
+            };
             Probe {
                 blank,
                 keyed,
-                ends: (keyed && self.templates.folds.is_some())
-                    .then(|| filter::ends(trimmed))
-                    .flatten(),
+                ends,
+                candidates,
             }
         })
     }
@@ -499,36 +526,24 @@ impl<'a> Keys<'a> {
 
     /// The rule kinds among `kinds` of site `s` that line `i` matches.
     fn roles(&self, s: usize, site: &Site, i: usize, kinds: u8) -> u8 {
-        let at = i * self.templates.sites.len() + s;
-        let known = self.roles[at].get();
-        if known & KNOWN != 0 {
-            return known & kinds;
-        }
-        if kinds & !self.cleared[at].get() == 0 {
-            return 0;
+        let cell = &self.roles[i * self.templates.sites.len() + s];
+        if cell.get() & KNOWN != 0 {
+            return cell.get() & kinds;
         }
         let p = self.probe(i);
         if !p.keyed {
             return 0;
         }
-        match p.ends {
-            Some(Ends::Empty) => return site.empty_roles & kinds,
-            Some(Ends::Chars {
-                first,
-                last,
-                annotated,
-            }) => {
-                if let Some(filter) = &site.filter {
-                    if !filter.may_match(first, last, annotated, site.kind_rules[kinds as usize]) {
-                        self.cleared[at].set(self.cleared[at].get() | kinds);
-                        return 0;
-                    }
-                }
-            }
-            None => {}
+        if p.ends == Some(Ends::Empty) {
+            return site.empty_roles & kinds;
+        }
+        if p.candidates
+            .is_some_and(|c| c & site.kind_rules[kinds as usize] == 0)
+        {
+            return 0;
         }
         self.classify(i);
-        self.roles[at].get() & kinds
+        cell.get() & kinds
     }
 
     /// Classifies keyed line `i` for every site, from the cache of recurring lines or from
@@ -542,27 +557,18 @@ impl<'a> Keys<'a> {
         kinds.resize(sites.len(), 0);
         if !self.templates.cache.get(&entry, &mut kinds) {
             let key = self.get(i).unwrap_or_default();
-            let ends = self.probe(i).ends;
+            let candidates = self.probe(i).candidates;
             // Results of the rules run alone, by pattern, for the sites that share them.
             let mut ran: Vec<(usize, bool)> = Vec::new();
             for (k, site) in kinds.iter_mut().zip(sites) {
-                let candidates = match (ends, &site.filter) {
-                    (
-                        Some(Ends::Chars {
-                            first,
-                            last,
-                            annotated,
-                        }),
-                        Some(filter),
-                    ) => filter.candidates(first, last, annotated),
-                    _ => {
-                        *k = classify(&site.rules, &site.roles, key);
-                        continue;
-                    }
+                let Some(candidates) = candidates else {
+                    *k = classify(&site.rules, &site.roles, key);
+                    continue;
                 };
                 // The filter leaves a line a rule or two, and running those alone costs less
                 // than the whole set.
-                for rule in (0..site.each.len()).filter(|&r| candidates & (1 << r) != 0) {
+                let is_candidate = |r: usize| candidates & (1 << (site.offset + r)) != 0;
+                for rule in (0..site.each.len()).filter(|&r| is_candidate(r)) {
                     let id = site.ids[rule];
                     let hit = match ran.iter().find(|(p, _)| *p == id) {
                         Some(&(_, hit)) => hit,
@@ -601,26 +607,16 @@ impl<'a> Keys<'a> {
     /// The title site `site` takes from line `i`: the `title` capture of its first title rule
     /// that matches, less a file extension.
     fn title(&self, site: &Site, i: usize) -> Option<String> {
-        let ends = self.probe(i).ends;
+        let candidates = self.probe(i).candidates;
         site.each[..site.titles]
             .iter()
             .zip(&site.ids)
             .enumerate()
             .find_map(|(rule, (re, &id))| {
                 // A rule the line's ends rule out need not be run (title rules are the first
-                // of a site's rules: this one is bit `rule`).
-                if let (
-                    Some(filter),
-                    Some(Ends::Chars {
-                        first,
-                        last,
-                        annotated,
-                    }),
-                ) = (&site.filter, ends)
-                {
-                    if !filter.may_match(first, last, annotated, 1 << rule) {
-                        return None;
-                    }
+                // of a site's rules).
+                if candidates.is_some_and(|c| c & (1 << (site.offset + rule)) == 0) {
+                    return None;
                 }
                 self.capture(id, re, i)
             })

@@ -89,10 +89,10 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
 fn annotated_before(s: &str) -> Option<Option<char>> {
     let mut rest = s;
     loop {
-        let Some(open) = rest.rfind('(') else {
+        let Some(open) = memchr::memrchr(b'(', rest.as_bytes()) else {
             return Some(None);
         };
-        if rest[open..].contains(['<', '>']) {
+        if memchr::memchr2(b'<', b'>', &rest.as_bytes()[open..]).is_some() {
             return None;
         }
         rest = &rest[..open];
@@ -277,21 +277,24 @@ fn key_ends(pattern: &str) -> (Chars, Chars) {
     (first, last)
 }
 
+/// A set of rules, bit `i` for rule `i` (numbered across all sites).
+pub(super) type Rules = u128;
+
 /// For each character, the rules (bits) whose set holds it: a sorted table of intervals.
 #[derive(Debug)]
 struct RuleChars {
     /// Interval starts, ascending, the first one 0.
     starts: Vec<u32>,
-    masks: Vec<u64>,
+    masks: Vec<Rules>,
     /// The rules that accept any character.
-    any: u64,
+    any: Rules,
     /// A bit per BMP character: whether a rule's set names it. Most characters of a page are
     /// named by none, and this answers them without the search.
     named: Box<[u64]>,
 }
 
 impl RuleChars {
-    /// Rule `i` (bit `i`) accepts `sets[i]`; at most 64 rules.
+    /// Rule `i` (bit `i`) accepts `sets[i]`.
     fn new(sets: &[Chars]) -> Self {
         let mut starts = vec![0u32];
         for set in sets {
@@ -304,11 +307,11 @@ impl RuleChars {
         }
         starts.sort_unstable();
         starts.dedup();
-        let mut masks = vec![0u64; starts.len()];
+        let mut masks = vec![0; starts.len()];
         let mut any = 0;
         let mut named = vec![0u64; 0x10000 / 64].into_boxed_slice();
         for (i, set) in sets.iter().enumerate() {
-            let bit = 1u64 << i;
+            let bit: Rules = 1 << i;
             match set {
                 Chars::Any => {
                     any |= bit;
@@ -338,7 +341,7 @@ impl RuleChars {
         }
     }
 
-    fn get(&self, c: char) -> u64 {
+    fn get(&self, c: char) -> Rules {
         let c = c as u32;
         if c < 0x10000 && self.named[c as usize / 64] & (1 << (c % 64)) == 0 {
             return self.any;
@@ -347,18 +350,19 @@ impl RuleChars {
     }
 }
 
-/// One site's filter: which rules accept a key starting, and ending, with each raw character.
+/// The filter over every site's rules: which rules accept a key starting, and ending, with
+/// each raw character. One look at a line's ends serves all sites.
 #[derive(Debug)]
-pub(super) struct SiteFilter {
+pub(super) struct RuleFilter {
     first: RuleChars,
     last: RuleChars,
 }
 
-impl SiteFilter {
-    /// The filter for a site's rules (all of them, in any order); `None` when there are more
-    /// than the 64 a mask holds, and every line then goes to the rules.
+impl RuleFilter {
+    /// The filter for `patterns`, the rules of all sites (rule `i` is bit `i`); `None` when
+    /// there are more than a [`Rules`] mask holds, and every line then goes to the rules.
     pub(super) fn new(patterns: &[&str], folds: &Folds) -> Option<Self> {
-        if patterns.len() > 64 {
+        if patterns.len() > Rules::BITS as usize {
             return None;
         }
         let (firsts, lasts): (Vec<Chars>, Vec<Chars>) = patterns
@@ -368,29 +372,25 @@ impl SiteFilter {
                 (first.raw(&folds.firsts), last.raw(&folds.lasts))
             })
             .unzip();
-        Some(SiteFilter {
+        Some(RuleFilter {
             first: RuleChars::new(&firsts),
             last: RuleChars::new(&lasts),
         })
     }
 
-    /// The rules (bit `i` for the site's rule `i`) that may match a non-empty key with these
-    /// ends.
-    pub(super) fn candidates(&self, first: char, last: char, annotated: Option<char>) -> u64 {
-        let last = self.last.get(last) | annotated.map_or(0, |c| self.last.get(c));
-        self.first.get(first) & last
-    }
-
-    /// Whether some of the rules `rules` (bit `i` for the site's rule `i`) may match a
-    /// non-empty key with these ends.
-    pub(super) fn may_match(
-        &self,
-        first: char,
-        last: char,
-        annotated: Option<char>,
-        rules: u64,
-    ) -> bool {
-        self.candidates(first, last, annotated) & rules != 0
+    /// The rules that may match a non-empty key with these ends.
+    pub(super) fn candidates(&self, ends: &Ends) -> Rules {
+        match *ends {
+            Ends::Empty => 0,
+            Ends::Chars {
+                first,
+                last,
+                annotated,
+            } => {
+                let last = self.last.get(last) | annotated.map_or(0, |c| self.last.get(c));
+                self.first.get(first) & last
+            }
+        }
     }
 }
 
@@ -435,8 +435,8 @@ mod tests {
         }
     }
 
-    fn filter(patterns: &[&str]) -> SiteFilter {
-        SiteFilter::new(patterns, &Folds::new(&Converter::new()).unwrap()).unwrap()
+    fn filter(patterns: &[&str]) -> RuleFilter {
+        RuleFilter::new(patterns, &Folds::new(&Converter::new()).unwrap()).unwrap()
     }
 
     #[test]
@@ -446,14 +446,7 @@ mod tests {
             r"^(?P<title>.+?)_第\d+页$",
             r"^\d+\. ?\S.*$",
         ]);
-        let may = |line: &str| match ends(line).unwrap() {
-            Ends::Chars {
-                first,
-                last,
-                annotated,
-            } => f.may_match(first, last, annotated, !0),
-            Ends::Empty => panic!("{line}"),
-        };
+        let may = |line: &str| f.candidates(&ends(line).unwrap()) != 0;
         assert!(may("下載本文檔"));
         assert!(may("<b>下载本文档</b>"));
         assert!(may("什么_第1頁"));
@@ -468,7 +461,7 @@ mod tests {
     fn unanchored_or_empty_matching_rules_let_every_line_through() {
         for p in ["下载", "^a*$", "(?m)^x$", "^.*$", "^x|y$"] {
             let f = filter(&[p]);
-            assert!(f.may_match('正', '文', None, !0), "{p}");
+            assert!(f.candidates(&ends("正文").unwrap()) != 0, "{p}");
         }
     }
 }
