@@ -473,8 +473,8 @@ impl<'a> Keys<'a> {
         }
     }
 
-    fn probe(&self, i: usize) -> Probe {
-        *self.probes[i].get_or_init(|| {
+    fn probe(&self, i: usize) -> &Probe {
+        self.probes[i].get_or_init(|| {
             let l = self.lines[i];
             let trimmed = l.trim();
             let max = if matches!(trimmed.as_bytes().first(), Some(b'<' | b'!')) {
