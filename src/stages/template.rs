@@ -339,10 +339,15 @@ fn strip_tags(line: &str) -> Cow<'_, str> {
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
+    apply_with(page, &ctx.converter, &ctx.templates)
+}
+
+/// The stage, with keys made by `converter` (the one `templates` was built for).
+fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -> u64 {
     let lines = split_lines(&page.text);
-    let keys = Keys::new(&lines, &ctx.converter, &ctx.templates);
+    let keys = Keys::new(&lines, converter, templates);
     let all: Vec<usize> = (0..lines.len()).collect();
-    let Some((site, first)) = best_site(&all, &keys, ctx) else {
+    let Some((site, first)) = best_site(&all, &keys, templates) else {
         return 0;
     };
     let mut kept = first.kept(&all);
@@ -351,7 +356,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     // (a tail block that sat above head lines): repeat on what is kept until it stands still,
     // so a second run finds nothing to do. The keys computed so far are reused.
     for _ in 0..3 {
-        let Some((_, again)) = best_site(&kept, &keys, ctx) else {
+        let Some((_, again)) = best_site(&kept, &keys, templates) else {
             break;
         };
         kept = again.kept(&kept);
@@ -410,9 +415,13 @@ fn split_lines(text: &str) -> Vec<&str> {
 }
 
 /// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
-fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
+fn best_site<'t>(
+    idx: &[usize],
+    keys: &Keys,
+    templates: &'t TemplateSet,
+) -> Option<(&'t Site, Applied)> {
     let mut best: Option<(&Site, Applied)> = None;
-    for (s, site) in ctx.templates.sites.iter().enumerate() {
+    for (s, site) in templates.sites.iter().enumerate() {
         if let Some(result) = apply_site(s, site, idx, keys) {
             if best.as_ref().is_none_or(|(_, b)| result.hits > b.hits) {
                 best = Some((site, result));
@@ -869,6 +878,80 @@ mod tests {
         #[test]
         fn strip_tags_is_the_tag_pattern_replaced(line in "(<|>|/| |p|B|r|i|a=|x|宋|ſ|\\(){0,24}") {
             proptest::prop_assert_eq!(strip_tags(&line), tag_re().replace_all(&line, ""));
+        }
+    }
+
+    /// Lines of the kinds the stage meets: template lines in their spellings (annotated,
+    /// traditional, in tags, as images), body lines that look a little like them, markup.
+    const POOL: &[&str] = &[
+        "如何推進(jìn)經(jīng)濟(jì)_第1頁(yè)",
+        "如何推進經濟_第2頁",
+        "![同聲傳譯系統(tǒng)設(shè)計(jì)方案.doc_第1頁](http://x/1.gif)",
+        "<image>![標題_第1頁](http://x/1.gif)</image>",
+        "<img src=\"x\" alt=\"標題.pdf_第3頁\">",
+        "已閱讀5頁(yè),還剩13頁(yè)未讀, 繼續(xù)免費(fèi)閱讀",
+        "全文預(yù)覽已結(jié)束",
+        "<p><b>下載本文檔</b></p>",
+        "下载本文档 ",
+        "版權(quán)說明:本文檔由用戶提供并上傳,若內(nèi)容存在侵權(quán),請(qǐng)進(jìn)行舉報(bào)或認(rèn)領(lǐng)",
+        "文檔簡(jiǎn)介",
+        "　文檔簡介　",
+        "溫馨提示",
+        "  • 1. 本站所有資源如無特殊說明",
+        "2. 本站的文檔",
+        "評(píng)論",
+        "0/150",
+        "提交評論",
+        "《設(shè)計(jì)方案》由會員分享,可在線閱讀,更多相關(guān)《設(shè)計(jì)》請在本站上搜索。",
+        "上傳人:張三文檔編號(hào):12上傳時間:2020",
+        "第1頁/共3頁",
+        "資源描述",
+        "如何推進(jìn)經(jīng)濟(jì)",
+        "如何推进经济.docx",
+        "1、正文第一段",
+        "3. 正文里的条目",
+        "正文提到了下载本文档。",
+        "正文(服務(wù))事項",
+        "見 (P239)",
+        "(jīng)開頭的行",
+        "經<b>(jīng)</b>",
+        "<div class=\"page\">",
+        "</div>",
+        "<p></p>",
+        "<span style=\"font-family:宋體\">條目</span>(E)",
+        "Unit 1 Cinderella",
+        "ＡＢＣ，正文！",
+        "",
+        "   ",
+    ];
+
+    /// The built-in templates with the filter off: every line keyed and asked of the rules.
+    fn unfiltered() -> TemplateSet {
+        TemplateSet {
+            folds: None,
+            filter: None,
+            ..TemplateSet::default()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_filter_changes_no_result(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(0..POOL.len(), 0..30), 1..4)
+        ) {
+            let converter = Converter::new();
+            let (filtered, unfiltered) = (TemplateSet::default(), unfiltered());
+            // Pages in a row, so that lines recur and the cache of recurring lines is used.
+            for picks in &pages {
+                let text = picks.iter().map(|&p| POOL[p]).collect::<Vec<_>>().join("\n");
+                let run = |templates: &TemplateSet| {
+                    let mut page = Page { text: text.clone(), ..Page::default() };
+                    let n = apply_with(&mut page, &converter, templates);
+                    (page.text, n, page.body_start, page.chunk_start, page.chunked)
+                };
+                proptest::prop_assert_eq!(run(&filtered), run(&unfiltered), "{:?}", text);
+            }
         }
     }
 
