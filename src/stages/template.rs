@@ -402,6 +402,34 @@ fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -
     removed
 }
 
+/// `line.trim()`, without decoding the ends of a line that starts and ends with characters
+/// that cannot be whitespace (most lines).
+fn trim(line: &str) -> &str {
+    let b = line.as_bytes();
+    let Some(mut last) = b.len().checked_sub(1) else {
+        return line;
+    };
+    while b[last] & 0xC0 == 0x80 && last > 0 {
+        last -= 1;
+    }
+    if may_be_space(b) || may_be_space(&b[last..]) {
+        line.trim()
+    } else {
+        line
+    }
+}
+
+/// Whether the character `bytes` start with may be whitespace, from its first bytes: ASCII
+/// whitespace, or U+0085, U+00A0 (lead byte C2), U+1680 (E1), U+2000-U+205F (E2), U+3000
+/// (E3 80 80).
+fn may_be_space(bytes: &[u8]) -> bool {
+    match bytes {
+        [b, ..] if *b <= b' ' => true,
+        [0xC2 | 0xE1 | 0xE2, ..] | [0xE3, 0x80, 0x80, ..] => true,
+        _ => false,
+    }
+}
+
 /// `text.split('\n')`, faster on pages of many short lines.
 fn split_lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::with_capacity(text.len() / 32 + 1);
@@ -485,7 +513,7 @@ impl<'a> Keys<'a> {
     fn probe(&self, i: usize) -> &Probe {
         self.probes[i].get_or_init(|| {
             let l = self.lines[i];
-            let trimmed = l.trim();
+            let trimmed = trim(l);
             let max = if matches!(trimmed.as_bytes().first(), Some(b'<' | b'!')) {
                 MAX_MARKUP_LINE
             } else {
@@ -952,6 +980,29 @@ mod tests {
                 };
                 proptest::prop_assert_eq!(run(&filtered), run(&unfiltered), "{:?}", text);
             }
+        }
+    }
+
+    #[test]
+    fn whitespace_is_told_by_its_first_bytes() {
+        let mut buf = [0u8; 4];
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                assert!(may_be_space(c.encode_utf8(&mut buf).as_bytes()), "{c:?}");
+            }
+        }
+        for line in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "文档\u{3000}",
+            "\u{3000}文",
+            "。",
+            "正文。",
+            "x\u{85}",
+        ] {
+            assert_eq!(trim(line), line.trim(), "{line:?}");
         }
     }
 
