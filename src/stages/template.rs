@@ -9,8 +9,11 @@
 //! then the body. The stage records where the body starts and whether the site cuts its body
 //! into preview chunks, for the `chunks` stage.
 //!
-//! Keys are computed only for lines that may match: [`filter`] tells from a raw line's ends
-//! that no rule of a site can match it, which is most lines, without changing any result.
+//! Most lines a page's ends hold are body text, and a key costs a conversion. So a line gets
+//! its key only when some rule may match it, as [`filter`] tells from the raw line's first and
+//! last characters; then only those rules are run; and a line that recurs across pages (the
+//! site's own template lines) is classified once per thread ([`cache`]). Neither changes any
+//! result: both only skip work whose outcome is known.
 
 mod cache;
 mod filter;
@@ -70,7 +73,8 @@ struct SitesFile {
     site: Vec<SiteRules>,
 }
 
-/// One site, compiled: every rule in one `RegexSet`, so classifying a line is one pass.
+/// One site, compiled: every rule in one `RegexSet` (for lines the filter cannot tell), and
+/// each alone.
 #[derive(Debug)]
 struct Site {
     min_lines: usize,
@@ -133,8 +137,10 @@ impl TemplateSet {
             .chain(extra)
             .map(compile)
             .collect::<Result<_, _>>()?;
-        // Rules are numbered across sites, for the filter.
+        // Rules are numbered across sites, for the filter; equal patterns get one id, so
+        // sites that share a rule share its results on a line.
         let mut offset = 0;
+        let mut patterns: Vec<String> = Vec::new();
         for site in &mut sites {
             site.offset = offset;
             for (kinds, rules) in site.kind_rules.iter_mut().enumerate() {
@@ -145,16 +151,6 @@ impl TemplateSet {
                 }
             }
             offset += site.each.len();
-        }
-        let all: Vec<&str> = sites
-            .iter()
-            .flat_map(|s| s.each.iter().map(Regex::as_str))
-            .collect();
-        let filter = folds
-            .as_ref()
-            .and_then(|folds| RuleFilter::new(&all, folds));
-        let mut patterns: Vec<String> = Vec::new();
-        for site in &mut sites {
             site.ids = site
                 .each
                 .iter()
@@ -169,6 +165,13 @@ impl TemplateSet {
                 })
                 .collect();
         }
+        let all: Vec<&str> = sites
+            .iter()
+            .flat_map(|s| s.each.iter().map(Regex::as_str))
+            .collect();
+        let filter = folds
+            .as_ref()
+            .and_then(|folds| RuleFilter::new(&all, folds));
         Ok(TemplateSet {
             sites,
             folds,
@@ -288,8 +291,8 @@ fn is_dropped_tag(span: &str) -> bool {
     if memchr::memchr2(b'<', b'>', inner.as_bytes()).is_some() {
         return false;
     }
-    // The pattern, spelled out: the name runs up to whitespace or `/`, and is followed by
-    // nothing, `/`, or whitespace and attributes.
+    // The pattern, spelled out: the name runs up to whitespace (the ASCII whitespace `\s`
+    // holds) or `/`, and is followed by nothing, `/`, or whitespace and attributes.
     let inner = inner.strip_prefix('/').unwrap_or(inner);
     let name_len = inner
         .bytes()

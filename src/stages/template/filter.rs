@@ -1,5 +1,5 @@
-//! Which lines could match a site's rules, told from the ends of the raw line, before its key
-//! is computed.
+//! Which rules could match a line, told from the ends of the raw line, before its key is
+//! computed.
 //!
 //! A key costs a tag pass, annotation stripping and a conversion, and most lines the stage
 //! looks at are body text that no rule matches. But rules are anchored (`^…$`), and an anchored
@@ -16,10 +16,11 @@
 //!   value, and width folding turns `，` into `,`: each rule's character sets are widened to
 //!   every raw character that can become one of theirs (`頁` for `页`).
 //!
-//! A line goes on to its key and the rules only when some rule accepts both of its ends. The
-//! filter only rejects a line when no rule can match it; when it cannot tell (an unanchored
-//! rule, an annotation at the start, a tag inside trailing annotations) it lets the line
-//! through, so the stage's results are exactly those of keying every line.
+//! A line goes on to its key and the rules only when some rule accepts both of its ends, and
+//! then only to those rules. The filter only rules out a rule that cannot match; when it cannot
+//! tell (an unanchored rule, a tag among trailing annotations, a conversion table with
+//! whitespace in it) it lets the line through to every rule, so the stage's results are
+//! exactly those of keying every line (a property test in the stage checks this).
 
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
