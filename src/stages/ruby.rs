@@ -81,21 +81,26 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
 
 /// Whether `(inner)` right after `prev` is one of the site's annotations.
 pub fn is_annotation(prev: char, inner: &str) -> bool {
-    if !may_precede(prev) {
-        return false;
-    }
+    // What the reading must be: the character's own, or (after a letter) any in the table.
+    let want = if prev.is_ascii_alphabetic() {
+        None
+    } else {
+        match annotations::reading_of_any_form(prev) {
+            Some(r) => Some(r),
+            None => return false,
+        }
+    };
     let Some(reading) = annotations::canonical(inner) else {
         return false;
     };
-    if prev.is_ascii_alphabetic() {
-        annotations::is_table_reading(&reading)
-    } else {
-        annotations::reading_of_any_form(prev) == Some(reading.as_str())
+    match want {
+        None => annotations::is_table_reading(&reading),
+        Some(r) => r == reading,
     }
 }
 
 /// Whether an annotation can follow `prev` at all: an annotated character or an ASCII letter
-/// (never whitespace or punctuation).
+/// (never whitespace or punctuation), as [`is_annotation`] requires.
 pub fn may_precede(prev: char) -> bool {
     prev.is_ascii_alphabetic() || annotations::reading_of_any_form(prev).is_some()
 }

@@ -9,8 +9,11 @@
 //! then the body. The stage records where the body starts and whether the site cuts its body
 //! into preview chunks, for the `chunks` stage.
 //!
-//! Keys are computed only for lines that may match: [`filter`] tells from a raw line's ends
-//! that no rule of a site can match it, which is most lines, without changing any result.
+//! Most lines a page's ends hold are body text, and a key costs a conversion. So a line gets
+//! its key only when some rule may match it, as [`filter`] tells from the raw line's first and
+//! last characters; then only those rules are run; and a line that recurs across pages (the
+//! site's own template lines) is classified once per thread ([`cache`]). Neither changes any
+//! result: both only skip work whose outcome is known.
 
 mod cache;
 mod filter;
@@ -70,7 +73,8 @@ struct SitesFile {
     site: Vec<SiteRules>,
 }
 
-/// One site, compiled: every rule in one `RegexSet`, so classifying a line is one pass.
+/// One site, compiled: every rule in one `RegexSet` (for lines the filter cannot tell), and
+/// each alone.
 #[derive(Debug)]
 struct Site {
     min_lines: usize,
@@ -133,8 +137,10 @@ impl TemplateSet {
             .chain(extra)
             .map(compile)
             .collect::<Result<_, _>>()?;
-        // Rules are numbered across sites, for the filter.
+        // Rules are numbered across sites, for the filter; equal patterns get one id, so
+        // sites that share a rule share its results on a line.
         let mut offset = 0;
+        let mut patterns: Vec<String> = Vec::new();
         for site in &mut sites {
             site.offset = offset;
             for (kinds, rules) in site.kind_rules.iter_mut().enumerate() {
@@ -145,16 +151,6 @@ impl TemplateSet {
                 }
             }
             offset += site.each.len();
-        }
-        let all: Vec<&str> = sites
-            .iter()
-            .flat_map(|s| s.each.iter().map(Regex::as_str))
-            .collect();
-        let filter = folds
-            .as_ref()
-            .and_then(|folds| RuleFilter::new(&all, folds));
-        let mut patterns: Vec<String> = Vec::new();
-        for site in &mut sites {
             site.ids = site
                 .each
                 .iter()
@@ -169,6 +165,13 @@ impl TemplateSet {
                 })
                 .collect();
         }
+        let all: Vec<&str> = sites
+            .iter()
+            .flat_map(|s| s.each.iter().map(Regex::as_str))
+            .collect();
+        let filter = folds
+            .as_ref()
+            .and_then(|folds| RuleFilter::new(&all, folds));
         Ok(TemplateSet {
             sites,
             folds,
@@ -288,8 +291,8 @@ fn is_dropped_tag(span: &str) -> bool {
     if memchr::memchr2(b'<', b'>', inner.as_bytes()).is_some() {
         return false;
     }
-    // The pattern, spelled out: the name runs up to whitespace or `/`, and is followed by
-    // nothing, `/`, or whitespace and attributes.
+    // The pattern, spelled out: the name runs up to whitespace (the ASCII whitespace `\s`
+    // holds) or `/`, and is followed by nothing, `/`, or whitespace and attributes.
     let inner = inner.strip_prefix('/').unwrap_or(inner);
     let name_len = inner
         .bytes()
@@ -339,10 +342,15 @@ fn strip_tags(line: &str) -> Cow<'_, str> {
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
+    apply_with(page, &ctx.converter, &ctx.templates)
+}
+
+/// The stage, with keys made by `converter` (the one `templates` was built for).
+fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -> u64 {
     let lines = split_lines(&page.text);
-    let keys = Keys::new(&lines, &ctx.converter, &ctx.templates);
+    let keys = Keys::new(&lines, converter, templates);
     let all: Vec<usize> = (0..lines.len()).collect();
-    let Some((site, first)) = best_site(&all, &keys, ctx) else {
+    let Some((site, first)) = best_site(&all, &keys, templates) else {
         return 0;
     };
     let mut kept = first.kept(&all);
@@ -351,7 +359,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     // (a tail block that sat above head lines): repeat on what is kept until it stands still,
     // so a second run finds nothing to do. The keys computed so far are reused.
     for _ in 0..3 {
-        let Some((_, again)) = best_site(&kept, &keys, ctx) else {
+        let Some((_, again)) = best_site(&kept, &keys, templates) else {
             break;
         };
         kept = again.kept(&kept);
@@ -397,6 +405,34 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     removed
 }
 
+/// `line.trim()`, without decoding the ends of a line that starts and ends with characters
+/// that cannot be whitespace (most lines).
+fn trim(line: &str) -> &str {
+    let b = line.as_bytes();
+    let Some(mut last) = b.len().checked_sub(1) else {
+        return line;
+    };
+    while b[last] & 0xC0 == 0x80 && last > 0 {
+        last -= 1;
+    }
+    if may_be_space(b) || may_be_space(&b[last..]) {
+        line.trim()
+    } else {
+        line
+    }
+}
+
+/// Whether the character `bytes` start with may be whitespace, from its first bytes: ASCII
+/// whitespace, or U+0085, U+00A0 (lead byte C2), U+1680 (E1), U+2000-U+205F (E2), U+3000
+/// (E3 80 80).
+fn may_be_space(bytes: &[u8]) -> bool {
+    match bytes {
+        [b, ..] if *b <= b' ' => true,
+        [0xC2 | 0xE1 | 0xE2, ..] | [0xE3, 0x80, 0x80, ..] => true,
+        _ => false,
+    }
+}
+
 /// `text.split('\n')`, faster on pages of many short lines.
 fn split_lines(text: &str) -> Vec<&str> {
     let mut lines = Vec::with_capacity(text.len() / 32 + 1);
@@ -410,9 +446,13 @@ fn split_lines(text: &str) -> Vec<&str> {
 }
 
 /// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
-fn best_site<'c>(idx: &[usize], keys: &Keys, ctx: &'c Ctx) -> Option<(&'c Site, Applied)> {
+fn best_site<'t>(
+    idx: &[usize],
+    keys: &Keys,
+    templates: &'t TemplateSet,
+) -> Option<(&'t Site, Applied)> {
     let mut best: Option<(&Site, Applied)> = None;
-    for (s, site) in ctx.templates.sites.iter().enumerate() {
+    for (s, site) in templates.sites.iter().enumerate() {
         if let Some(result) = apply_site(s, site, idx, keys) {
             if best.as_ref().is_none_or(|(_, b)| result.hits > b.hits) {
                 best = Some((site, result));
@@ -473,10 +513,10 @@ impl<'a> Keys<'a> {
         }
     }
 
-    fn probe(&self, i: usize) -> Probe {
-        *self.probes[i].get_or_init(|| {
+    fn probe(&self, i: usize) -> &Probe {
+        self.probes[i].get_or_init(|| {
             let l = self.lines[i];
-            let trimmed = l.trim();
+            let trimmed = trim(l);
             let max = if matches!(trimmed.as_bytes().first(), Some(b'<' | b'!')) {
                 MAX_MARKUP_LINE
             } else {
@@ -869,6 +909,103 @@ mod tests {
         #[test]
         fn strip_tags_is_the_tag_pattern_replaced(line in "(<|>|/| |p|B|r|i|a=|x|宋|ſ|\\(){0,24}") {
             proptest::prop_assert_eq!(strip_tags(&line), tag_re().replace_all(&line, ""));
+        }
+    }
+
+    /// Lines of the kinds the stage meets: template lines in their spellings (annotated,
+    /// traditional, in tags, as images), body lines that look a little like them, markup.
+    const POOL: &[&str] = &[
+        "如何推進(jìn)經(jīng)濟(jì)_第1頁(yè)",
+        "如何推進經濟_第2頁",
+        "![同聲傳譯系統(tǒng)設(shè)計(jì)方案.doc_第1頁](http://x/1.gif)",
+        "<image>![標題_第1頁](http://x/1.gif)</image>",
+        "<img src=\"x\" alt=\"標題.pdf_第3頁\">",
+        "已閱讀5頁(yè),還剩13頁(yè)未讀, 繼續(xù)免費(fèi)閱讀",
+        "全文預(yù)覽已結(jié)束",
+        "<p><b>下載本文檔</b></p>",
+        "下载本文档 ",
+        "版權(quán)說明:本文檔由用戶提供并上傳,若內(nèi)容存在侵權(quán),請(qǐng)進(jìn)行舉報(bào)或認(rèn)領(lǐng)",
+        "文檔簡(jiǎn)介",
+        "　文檔簡介　",
+        "溫馨提示",
+        "  • 1. 本站所有資源如無特殊說明",
+        "2. 本站的文檔",
+        "評(píng)論",
+        "0/150",
+        "提交評論",
+        "《設(shè)計(jì)方案》由會員分享,可在線閱讀,更多相關(guān)《設(shè)計(jì)》請在本站上搜索。",
+        "上傳人:張三文檔編號(hào):12上傳時間:2020",
+        "第1頁/共3頁",
+        "資源描述",
+        "如何推進(jìn)經(jīng)濟(jì)",
+        "如何推进经济.docx",
+        "1、正文第一段",
+        "3. 正文里的条目",
+        "正文提到了下载本文档。",
+        "正文(服務(wù))事項",
+        "見 (P239)",
+        "(jīng)開頭的行",
+        "經<b>(jīng)</b>",
+        "<div class=\"page\">",
+        "</div>",
+        "<p></p>",
+        "<span style=\"font-family:宋體\">條目</span>(E)",
+        "Unit 1 Cinderella",
+        "ＡＢＣ，正文！",
+        "",
+        "   ",
+    ];
+
+    /// The built-in templates with the filter off: every line keyed and asked of the rules.
+    fn unfiltered() -> TemplateSet {
+        TemplateSet {
+            folds: None,
+            filter: None,
+            ..TemplateSet::default()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_filter_changes_no_result(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(0..POOL.len(), 0..30), 1..4)
+        ) {
+            let converter = Converter::new();
+            let (filtered, unfiltered) = (TemplateSet::default(), unfiltered());
+            // Pages in a row, so that lines recur and the cache of recurring lines is used.
+            for picks in &pages {
+                let text = picks.iter().map(|&p| POOL[p]).collect::<Vec<_>>().join("\n");
+                let run = |templates: &TemplateSet| {
+                    let mut page = Page { text: text.clone(), ..Page::default() };
+                    let n = apply_with(&mut page, &converter, templates);
+                    (page.text, n, page.body_start, page.chunk_start, page.chunked)
+                };
+                proptest::prop_assert_eq!(run(&filtered), run(&unfiltered), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn whitespace_is_told_by_its_first_bytes() {
+        let mut buf = [0u8; 4];
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                assert!(may_be_space(c.encode_utf8(&mut buf).as_bytes()), "{c:?}");
+            }
+        }
+        for line in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "文档\u{3000}",
+            "\u{3000}文",
+            "。",
+            "正文。",
+            "x\u{85}",
+        ] {
+            assert_eq!(trim(line), line.trim(), "{line:?}");
         }
     }
 

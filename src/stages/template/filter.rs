@@ -1,5 +1,5 @@
-//! Which lines could match a site's rules, told from the ends of the raw line, before its key
-//! is computed.
+//! Which rules could match a line, told from the ends of the raw line, before its key is
+//! computed.
 //!
 //! A key costs a tag pass, annotation stripping and a conversion, and most lines the stage
 //! looks at are body text that no rule matches. But rules are anchored (`^…$`), and an anchored
@@ -16,10 +16,11 @@
 //!   value, and width folding turns `，` into `,`: each rule's character sets are widened to
 //!   every raw character that can become one of theirs (`頁` for `页`).
 //!
-//! A line goes on to its key and the rules only when some rule accepts both of its ends. The
-//! filter only rejects a line when no rule can match it; when it cannot tell (an unanchored
-//! rule, an annotation at the start, a tag inside trailing annotations) it lets the line
-//! through, so the stage's results are exactly those of keying every line.
+//! A line goes on to its key and the rules only when some rule accepts both of its ends, and
+//! then only to those rules. The filter only rules out a rule that cannot match; when it cannot
+//! tell (an unanchored rule, a tag among trailing annotations, a conversion table with
+//! whitespace in it) it lets the line through to every rule, so the stage's results are
+//! exactly those of keying every line (a property test in the stage checks this).
 
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
@@ -280,7 +281,8 @@ fn key_ends(pattern: &str) -> (Chars, Chars) {
 /// A set of rules, bit `i` for rule `i` (numbered across all sites).
 pub(super) type Rules = u128;
 
-/// For each character, the rules (bits) whose set holds it: a sorted table of intervals.
+/// For each character, the rules (bits) whose set holds it: a sorted table of intervals, and
+/// for the BMP a direct answer.
 #[derive(Debug)]
 struct RuleChars {
     /// Interval starts, ascending, the first one 0.
@@ -289,8 +291,12 @@ struct RuleChars {
     /// The rules that accept any character.
     any: Rules,
     /// A bit per BMP character: whether a rule's set names it. Most characters of a page are
-    /// named by none, and this answers them without the search.
+    /// named by none, and their rules are `any`.
     named: Box<[u64]>,
+    /// `named_before[w]`: how many characters below `64 * w` are named.
+    named_before: Box<[u32]>,
+    /// The rules of each named BMP character, in code point order.
+    named_masks: Vec<Rules>,
 }
 
 impl RuleChars {
@@ -333,18 +339,35 @@ impl RuleChars {
                 }
             }
         }
+        let mut named_before = Vec::with_capacity(named.len());
+        let mut named_masks = Vec::new();
+        for (w, &word) in named.iter().enumerate() {
+            named_before.push(named_masks.len() as u32);
+            for b in (0..64).filter(|b| word & (1 << b) != 0) {
+                let c = (w * 64 + b) as u32;
+                named_masks.push(masks[starts.partition_point(|&s| s <= c) - 1]);
+            }
+        }
         RuleChars {
             starts,
             masks,
             any,
             named,
+            named_before: named_before.into_boxed_slice(),
+            named_masks,
         }
     }
 
     fn get(&self, c: char) -> Rules {
         let c = c as u32;
-        if c < 0x10000 && self.named[c as usize / 64] & (1 << (c % 64)) == 0 {
-            return self.any;
+        if c < 0x10000 {
+            let (w, bit) = (c as usize / 64, 1u64 << (c % 64));
+            let word = self.named[w];
+            if word & bit == 0 {
+                return self.any;
+            }
+            let rank = self.named_before[w] + (word & (bit - 1)).count_ones();
+            return self.named_masks[rank as usize];
         }
         self.masks[self.starts.partition_point(|&s| s <= c) - 1]
     }
@@ -455,6 +478,25 @@ mod tests {
         assert!(may("3、正文"), "starts with a digit: the item rule decides");
         assert!(!may("下载之后的正文。"));
         assert!(!may("正文第一段"));
+    }
+
+    #[test]
+    fn direct_answers_agree_with_the_intervals() {
+        let f = filter(&[
+            r"^\d+\.$",
+            "^下载本文档$",
+            r"^(?P<title>.+?)_第\d+页$",
+            "^[a-z]",
+        ]);
+        for table in [&f.first, &f.last] {
+            for c in ('\0'..='\u{2FFFF}')
+                .step_by(7)
+                .chain(['下', '頁', '页', '9', '\u{FF19}'])
+            {
+                let by_interval = table.masks[table.starts.partition_point(|&s| s <= c as u32) - 1];
+                assert_eq!(table.get(c), by_interval, "{c:?}");
+            }
+        }
     }
 
     #[test]
