@@ -52,18 +52,33 @@ pub struct Learned {
     /// one of them (this stage sees converted text, whose Han characters its key keeps), and
     /// counting is far cheaper than making the key.
     han_counts: HashSet<usize>,
+    /// The largest of `han_counts`: counting a line's Han characters stops past it.
+    max_han: usize,
 }
 
-fn han_count(s: &str) -> usize {
-    s.chars().filter(|c| crate::chars::is_han(*c)).count()
+/// The Han characters of `s`, counting stops once past `limit` (the result is then
+/// `limit + 1`): an edge line is often a long paragraph, and no learned key is that long.
+fn han_count(s: &str, limit: usize) -> usize {
+    let mut n = 0;
+    for c in s.chars() {
+        if crate::chars::is_han(c) {
+            n += 1;
+            if n > limit {
+                break;
+            }
+        }
+    }
+    n
 }
 
 impl Learned {
     /// From learned keys (as [`line_key`] makes them).
     pub fn new(keys: &[String]) -> Self {
+        let han_counts: HashSet<usize> = keys.iter().map(|k| han_count(k, usize::MAX)).collect();
         Learned {
             hashes: keys.iter().map(|k| hash(k)).collect(),
-            han_counts: keys.iter().map(|k| han_count(k)).collect(),
+            max_han: han_counts.iter().copied().max().unwrap_or(0),
+            han_counts,
         }
     }
 
@@ -72,7 +87,7 @@ impl Learned {
     }
 
     fn contains(&self, line: &str, ctx: &Ctx) -> bool {
-        if !self.han_counts.contains(&han_count(line)) {
+        if !self.han_counts.contains(&han_count(line, self.max_han)) {
             return false;
         }
         // The set first: most lines are not in it, and the structural pattern costs more.
@@ -80,6 +95,34 @@ impl Learned {
             k.is_some_and(|k| self.hashes.contains(&hash(k)) && !is_structural(k))
         })
     }
+}
+
+/// Whether removing `removed` characters takes more than [`WARN_SHARE`] of the non-blank
+/// characters of `text`. Most pages lose little: a bound from the bytes alone (every
+/// character but whitespace has one byte that is neither a continuation byte nor ASCII
+/// whitespace; non-ASCII whitespace starts with one of the lead bytes C2, E1, E2, E3)
+/// settles them without decoding.
+fn over_warn_share(text: &str, removed: usize) -> bool {
+    // Byte counters per chunk of 255 (they cannot overflow), in branch-free comparisons the
+    // compiler turns into vector code: this runs on every page that lost a line.
+    let (mut starts, mut maybe_space) = (0usize, 0usize);
+    for chunk in text.as_bytes().chunks(255) {
+        let (mut s, mut m) = (0u8, 0u8);
+        for &b in chunk {
+            let ascii_space =
+                (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C);
+            s += u8::from((b & 0xC0 != 0x80) & !ascii_space);
+            m += u8::from((b == 0xC2) | (b.wrapping_sub(0xE1) < 3));
+        }
+        starts += usize::from(s);
+        maybe_space += usize::from(m);
+    }
+    let at_least = starts - maybe_space;
+    if removed as f64 <= WARN_SHARE * at_least as f64 {
+        return false;
+    }
+    let total = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    removed as f64 / total as f64 > WARN_SHARE
 }
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
@@ -103,17 +146,11 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
         }
     }
     if removed > 0 {
-        let total = page
-            .text
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .count()
-            .max(1);
-        let share = removed_chars as f64 / total as f64;
-        if share > WARN_SHARE {
+        if over_warn_share(&page.text, removed_chars) {
+            let total = page.text.chars().filter(|c| !c.is_whitespace()).count();
             page.warnings.push(format!(
                 "boilerplate: learned lines removed {:.0}% of the page ({removed} lines)",
-                share * 100.0
+                removed_chars as f64 / total.max(1) as f64 * 100.0
             ));
         }
         page.text = kept.join("\n");
@@ -268,6 +305,130 @@ fn hash(s: &str) -> u64 {
     h
 }
 
+/// How many of `bytes` are ASCII digits or ASCII whitespace, counted in chunks of 255 with
+/// byte counters and branch-free comparisons, which the compiler turns into vector code (this
+/// runs over most of every page in learning's pass 1).
+fn digits_and_spaces(bytes: &[u8]) -> usize {
+    let mut n = 0usize;
+    for chunk in bytes.chunks(255) {
+        let mut c = 0u8;
+        for &b in chunk {
+            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C);
+            c += u8::from(space | (b.wrapping_sub(b'0') < 10));
+        }
+        n += usize::from(c);
+    }
+    n
+}
+
+/// A page's document fingerprint from its longest lines: their bytes without ASCII
+/// whitespace, each run of ASCII digits as one `0`, lines separated by `\n`, hashed eight
+/// bytes at a time. Pages that differ only in numbers (a page counter, a record id) are one
+/// document, which errs towards learning less. No copy is made: these are most of a page's
+/// bytes, and learning must stay a small fraction of a cleaning. The hash is fixed (not
+/// seeded), so every process of a distributed run computes the same fingerprint.
+fn fingerprint<'a>(lines: impl Iterator<Item = &'a str>) -> u64 {
+    let mut h = Fingerprint::default();
+    for (i, line) in lines.enumerate() {
+        if i > 0 {
+            h.push(b'\n');
+        }
+        let bytes = line.as_bytes();
+        let mut in_digits = false;
+        let mut at = 0;
+        while at < bytes.len() {
+            // Eight bytes at once when none of them can be whitespace or a digit (all are
+            // 0x40 or above: the Han text that is most of these lines).
+            if let Some(word) = bytes.get(at..at + 8) {
+                let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+                const HIGH: u64 = 0x8080_8080_8080_8080;
+                if (w | (w << 1)) & HIGH == HIGH {
+                    h.push_word(w);
+                    in_digits = false;
+                    at += 8;
+                    continue;
+                }
+            }
+            let b = bytes[at];
+            at += 1;
+            if b.is_ascii_whitespace() {
+                continue;
+            }
+            if b.is_ascii_digit() {
+                if !in_digits {
+                    h.push(b'0');
+                }
+                in_digits = true;
+                continue;
+            }
+            in_digits = false;
+            h.push(b);
+        }
+    }
+    h.finish()
+}
+
+/// The hash state of [`fingerprint`]: bytes are gathered into 64-bit words, each word mixed
+/// in with a multiply and a rotation.
+struct Fingerprint {
+    h: u64,
+    word: u64,
+    /// Bytes gathered in `word` (0..8).
+    filled: u32,
+}
+
+impl Default for Fingerprint {
+    fn default() -> Self {
+        Fingerprint {
+            h: 0xcbf2_9ce4_8422_2325,
+            word: 0,
+            filled: 0,
+        }
+    }
+}
+
+impl Fingerprint {
+    fn mix(&mut self, word: u64) {
+        self.h = (self.h ^ word)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
+    }
+
+    fn push(&mut self, b: u8) {
+        self.word |= u64::from(b) << (8 * self.filled);
+        self.filled += 1;
+        if self.filled == 8 {
+            let word = self.word;
+            self.mix(word);
+            self.word = 0;
+            self.filled = 0;
+        }
+    }
+
+    /// Eight bytes, the same as eight `push`es.
+    fn push_word(&mut self, w: u64) {
+        if self.filled == 0 {
+            self.mix(w);
+        } else {
+            let shift = 8 * self.filled;
+            let full = self.word | (w << shift);
+            self.mix(full);
+            self.word = w >> (64 - shift);
+        }
+    }
+
+    fn finish(mut self) -> u64 {
+        let (word, filled) = (self.word, self.filled);
+        self.mix(word);
+        self.mix(u64::from(filled));
+        // Final avalanche (splitmix64's), so that fingerprints differing in few bits spread.
+        let h = self.h;
+        let h = (h ^ (h >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        let h = (h ^ (h >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        h ^ (h >> 31)
+    }
+}
+
 /// What one page contributes to learning: its document fingerprint and its line keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageLines {
@@ -305,10 +466,7 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
         if longest.len() == 3 && line.len() < longest[2].0 {
             continue;
         }
-        let weight: usize = line
-            .bytes()
-            .map(|b| usize::from(!(b.is_ascii_digit() || b.is_ascii_whitespace())))
-            .sum();
+        let weight = line.len() - digits_and_spaces(line.as_bytes());
         let longer = |(w, l): &(usize, &str)| weight > *w || (weight == *w && trimmed < *l);
         if longest.len() < 3 || longer(&longest[2]) {
             let at = longest.iter().position(longer).unwrap_or(longest.len());
@@ -330,23 +488,7 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
         .filter_map(|l| key_of(l))
         .filter(|k| !is_structural(k))
         .collect();
-    let fold = |l: &str| {
-        let mut folded = String::with_capacity(l.len());
-        for c in l.chars().filter(|c| !c.is_whitespace()) {
-            let c = if c.is_ascii_digit() { '0' } else { c };
-            if !(c == '0' && folded.ends_with('0')) {
-                folded.push(c);
-            }
-        }
-        folded
-    };
-    let document = hash(
-        &longest
-            .iter()
-            .map(|(_, l)| fold(l))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
+    let document = fingerprint(longest.iter().map(|(_, l)| *l));
     keys.sort();
     keys.dedup();
     PageLines { document, keys }
@@ -541,6 +683,65 @@ mod tests {
         assert_eq!(line_key("  "), None);
         assert_eq!(line_key("- 12 -"), None);
         assert_eq!(line_key(&"长".repeat(MAX_KEY_CHARS + 1)), None);
+    }
+
+    /// [`fingerprint`] as its definition says, a byte at a time.
+    fn fingerprint_by_bytes(lines: &[&str]) -> u64 {
+        let mut h = Fingerprint::default();
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                h.push(b'\n');
+            }
+            let mut in_digits = false;
+            for &b in line.as_bytes() {
+                if b.is_ascii_whitespace() {
+                    continue;
+                }
+                if b.is_ascii_digit() {
+                    if !in_digits {
+                        h.push(b'0');
+                    }
+                    in_digits = true;
+                } else {
+                    in_digits = false;
+                    h.push(b);
+                }
+            }
+        }
+        h.finish()
+    }
+
+    #[test]
+    fn fingerprints_fold_digits_and_spaces_only() {
+        let fp = |l: &[&str]| fingerprint(l.iter().copied());
+        assert_eq!(
+            fp(&["第5页 共12页 数据结构与算法", "正文"]),
+            fp(&["第 17 页 共3页数据结构与算法", "正文"])
+        );
+        assert_ne!(fp(&["数据结构与算法", "正文"]), fp(&["数据结构与算法正文"]));
+        assert_ne!(fp(&["数据结构与算法"]), fp(&["数据结构与算术"]));
+        assert_ne!(fp(&["a"]), fp(&["a\u{0}"]));
+    }
+
+    proptest::proptest! {
+        /// The eight-bytes-at-once path changes no fingerprint.
+        #[test]
+        fn fingerprint_words_match_bytes(lines in proptest::collection::vec("[ 0-9a-z\\t长江大桥。，Ａ-Ｚ]{0,40}", 0..4)) {
+            let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(fingerprint(refs.iter().copied()), fingerprint_by_bytes(&refs));
+        }
+
+        #[test]
+        fn digit_and_space_counts_match(s in "[ 0-9a-z\\t\\n长江。]{0,600}") {
+            let want = s.bytes().filter(|b| b.is_ascii_digit() || b.is_ascii_whitespace()).count();
+            proptest::prop_assert_eq!(digits_and_spaces(s.as_bytes()), want);
+        }
+
+        #[test]
+        fn warn_share_matches_the_exact_count(s in "[ 0-9a-z\\n长江。\u{3000}\u{a0}]{0,300}", removed in 0usize..200) {
+            let total = s.chars().filter(|c| !c.is_whitespace()).count().max(1);
+            proptest::prop_assert_eq!(over_warn_share(&s, removed), removed as f64 / total as f64 > WARN_SHARE);
+        }
     }
 
     #[test]
