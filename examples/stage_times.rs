@@ -66,8 +66,10 @@ fn main() {
         .min()
         .unwrap_or_default();
     let learned = learner.finish(&LearnOptions::default());
-    let mut config = Config::default();
-    config.boilerplate = learned.iter().map(|l| l.key.clone()).collect();
+    let config = Config {
+        boilerplate: learned.iter().map(|l| l.key.clone()).collect(),
+        ..Config::default()
+    };
     let cleaner = Cleaner::new(config).expect("default config");
     let mut times = vec![Duration::ZERO; STAGES.len()];
     let start = thread_cpu();
