@@ -215,12 +215,13 @@ impl PyCleaner {
         py.detach(|| self.inner.clean_before_boilerplate(&text))
     }
 
-    /// What boilerplate learning counts for one page: `(document, keys)`, the page's
-    /// document fingerprint (an unsigned 64-bit int) and its distinct learnable line keys,
-    /// sorted. The same as the CLI's pass 1.
-    fn fingerprint(&self, py: Python<'_>, text: String) -> (u64, Vec<String>) {
+    /// What boilerplate learning counts for one page: `(document, keys, spellings, mid)`:
+    /// the page's document fingerprint (an unsigned 64-bit int), its edge lines' distinct
+    /// learnable keys (sorted), each key's raw spelling (a hash, same order), and the
+    /// spellings of its mid-page lines (sorted, distinct). The same as the CLI's pass 1.
+    fn fingerprint(&self, py: Python<'_>, text: String) -> Fingerprint {
         let page = py.detach(|| self.lines(&text));
-        (page.document, page.keys)
+        fingerprint_tuple(page)
     }
 
     /// `fingerprint` over many pages, in parallel with the GIL released, in input order.
@@ -230,14 +231,9 @@ impl PyCleaner {
         py: Python<'_>,
         texts: Vec<String>,
         threads: Option<usize>,
-    ) -> PyResult<Vec<(u64, Vec<String>)>> {
-        py.detach(|| {
-            par_map(texts, threads, |t| {
-                let p = self.lines(&t);
-                (p.document, p.keys)
-            })
-        })
-        .map_err(PyValueError::new_err)
+    ) -> PyResult<Vec<Fingerprint>> {
+        py.detach(|| par_map(texts, threads, |t| fingerprint_tuple(self.lines(&t))))
+            .map_err(PyValueError::new_err)
     }
 
     /// Learns boilerplate over `texts` in this process, exactly as the CLI does over a batch:
@@ -421,6 +417,13 @@ impl PyLearnedLine {
     }
 }
 
+/// `Cleaner.fingerprint`'s result: `(document, keys, spellings, mid)`.
+type Fingerprint = (u64, Vec<String>, Vec<u64>, Vec<u64>);
+
+fn fingerprint_tuple(p: PageLines) -> Fingerprint {
+    (p.document, p.keys, p.spellings, p.mid)
+}
+
 /// Counts, for each line key, the distinct documents it appears in: the CLI's pass-1
 /// counter. Feed it `Cleaner.fingerprint` results; merge counters built on separate
 /// threads or processes; `finish` applies the CLI's threshold.
@@ -441,10 +444,17 @@ impl PyLearner {
         }
     }
 
-    /// Adds one page: its document fingerprint and line keys, as `Cleaner.fingerprint`
-    /// returns them.
-    fn add(&mut self, document: u64, keys: Vec<String>) {
-        self.inner.add(&PageLines { document, keys });
+    /// Adds one page, as `Cleaner.fingerprint` returns it: `add(*cleaner.fingerprint(page))`.
+    /// Without `spellings` and `mid` nothing is known of mid-page lines, and the edge-share
+    /// rule holds nothing back.
+    #[pyo3(signature = (document, keys, spellings=Vec::new(), mid=Vec::new()))]
+    fn add(&mut self, document: u64, keys: Vec<String>, spellings: Vec<u64>, mid: Vec<u64>) {
+        self.inner.add(&PageLines {
+            document,
+            keys,
+            spellings,
+            mid,
+        });
     }
 
     /// Adds another learner's counts; `other` is left empty.
@@ -457,6 +467,23 @@ impl PyLearner {
     #[getter]
     fn documents(&self) -> usize {
         self.inner.documents()
+    }
+
+    /// Lines in enough documents that `finish` leaves alone because they are often
+    /// mid-page: `(LearnedLine, mid_pages)` pairs, sorted by key.
+    #[pyo3(signature = (min_docs=5, min_share=0.0))]
+    fn held_back(&self, min_docs: usize, min_share: f64) -> Vec<(PyLearnedLine, u64)> {
+        if self.inner.documents() < min_docs {
+            return Vec::new();
+        }
+        self.inner
+            .held_back(&LearnOptions {
+                min_docs,
+                min_share,
+            })
+            .into_iter()
+            .map(|(l, mid)| (PyLearnedLine::from(l), mid))
+            .collect()
     }
 
     /// The learned lines, sorted by key (empty when fewer than `min_docs` distinct
@@ -487,6 +514,35 @@ fn threshold(documents: usize, min_docs: usize, min_share: f64) -> usize {
         min_share,
     }
     .threshold(documents)
+}
+
+/// Whether a line at the edge of `edge_pages` pages and mid-page on `mid_pages` pages may be
+/// learned (the CLI's edge-share rule).
+#[pyfunction]
+fn edge_share_ok(edge_pages: u64, mid_pages: u64) -> bool {
+    boilerplate::edge_share_ok(edge_pages, mid_pages)
+}
+
+/// The counters of the mid-page sketch that `spelling` uses, one per row (for engines that
+/// add the sketch up elsewhere; a spelling's count is the smallest of its counters).
+#[pyfunction]
+fn mid_indices(spelling: u64) -> Vec<usize> {
+    boilerplate::MidCounts::indices(spelling).to_vec()
+}
+
+/// The mid-page sketch of some pages, sparse: `(indices, counts)` of its non-zero counters,
+/// from each page's `mid` (as `Cleaner.fingerprint` returns it). Sketches add up.
+#[pyfunction]
+fn mid_counts(pages: Vec<Vec<u64>>) -> (Vec<usize>, Vec<u64>) {
+    let mut counts: BTreeMap<usize, u64> = BTreeMap::new();
+    for mid in &pages {
+        for &s in mid {
+            for i in boilerplate::MidCounts::indices(s) {
+                *counts.entry(i).or_default() += 1;
+            }
+        }
+    }
+    counts.into_iter().unzip()
 }
 
 /// The normalised key of one line as learning counts it, or None for lines never learned.
@@ -522,6 +578,9 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyLearner>()?;
     m.add_function(wrap_pyfunction!(threshold, m)?)?;
     m.add_function(wrap_pyfunction!(line_key, m)?)?;
+    m.add_function(wrap_pyfunction!(edge_share_ok, m)?)?;
+    m.add_function(wrap_pyfunction!(mid_indices, m)?)?;
+    m.add_function(wrap_pyfunction!(mid_counts, m)?)?;
     m.add_function(wrap_pyfunction!(write_learned, m)?)?;
     m.add_function(wrap_pyfunction!(parse_learned, m)?)?;
     m.add_function(wrap_pyfunction!(_cleaner_from_json, m)?)?;
@@ -530,6 +589,7 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(py, zhclean::pipeline::stage_names().collect::<Vec<_>>())?,
     )?;
     m.add("LEARN_CAP", LEARN_CAP)?;
+    m.add("MAX_SPELLINGS", boilerplate::MAX_SPELLINGS)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -61,10 +61,41 @@ def make_records(n_pages: int = N_PAGES) -> List[Dict]:
                 "score": i / 7,
             }
         )
+    # Pages cut from a run of manual pages: a publisher's credit line is mid-page on every
+    # one and at an edge on a quarter of them. Frequent at edges, yet the documents' own text:
+    # learning must hold it back (the edge-share rule), in every path alike.
+    for k in range(N_MANUAL):
+        records.append(
+            {
+                "id": n_pages + 2 + k,
+                "url": f"https://manuals.example/{k}.html",
+                "text": manual_page(k),
+                "meta": {"site": "manuals", "variant": 0},
+                "score": k / 3,
+            }
+        )
     # Edge cases the pipeline must carry through unchanged in shape.
     records.append({"id": n_pages, "url": "https://empty.example/", "text": "", "meta": {"site": "none", "variant": -1}, "score": 0.5})
     records.append({"id": n_pages + 1, "url": "https://blank.example/", "text": " \n\n \n", "meta": {"site": "none", "variant": -1}, "score": 1e-9})
     return records
+
+
+#: Manual-page records, and their publisher's credit line and site notice.
+N_MANUAL = 24
+MANUAL_CREDIT = "本頁面中文版由中文man手冊頁計劃提供。"
+MANUAL_NOTICE = "本站文檔均由用戶上傳，僅供學習參考"
+
+
+def manual_page(k: int) -> str:
+    lines = [MANUAL_NOTICE]
+    for j in range(30):
+        c = chr(0x5000 + 40 * k + j)  # digits fold in fingerprints: pages differ by characters
+        lines.append(f"正文{c}{c}，每一行都各不相同，內容各異，也比別的行長")
+        if j % 10 == 4:
+            lines.append(MANUAL_CREDIT)
+    if k % 4 == 0:
+        lines.append(MANUAL_CREDIT)
+    return "\n".join(lines)
 
 
 def write_jsonl_shards(records: List[Dict], directory: Path, shards: int = N_SHARDS) -> List[Path]:

@@ -129,10 +129,11 @@ def test_pickle_keeps_config_and_boilerplate():
 def test_fingerprint_ignores_mirror_differences():
     c = Cleaner()
     page = "標題\n本站所有資源均來自網絡\n一、總則\n" + "正文很長的一段話，" * 5
-    doc, keys = c.fingerprint(page)
+    doc, keys, spellings, mid = c.fingerprint(page)
     assert isinstance(doc, int) and 0 <= doc < 2**64
-    assert c.fingerprint(page.replace("\n", "\r\n")) == (doc, keys)
+    assert c.fingerprint(page.replace("\n", "\r\n")) == (doc, keys, spellings, mid)
     assert keys == sorted(set(keys))
+    assert len(spellings) == len(keys) and mid == []  # a short page is all edges
     assert zhclean.line_key("本站所有资源均来自网络") in keys
     # Structural lines are never counted.
     assert zhclean.line_key("一、总则") not in keys
@@ -169,14 +170,58 @@ def test_learner_merge_equals_one_learner():
     pages = _corpus(9, mirrors=2)
     one, left, right = Learner(), Learner(), Learner()
     for i, p in enumerate(pages):
-        doc, keys = c.fingerprint(p)
-        one.add(doc, keys)
-        (left if i % 2 else right).add(doc, keys)
+        fp = c.fingerprint(p)
+        one.add(*fp)
+        (left if i % 2 else right).add(*fp)
     left.merge(right)
     assert right.documents == 0
     assert one.documents == left.documents == 9
     assert one.finish() == left.finish() == c.learn(pages)
     assert one.finish(min_docs=10) == []
+
+
+def _manual_pages(n):
+    """Pages cut from a run of manual pages: the publisher's credit line closes every manual
+    page, so it is mid-page on every page and at an edge where a cut falls next to it; the
+    site's notice tops every page."""
+    credit = "本頁面中文版由中文man手冊頁計劃提供。"
+    pages = []
+    for i in range(n):
+        lines = ["本站文檔均由用戶上傳，僅供學習參考"]
+        for j in range(30):
+            c = chr(0x4E00 + 40 * i + j)
+            lines.append(f"正文{c}{c}，每一行都各不相同，內容各異，也比別的行長")
+            if j % 10 == 4:
+                lines.append(credit)
+        if i % 4 == 0:
+            lines.append(credit)
+        pages.append("\n".join(lines))
+    return pages
+
+
+def test_lines_often_mid_page_are_held_back():
+    c = Cleaner()
+    pages = _manual_pages(40)
+    learned = c.learn(pages)
+    assert [l.key for l in learned] == [zhclean.line_key("本站文档均由用户上传，仅供学习参考")]
+    learner = Learner()
+    for p in pages:
+        learner.add(*c.fingerprint(p))
+    assert learner.finish() == learned
+    [(held, mid)] = learner.held_back()
+    assert held.key == zhclean.line_key("本页面中文版由中文man手册页计划提供。") and mid == 40
+    assert zhclean.edge_share_ok(30, 10) and not zhclean.edge_share_ok(10, 40)
+    # Without mid-page evidence (old-style `add`), nothing is held back.
+    bare = Learner()
+    for p in pages:
+        doc, keys, _, _ = c.fingerprint(p)
+        bare.add(doc, keys)
+    assert len(bare.finish()) == 2
+    # The sparse sketch reads the same counts.
+    mids = [c.fingerprint(p)[3] for p in pages]
+    indices, counts = zhclean.mid_counts(mids)
+    spelling = next(s for s in mids[0] if all(s in m for m in mids))
+    assert min(dict(zip(indices, counts))[i] for i in zhclean.mid_indices(spelling)) >= 40
 
 
 def test_threshold_rule():

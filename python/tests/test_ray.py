@@ -13,6 +13,7 @@ import pytest
 
 import zhclean
 from conftest import REPO, expected_in_process, read_jsonl_dir, write_jsonl_shards
+from corpus import MANUAL_CREDIT
 
 pytest.importorskip("ray")
 import zhclean.ray as zr  # noqa: E402  (needs ray)
@@ -27,7 +28,7 @@ def ray_run(ray_cluster, shards, tmp_path_factory):
     return read_jsonl_dir(out / "data"), learned, boilerplate
 
 
-def test_ray_learns_exactly_what_one_process_learns(ray_run, expected):
+def test_ray_learns_exactly_what_one_process_learns(ray_run, expected, records):
     _, learned, boilerplate = ray_run
     _, want = expected
     assert learned, "the corpus has site lines that must be learned"
@@ -37,6 +38,11 @@ def test_ray_learns_exactly_what_one_process_learns(ray_run, expected):
     # Digit runs fold: 17 spellings of "已阅读N页…" are one learned line.
     assert zhclean.line_key("已阅读1页，还剩2页未读，欢迎下载") in keys
     assert zhclean.parse_learned(boilerplate.read_text(encoding="utf-8")) == want
+    # The edge-share rule: the manuals' credit line is at page edges in enough documents,
+    # but mid-page more often; only the site notice is learned.
+    assert zhclean.line_key("本站文档均由用户上传，仅供学习参考") in keys
+    assert zhclean.line_key("本页面中文版由中文man手册页计划提供。") not in keys
+    assert MANUAL_CREDIT in records[-3]["text"]
 
 
 def test_ray_output_is_byte_identical_to_one_process(ray_run, records, expected):

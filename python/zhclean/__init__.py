@@ -11,6 +11,7 @@ output is byte-identical). Everything here is implemented in Rust (`zhclean._zhc
 
 from ._zhclean import (
     LEARN_CAP,
+    MAX_SPELLINGS,
     STAGES,
     Cleaner,
     ConfigError,
@@ -18,7 +19,10 @@ from ._zhclean import (
     Learner,
     StageChange,
     __version__,
+    edge_share_ok,
     line_key,
+    mid_counts,
+    mid_indices,
     parse_learned,
     threshold,
     write_learned,
@@ -26,6 +30,7 @@ from ._zhclean import (
 
 __all__ = [
     "LEARN_CAP",
+    "MAX_SPELLINGS",
     "STAGES",
     "Cleaner",
     "ConfigError",
@@ -33,7 +38,10 @@ __all__ = [
     "Learner",
     "StageChange",
     "__version__",
+    "edge_share_ok",
     "line_key",
+    "mid_counts",
+    "mid_indices",
     "parse_learned",
     "threshold",
     "write_learned",

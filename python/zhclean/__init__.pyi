@@ -7,6 +7,7 @@ __version__: str
 STAGES: Tuple[str, ...]
 #: Distinct documents a learner counts per line at least (the CLI's cap is max(threshold, 64)).
 LEARN_CAP: int
+MAX_SPELLINGS: int
 
 class ConfigError(ValueError):
     """A configuration the cleaner cannot use; the message is the Rust library's."""
@@ -64,11 +65,12 @@ class Cleaner:
         """Every enabled stage's before and after, in pipeline order."""
     def clean_before_boilerplate(self, text: str) -> str:
         """The page as the `boilerplate` stage sees it."""
-    def fingerprint(self, text: str) -> Tuple[int, List[str]]:
-        """(document fingerprint, sorted distinct learnable line keys): what learning counts."""
+    def fingerprint(self, text: str) -> Tuple[int, List[str], List[int], List[int]]:
+        """(document fingerprint, sorted distinct edge-line keys, each key's raw spelling,
+        sorted distinct mid-page spellings): what learning counts."""
     def fingerprint_batch(
         self, texts: Sequence[str], *, threads: Optional[int] = None
-    ) -> List[Tuple[int, List[str]]]:
+    ) -> List[Tuple[int, List[str], List[int], List[int]]]:
         """`fingerprint` over many pages, in parallel with the GIL released."""
     def learn(
         self,
@@ -92,8 +94,14 @@ class Learner:
     """Distinct documents per line key: the CLI's pass-1 counter."""
 
     def __init__(self, cap: int = 64) -> None: ...
-    def add(self, document: int, keys: Sequence[str]) -> None:
-        """Adds one page, as `Cleaner.fingerprint` returns it."""
+    def add(
+        self,
+        document: int,
+        keys: Sequence[str],
+        spellings: Sequence[int] = (),
+        mid: Sequence[int] = (),
+    ) -> None:
+        """Adds one page, as `Cleaner.fingerprint` returns it: `add(*fingerprint)`."""
     def merge(self, other: "Learner") -> None:
         """Adds another learner's counts; `other` is left empty."""
     @property
@@ -101,9 +109,22 @@ class Learner:
         """Distinct documents seen."""
     def finish(self, min_docs: int = 5, min_share: float = 0.0) -> List[LearnedLine]:
         """The learned lines, sorted by key."""
+    def held_back(
+        self, min_docs: int = 5, min_share: float = 0.0
+    ) -> List[Tuple[LearnedLine, int]]:
+        """Frequent lines left alone because they are often mid-page, with that count."""
 
 def threshold(documents: int, min_docs: int = 5, min_share: float = 0.0) -> int:
     """Distinct documents a line needs in a batch of `documents` distinct documents."""
+
+def edge_share_ok(edge_pages: int, mid_pages: int) -> bool:
+    """Whether a line at the edge of `edge_pages` pages and mid-page on `mid_pages` may be learned."""
+
+def mid_indices(spelling: int) -> List[int]:
+    """The mid-page sketch counters `spelling` uses, one per row."""
+
+def mid_counts(pages: Sequence[Sequence[int]]) -> Tuple[List[int], List[int]]:
+    """Sparse mid-page sketch `(indices, counts)` of some pages' `mid` spellings."""
 
 def line_key(line: str) -> Optional[str]:
     """The normalised key learning counts for a line, or None."""

@@ -8,7 +8,9 @@ Two phases, the CLI's two passes spread over the cluster:
    groupbys count, for each line key, its *distinct documents over the whole dataset*, and
    one sentinel row per page (key ``""``, never a real key) counts the dataset's distinct
    documents, which sets the threshold (``zhclean.threshold``, the CLI's rule). Only keys
-   already at or above the smallest possible threshold reach the driver.
+   already at or above the smallest possible threshold reach the driver. The same rows carry
+   each key's raw spellings and every block's mid-page sketch (summed by the first groupby),
+   from which the driver applies the CLI's edge-share rule (``zhclean.edge_share_ok``).
 2. ``clean_dataset``: every block is cleaned by a ``Cleaner`` carrying the learned keys; all
    other columns pass through untouched.
 
@@ -32,7 +34,7 @@ import ray.data
 from ray.data.aggregate import Count, Sum
 from ray.data.datasource import BlockBasedFileDatasink
 
-from . import LEARN_CAP, Cleaner, LearnedLine, threshold
+from . import LEARN_CAP, MAX_SPELLINGS, Cleaner, LearnedLine, edge_share_ok, mid_counts, mid_indices, threshold
 
 __all__ = [
     "read_shards",
@@ -52,6 +54,10 @@ DEFAULT_BATCH_SIZE = 256
 # The per-page row that counts documents. Real keys are never empty (at least two
 # characters), so it cannot collide with one.
 _DOCUMENT_KEY = ""
+# Rows of the raw spellings of a key ("\n" + key) and of the mid-page sketch: keys never hold
+# a line break, so neither can collide with one.
+_SPELLING_PREFIX = "\n"
+_MID_KEY = "\n\n"
 
 
 def _as_cleaner(cleaner: CleanerLike) -> Cleaner:
@@ -92,21 +98,34 @@ def _texts(batch: pa.Table, text_field: str) -> List[Optional[str]]:
 
 
 def _fingerprint_batch(batch: pa.Table, *, cleaner: Cleaner, text_field: str, threads: int) -> pa.Table:
-    """Phase 1 on one block: ``(key, document, pages)`` rows, one per distinct
-    (key, document) pair of the block, plus one ``("", document, 1)`` per page."""
+    """Phase 1 on one block: ``(key, document, pages)`` rows, one per distinct (key, document)
+    pair of the block, plus one ``("", document, 1)`` per page. Two more kinds of row share
+    the columns (their keys start with a line break, which no real key holds): ``("\\n" +
+    key, spelling, 0)`` for the raw spellings of a key, and ``("\\n\\n", index, count)``
+    for the block's mid-page sketch (``zhclean.mid_counts``)."""
     texts = [t for t in _texts(batch, text_field) if t is not None]
     keys: List[str] = []
     docs: List[int] = []
-    for document, page_keys in cleaner.fingerprint_batch(texts, threads=threads):
+    pages: List[int] = []
+    mids: List[List[int]] = []
+    for document, page_keys, spellings, mid in cleaner.fingerprint_batch(texts, threads=threads):
         keys.append(_DOCUMENT_KEY)
         docs.append(document)
         keys.extend(page_keys)
         docs.extend([document] * len(page_keys))
+        keys.extend(_SPELLING_PREFIX + k for k in page_keys)
+        docs.extend(spellings)
+        pages.extend([1] * (1 + len(page_keys)) + [0] * len(page_keys))
+        mids.append(mid)
+    indices, counts = mid_counts(mids)
+    keys.extend([_MID_KEY] * len(indices))
+    docs.extend(indices)
+    pages.extend(counts)
     rows = pa.table(
         {
             "key": pa.array(keys, type=pa.string()),
             "document": pa.array(docs, type=pa.uint64()),
-            "pages": pa.array([1] * len(keys), type=pa.int64()),
+            "pages": pa.array(pages, type=pa.int64()),
         }
     )
     # Pre-aggregate inside the block: mirrors of one document in one shard shuffle once.
@@ -155,29 +174,74 @@ def learn_boilerplate(
         **map_args,
     )
     # Distinct (key, document) pairs across every block, then distinct documents per key.
-    per_pair = pairs.groupby(["key", "document"], num_partitions=num_partitions).aggregate(Sum("pages", alias_name="pages"))
+    per_pair = (
+        pairs.groupby(["key", "document"], num_partitions=num_partitions)
+        .aggregate(Sum("pages", alias_name="pages"))
+        .materialize()
+    )
     per_key = per_pair.groupby("key", num_partitions=num_partitions).aggregate(
         Count(alias_name="documents"), Sum("pages", alias_name="pages")
     )
     # No key below max(min_docs, 2) distinct documents can ever be learned: drop them on
     # the workers so the driver only sees candidates (and the document-count row, unless
-    # the dataset is too small to learn from at all).
+    # the dataset is too small to learn from at all). Spelling and sketch rows stay behind.
     floor = threshold(0, min_docs, 0.0)
     candidates = per_key.map_batches(
-        lambda t: t.filter(pc.greater_equal(t["documents"], floor)),
+        lambda t: t.filter(
+            pc.and_(
+                pc.greater_equal(t["documents"], floor),
+                pc.invert(pc.starts_with(t["key"], _SPELLING_PREFIX)),
+            )
+        ),
         batch_format="pyarrow",
     ).take_all()
     documents = next((r["documents"] for r in candidates if r["key"] == _DOCUMENT_KEY), 0)
     if documents < min_docs:
         return []
     need = threshold(documents, min_docs, min_share)
+    frequent = sorted(
+        (r for r in candidates if r["key"] != _DOCUMENT_KEY and r["documents"] >= need),
+        key=lambda r: r["key"],
+    )
+    mid = _mid_pages(per_pair, [r["key"] for r in frequent])
     # The CLI's counter stops counting a line's documents at max(threshold, LEARN_CAP).
     cap = max(need, LEARN_CAP)
     return [
         LearnedLine(r["key"], min(int(r["documents"]), cap), int(r["pages"]))
-        for r in sorted(candidates, key=lambda r: r["key"])
-        if r["key"] != _DOCUMENT_KEY and r["documents"] >= need
+        for r in frequent
+        if edge_share_ok(int(r["pages"]), mid[r["key"]])
     ]
+
+
+def _mid_pages(per_pair: "ray.data.Dataset", keys: List[str]) -> Dict[str, int]:
+    """For each key, the mid-page pages of its spellings as the CLI's learner reads them: its
+    ``MAX_SPELLINGS`` smallest spellings, each read from the summed sketch as the smallest
+    of its counters."""
+    if not keys:
+        return {}
+    wanted = pa.array([_SPELLING_PREFIX + k for k in keys], type=pa.string())
+    rows = per_pair.map_batches(
+        lambda t: t.filter(pc.is_in(t["key"], value_set=wanted)), batch_format="pyarrow"
+    ).take_all()
+    spellings: Dict[str, List[int]] = {k: [] for k in keys}
+    for r in rows:
+        spellings[r["key"][len(_SPELLING_PREFIX):]].append(int(r["document"]))
+    spellings = {k: sorted(v)[:MAX_SPELLINGS] for k, v in spellings.items()}
+    indices = sorted({i for v in spellings.values() for s in v for i in mid_indices(s)})
+    if indices:
+        wanted_idx = pa.array(indices, type=pa.uint64())
+        rows = per_pair.map_batches(
+            lambda t: t.filter(
+                pc.and_(pc.equal(t["key"], _MID_KEY), pc.is_in(t["document"], value_set=wanted_idx))
+            ),
+            batch_format="pyarrow",
+        ).take_all()
+    else:
+        rows = []
+    counters = {int(r["document"]): int(r["pages"]) for r in rows}
+    return {
+        k: sum(min(counters.get(i, 0) for i in mid_indices(s)) for s in v) for k, v in spellings.items()
+    }
 
 
 def _clean_batch(batch: pa.Table, *, cleaner: Cleaner, text_field: str, threads: int) -> pa.Table:

@@ -46,8 +46,20 @@ pub struct Learning {
     /// Distinct documents a line needed.
     pub threshold: usize,
     pub lines: Vec<LearnedLine>,
+    /// Lines in enough documents but not learned: they sit mid-page too often
+    /// (`boilerplate::MIN_EDGE_SHARE`).
+    pub held_back: Vec<HeldBack>,
     /// A sentence for the summary.
     pub note: String,
+}
+
+/// A frequent line that learning left alone, for the report.
+#[derive(Debug, Serialize)]
+pub struct HeldBack {
+    #[serde(flatten)]
+    pub line: LearnedLine,
+    /// Pages on which it was seen mid-page (an upper bound: see `boilerplate::MidCounts`).
+    pub mid_pages: u64,
 }
 
 impl Learning {
@@ -91,8 +103,12 @@ pub(super) fn learn(
     let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
     // One learner per piece of work rayon splits off (not per file): merging moves every
     // key, and a merge per file would move each one once per level of the reduction tree.
+    // Each learner carries an 8 MB sketch of mid-page lines once it has counted one, so the
+    // work is split into a bounded number of pieces (a few per thread, for balance).
+    let pieces = 4 * rayon::current_num_threads();
     let learner = jobs
         .par_iter()
+        .with_min_len(jobs.len().div_ceil(pieces).max(1))
         .fold(
             || Learner::new(cap),
             |mut learner, job| {
@@ -125,15 +141,28 @@ pub(super) fn learn(
         });
     }
     let lines = learner.finish(options);
+    let held_back = learner
+        .held_back(options)
+        .into_iter()
+        .map(|(line, mid_pages)| HeldBack { line, mid_pages })
+        .collect::<Vec<_>>();
+    let mut note = format!(
+        "{} lines learned from {documents} distinct documents (in at least {threshold} each)",
+        lines.len()
+    );
+    if !held_back.is_empty() {
+        note += &format!(
+            "; {} as frequent left alone: often mid-page, so the documents' own text",
+            held_back.len()
+        );
+    }
     let learning = Learning {
         source: "learned",
         documents,
         threshold,
-        note: format!(
-            "{} lines learned from {documents} distinct documents (in at least {threshold} each)",
-            lines.len()
-        ),
+        note,
         lines,
+        held_back,
     };
     if let Some(path) = &settings.save {
         output::write_all(path, write_learned(&learning.lines).as_bytes(), true)

@@ -13,6 +13,10 @@
 //!
 //! Only the lines at a page's edges ([`edge_lines`]) are counted and removed: templates wrap
 //! a document, and a line repeated in the middle of many documents is their publisher's text.
+//! For the same reason a frequent edge line is still held back when its spellings are often
+//! seen mid-page ([`edge_share_ok`]): a publisher's line that closes every document is at an
+//! edge only where a page happens to end with it. Mid-page lines are counted by their raw
+//! [`spelling`] (a hash, no conversion) in a fixed-size sketch ([`MidCounts`]).
 //!
 //! Guard rails:
 //! - lines shorter than [`MIN_KEY_CHARS`] and structural lines that real documents share
@@ -429,11 +433,26 @@ impl Fingerprint {
     }
 }
 
-/// What one page contributes to learning: its document fingerprint and its line keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What one page contributes to learning: its document fingerprint, the keys of its edge
+/// lines, and the spellings of its other lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PageLines {
     pub document: u64,
+    /// The edge lines' keys, sorted and distinct.
     pub keys: Vec<String>,
+    /// For each key, the [`spelling`] of the raw line it came from (the smallest, when two
+    /// lines of the page share a key).
+    pub spellings: Vec<u64>,
+    /// The [`spelling`]s of the page's other (mid-page) lines, sorted and distinct.
+    pub mid: Vec<u64>,
+}
+
+/// A raw line's spelling: its hash with ASCII whitespace dropped and digit runs folded (as
+/// [`fingerprint`] reads lines). It is computed for every line of a page, which a key (a
+/// conversion each) would make too costly; one key has a few spellings (annotated or not,
+/// converted by one table or another), and learning keeps them for the key.
+pub fn spelling(line: &str) -> u64 {
+    fingerprint(std::iter::once(line))
 }
 
 /// Collects one raw page's contribution: its keys ([`learn_key`]; structural lines are never
@@ -482,25 +501,44 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
             &nonblank[nonblank.len() - EDGE_LINES..],
         )
     };
-    let mut keys: Vec<String> = head
+    let mut keyed: Vec<(String, u64)> = head
         .iter()
         .chain(tail)
-        .filter_map(|l| key_of(l))
-        .filter(|k| !is_structural(k))
+        .filter_map(|l| Some((key_of(l)?, *l)))
+        .filter(|(k, _)| !is_structural(k))
+        .map(|(k, l)| (k, spelling(l)))
         .collect();
+    keyed.sort_unstable();
+    keyed.dedup_by(|later, first| later.0 == first.0);
+    let (keys, spellings) = keyed.into_iter().unzip();
+    // The lines between the edges: only their spellings, which cost a hash each. Lines too
+    // long to be keys are left out.
+    let mut mid: Vec<u64> = nonblank[head.len()..nonblank.len() - tail.len()]
+        .iter()
+        .filter(|l| l.len() <= MAX_KEY_CHARS * 6)
+        .map(|l| spelling(l))
+        .collect();
+    mid.sort_unstable();
+    mid.dedup();
     let document = fingerprint(longest.iter().map(|(_, l)| *l));
-    keys.sort();
-    keys.dedup();
-    PageLines { document, keys }
+    PageLines {
+        document,
+        keys,
+        spellings,
+        mid,
+    }
 }
 
-/// Counts, for each line key, the distinct documents it appears in.
+/// Counts, for each line key, the distinct documents it appears in at a page's edge, and how
+/// often its spellings appear mid-page.
 #[derive(Debug, Default)]
 pub struct Learner {
     /// key hash -> the line's key, its distinct document fingerprints (capped: only whether
-    /// they reach the threshold matters) and the pages it was seen on.
+    /// they reach the threshold matters), the pages it was seen on and its spellings.
     lines: HashMap<u64, LineStat>,
     documents: HashSet<u64>,
+    /// Pages on which each spelling appears mid-page.
+    mid: MidCounts,
     cap: usize,
 }
 
@@ -509,13 +547,130 @@ struct LineStat {
     key: String,
     documents: Vec<u64>,
     pages: u64,
+    /// The smallest [`MAX_SPELLINGS`] spellings it had (the smallest, so that the set does
+    /// not depend on the order pages were counted in).
+    spellings: Vec<u64>,
 }
+
+/// Spellings kept per key.
+pub const MAX_SPELLINGS: usize = 8;
 
 impl LineStat {
     fn add(&mut self, document: u64, cap: usize) {
         if self.documents.len() < cap && !self.documents.contains(&document) {
             self.documents.push(document);
         }
+    }
+
+    fn add_spelling(&mut self, spelling: u64) {
+        if let Err(at) = self.spellings.binary_search(&spelling) {
+            if at < MAX_SPELLINGS {
+                self.spellings.insert(at, spelling);
+                self.spellings.truncate(MAX_SPELLINGS);
+            }
+        }
+    }
+}
+
+/// Share of its pages on which a line must sit at an edge to be learned: a site's template
+/// wraps every document, so its lines are at the edges of every page they are on; a line that
+/// is often mid-page is the documents' own text, however many documents share it (a
+/// publisher's credit line, `[中文版维护人]`, at the end of every manual page; a page that
+/// happens to end there has it at its edge).
+pub const MIN_EDGE_SHARE: f64 = 0.75;
+
+/// Whether a line seen at the edge of `edge_pages` pages and mid-page on `mid_pages` is at the
+/// edge often enough ([`MIN_EDGE_SHARE`]) to be learned.
+pub fn edge_share_ok(edge_pages: u64, mid_pages: u64) -> bool {
+    edge_pages as f64 >= MIN_EDGE_SHARE * (edge_pages + mid_pages) as f64
+}
+
+/// Mid-page counts of spellings, in fixed memory: a count-min sketch, [`MID_ROWS`] rows of
+/// [`MID_WIDTH`] counters, each spelling counted once per page in one counter per row, read
+/// as the smallest of its counters. A batch has as many distinct mid-page lines as it has
+/// body lines, too many to count one by one; a sketch only ever overstates a count, which
+/// makes learning hold back (never remove more). Counts add up, so sketches merge and the
+/// result is the same whatever order pages were counted in.
+#[derive(Debug, Default, Clone)]
+pub struct MidCounts {
+    /// Empty until the first count (a learner that sees no mid-page line costs nothing).
+    counters: Vec<u32>,
+}
+
+/// Rows of [`MidCounts`].
+pub const MID_ROWS: usize = 2;
+/// Counters per row of [`MidCounts`] (2^20: 8 MB in all).
+pub const MID_WIDTH: usize = 1 << 20;
+
+impl MidCounts {
+    /// The counter a spelling uses in each row: separate bit ranges of the (well mixed)
+    /// spelling hash.
+    pub fn indices(spelling: u64) -> [usize; MID_ROWS] {
+        let mask = MID_WIDTH as u64 - 1;
+        [
+            (spelling & mask) as usize,
+            MID_WIDTH + ((spelling >> 32) & mask) as usize,
+        ]
+    }
+
+    /// Counts one page's mid-page spellings (distinct).
+    pub fn add(&mut self, spellings: &[u64]) {
+        if spellings.is_empty() {
+            return;
+        }
+        if self.counters.is_empty() {
+            self.counters = vec![0; MID_ROWS * MID_WIDTH];
+        }
+        for &s in spellings {
+            for i in Self::indices(s) {
+                self.counters[i] = self.counters[i].saturating_add(1);
+            }
+        }
+    }
+
+    /// Adds `count` to counter `index` (as [`MidCounts::indices`] numbers them): for
+    /// counts gathered elsewhere, as a distributed run does.
+    pub fn add_at(&mut self, index: usize, count: u32) {
+        if self.counters.is_empty() {
+            self.counters = vec![0; MID_ROWS * MID_WIDTH];
+        }
+        if let Some(c) = self.counters.get_mut(index) {
+            *c = c.saturating_add(count);
+        }
+    }
+
+    pub fn merge(&mut self, other: MidCounts) {
+        if other.counters.is_empty() {
+            return;
+        }
+        if self.counters.is_empty() {
+            self.counters = other.counters;
+            return;
+        }
+        for (a, b) in self.counters.iter_mut().zip(other.counters) {
+            *a = a.saturating_add(b);
+        }
+    }
+
+    /// Pages on which `spelling` was seen mid-page, or more (never fewer).
+    pub fn estimate(&self, spelling: u64) -> u64 {
+        if self.counters.is_empty() {
+            return 0;
+        }
+        Self::indices(spelling)
+            .iter()
+            .map(|&i| u64::from(self.counters[i]))
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// The non-zero counters as `(index, count)`, for shipping counts between processes.
+    pub fn nonzero(&self) -> impl Iterator<Item = (usize, u32)> + '_ {
+        self.counters
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(i, &c)| (i, c))
     }
 }
 
@@ -569,7 +724,7 @@ impl Learner {
     /// Adds one page.
     pub fn add(&mut self, page: &PageLines) {
         self.documents.insert(page.document);
-        for key in &page.keys {
+        for (i, key) in page.keys.iter().enumerate() {
             if is_structural(key) {
                 continue;
             }
@@ -579,7 +734,11 @@ impl Learner {
             });
             stat.add(page.document, self.cap);
             stat.pages += 1;
+            if let Some(&s) = page.spellings.get(i) {
+                stat.add_spelling(s);
+            }
         }
+        self.mid.add(&page.mid);
     }
 
     /// Merges another learner's counts (for parallel counting).
@@ -590,6 +749,7 @@ impl Learner {
                 key,
                 documents,
                 pages,
+                spellings,
             } = theirs;
             let stat = self.lines.entry(h).or_insert_with(|| LineStat {
                 key,
@@ -599,7 +759,11 @@ impl Learner {
                 stat.add(d, self.cap);
             }
             stat.pages += pages;
+            for s in spellings {
+                stat.add_spelling(s);
+            }
         }
+        self.mid.merge(other.mid);
     }
 
     /// Distinct documents seen.
@@ -607,21 +771,46 @@ impl Learner {
         self.documents.len()
     }
 
-    /// The learned lines, sorted by key.
+    /// The learned lines, sorted by key: in enough distinct documents, and at the edge of
+    /// enough of their pages ([`edge_share_ok`]).
     pub fn finish(&self, options: &LearnOptions) -> Vec<LearnedLine> {
+        self.frequent(options)
+            .into_iter()
+            .filter(|(_, mid)| edge_share_ok(mid.0, mid.1))
+            .map(|(l, _)| l)
+            .collect()
+    }
+
+    /// The lines in enough distinct documents that [`Learner::finish`] still holds back
+    /// because they are often mid-page, with their mid-page count (for reports).
+    pub fn held_back(&self, options: &LearnOptions) -> Vec<(LearnedLine, u64)> {
+        self.frequent(options)
+            .into_iter()
+            .filter(|(_, mid)| !edge_share_ok(mid.0, mid.1))
+            .map(|(l, (_, mid))| (l, mid))
+            .collect()
+    }
+
+    /// Every line in enough distinct documents, sorted by key, with (edge pages, mid-page
+    /// pages of its spellings).
+    fn frequent(&self, options: &LearnOptions) -> Vec<(LearnedLine, (u64, u64))> {
         let need = options.threshold(self.documents()).min(self.cap);
-        let learned: BTreeMap<&str, &LineStat> = self
+        let frequent: BTreeMap<&str, &LineStat> = self
             .lines
             .values()
             .filter(|s| s.documents.len() >= need)
             .map(|s| (s.key.as_str(), s))
             .collect();
-        learned
+        frequent
             .into_iter()
-            .map(|(k, s)| LearnedLine {
-                key: k.to_string(),
-                documents: s.documents.len(),
-                pages: s.pages,
+            .map(|(k, s)| {
+                let mid = s.spellings.iter().map(|&sp| self.mid.estimate(sp)).sum();
+                let line = LearnedLine {
+                    key: k.to_string(),
+                    documents: s.documents.len(),
+                    pages: s.pages,
+                };
+                (line, (s.pages, mid))
             })
             .collect()
     }
@@ -812,6 +1001,78 @@ mod tests {
             ]
         );
         assert_eq!(learner.documents(), 7);
+    }
+
+    #[test]
+    fn lines_often_mid_page_are_held_back() {
+        // A publisher's credit line closes every manual page. Pages cut from a run of manual
+        // pages have it mid-page, and at an edge only where a cut falls next to it; the site's
+        // notice is at the top of every page.
+        let conv = Converter::new();
+        let mut learner = Learner::new(64);
+        let credit = "本页面中文版由中文man手册页计划提供。";
+        let notice = "本站文档均由用户上传，仅供学习参考";
+        for i in 0..40 {
+            let mut lines = vec![notice.to_string()];
+            for j in 0..30 {
+                // Digits fold away in fingerprints: pages differ by their characters.
+                let c = char::from_u32(0x4E00 + 40 * i + j).unwrap();
+                lines.push(format!(
+                    "正文{c}{c}，每一行都各不相同，内容各异，也比别的行长"
+                ));
+                if j % 10 == 4 {
+                    lines.push(credit.to_string());
+                }
+            }
+            if i % 4 == 0 {
+                lines.push(credit.to_string());
+            }
+            learner.add(&page_lines(&lines.join("\n"), &conv));
+        }
+        let options = LearnOptions::default();
+        let learned: Vec<String> = learner
+            .finish(&options)
+            .into_iter()
+            .map(|l| l.key)
+            .collect();
+        assert_eq!(learned, vec![line_key(notice).unwrap()]);
+        let held: Vec<(String, u64)> = learner
+            .held_back(&options)
+            .into_iter()
+            .map(|(l, mid)| (l.key, mid))
+            .collect();
+        // Mid-page on all 40 pages (each page counts once), at an edge on 10.
+        assert_eq!(held, vec![(line_key(credit).unwrap(), 40)]);
+    }
+
+    #[test]
+    fn mid_counts_merge_and_never_understate() {
+        let mut a = MidCounts::default();
+        let mut b = MidCounts::default();
+        let spellings: Vec<u64> = (0..5000u64)
+            .map(|i| spelling(&format!("第{i}行")))
+            .collect();
+        for (i, s) in spellings.iter().enumerate() {
+            let page = [*s];
+            if i % 2 == 0 {
+                a.add(&page);
+            } else {
+                b.add(&page);
+            }
+            a.add(&page);
+        }
+        a.merge(b);
+        for s in &spellings {
+            assert!(a.estimate(*s) >= 2);
+        }
+        let mut rebuilt = MidCounts::default();
+        for (i, c) in a.nonzero() {
+            rebuilt.add_at(i, c);
+        }
+        assert!(spellings
+            .iter()
+            .all(|s| rebuilt.estimate(*s) == a.estimate(*s)));
+        assert_eq!(MidCounts::default().estimate(spellings[0]), 0);
     }
 
     #[test]
