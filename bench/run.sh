@@ -101,34 +101,38 @@ measure() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$rows"
     log "$name $input x$par: ${wall}s"
 }
-out="$work/out"
+# Every run writes a fresh output directory; all are deleted at the end. (Deleting the last
+# run's 10,000 files just before the next run made ext4 spend seconds of system time finding
+# inodes to reuse, worse on 2 threads: a measure of the file system's recovery, not of the
+# cleaner.)
+runs=0
+fresh_out() { runs=$((runs + 1)); out="$work/out-$runs"; }
 for j in 1 2; do
-    rm -rf "$out"; measure "zhclean (whole pipeline)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+    fresh_out; measure "zhclean (whole pipeline)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
         "$zh" "$sp/raw" -o "$out" -q --no-sync --jobs "$j"
 done
 for j in 1 2; do
-    rm -rf "$out"; measure "zhclean --no-learn (one pass)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+    fresh_out; measure "zhclean --no-learn (one pass)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
         "$zh" "$sp/raw" -o "$out" -q --no-sync --no-learn --jobs "$j"
 done
 for j in 1 2; do
-    rm -rf "$out"; measure "zhclean (whole pipeline)" "JSONL shard" "$j" "$shard_bytes" "$shard_recs" \
+    fresh_out; measure "zhclean (whole pipeline)" "JSONL shard" "$j" "$shard_bytes" "$shard_recs" \
         "$zh" "$sp/shard.jsonl" -o "$out" -q --no-sync --jobs "$j"
 done
 for j in 1 2; do
-    rm -rf "$out"; measure "Python peer pipeline" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+    fresh_out; measure "Python peer pipeline" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
         python3 bench/peer.py "$sp/raw" "$out" --procs "$j"
 done
-rm -rf "$out"
+fresh_out
 measure "OpenCC 1.4.2 (PyPI, in Python, per page), tw2s only" "$speed_pages pages" 1 "$batch_bytes" "$speed_pages" \
     python3 bench/peer.py --opencc-only "$sp/raw" "$out"
-rm -rf "$out"
 measure "$opencc_name, tw2s only" "$speed_pages pages (one file)" 1 "$batch_bytes" "$speed_pages" \
     "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o "$work/opencc-out.txt"
 if [ "${OPENCC_SHARD:-$quick}" = 1 ]; then
     measure "$opencc_name, tw2s only" "JSONL shard" 1 "$shard_bytes" "$shard_recs" \
         "${opencc_cli[@]}" -c tw2s.json -i "$sp/shard.jsonl" -o "$work/opencc-out.txt"
 fi
-rm -f "$work/opencc-out.txt"
+rm -rf "$work/opencc-out.txt" "$work"/out-*
 echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync."
 echo
 python3 - "$rows" <<'PY'

@@ -11,11 +11,11 @@ use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 
 mod common;
 
-use common::{clean, run, stderr, tree, write, zhclean, BIN};
+use common::{clean, run, stderr, tree, unprivileged, write, zhclean};
 use serde_json::Value;
 use zhclean::{Cleaner, Config};
 
@@ -458,35 +458,6 @@ fn jobs_1_and_jobs_4_give_identical_trees_and_reports() {
     assert_eq!(r1.replace("\"o1/", "\"o4/"), r4);
 }
 
-/// Runs the binary as an unprivileged user when the tests run as root (root reads any file).
-fn run_unprivileged(args: &[&str], cwd: &Path) -> Output {
-    let uid = fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
-        })
-        .unwrap_or_default();
-    if uid == "0" {
-        Command::new("setpriv")
-            .args([
-                "--reuid=65534",
-                "--regid=65534",
-                "--clear-groups",
-                "--",
-                BIN,
-            ])
-            .args(args)
-            .current_dir(cwd)
-            .env_remove("ZHCLEAN_TEST_ABORT_AFTER")
-            .output()
-            .expect("setpriv (util-linux) runs the binary as nobody")
-    } else {
-        run(args, cwd)
-    }
-}
-
 #[test]
 fn unreadable_file_is_reported_and_the_rest_goes_on() {
     let dir = tempfile::tempdir().unwrap();
@@ -501,7 +472,8 @@ fn unreadable_file_is_reported_and_the_rest_goes_on() {
     }
     fs::set_permissions(inp.join("b.txt"), fs::Permissions::from_mode(0o000)).unwrap();
 
-    let o = run_unprivileged(&["in", "-o", "out", "--report", "r.json"], dir.path());
+    let o = unprivileged(&["in", "-o", "out", "--report", "r.json"], dir.path())
+        .expect("setpriv (util-linux) runs the binary as nobody");
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("in/b.txt: cannot read: permission denied"),

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{clean, run, stderr, tree, write, zhclean, BIN};
+use common::{clean, run, stderr, tree, unprivileged, write, zhclean, BIN};
 use serde_json::Value;
 
 fn temps(t: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<&PathBuf> {
@@ -99,38 +99,6 @@ fn output_within(mut cmd: Command, secs: u64) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-}
-
-fn is_root() -> bool {
-    fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("Uid:"))
-                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
-        })
-        .unwrap_or(false)
-}
-
-/// The binary as `nobody` when the tests run as root (root ignores permissions); `None` when
-/// that is impossible (no setpriv), so the caller can skip with a reason.
-fn unprivileged(args: &[&str], cwd: &Path) -> Option<Output> {
-    if !is_root() {
-        return Some(run(args, cwd));
-    }
-    Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "--",
-            BIN,
-        ])
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("ZHCLEAN_TEST_ABORT_AFTER")
-        .output()
-        .ok()
 }
 
 /// The guarantee behind the report: every found input has exactly one entry; a cleaned entry

@@ -335,7 +335,7 @@ struct LineOut {
 fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
-    let (text, undecodable) = match std::str::from_utf8(body) {
+    let (text, undecodable) = match simdutf8::basic::from_utf8(body) {
         Ok(s) => (std::borrow::Cow::Borrowed(s), 0),
         Err(_) => {
             let d = decode::decode_with(encoding_rs::UTF_8, body);

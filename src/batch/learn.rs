@@ -180,7 +180,7 @@ fn count(cleaner: &Cleaner, job: &Job, field: &str, progress: &Progress, learner
             };
             progress.add_bytes(bytes.len() as u64);
             // Valid UTF-8 (most pages) is counted where it lies, without a decoded copy.
-            if let Ok(text) = std::str::from_utf8(&bytes) {
+            if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
                 if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&0) {
                     learner.add(&cleaner.page_lines(text));
                     return;

@@ -128,6 +128,39 @@ pub fn run(args: &[&str], cwd: &Path) -> Output {
         .expect("the binary runs")
 }
 
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(|u| u == "0"))
+        })
+        .unwrap_or(false)
+}
+
+/// The binary as `nobody` when the tests run as root (root ignores file permissions, which
+/// these tests are about); `None` when that is impossible (no `setpriv`), so the caller can
+/// skip with a reason or fail.
+pub fn unprivileged(args: &[&str], cwd: &Path) -> Option<Output> {
+    if !is_root() {
+        return Some(run(args, cwd));
+    }
+    Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            BIN,
+        ])
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("ZHCLEAN_TEST_ABORT_AFTER")
+        .output()
+        .ok()
+}
+
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
