@@ -52,20 +52,19 @@ fn main() {
     // Pass 1 of learning first (best of three rounds), then a cleaner that knows the learned
     // lines, as a CLI run with learning has: the `boilerplate` stage has work to do.
     let plain = Cleaner::new(Config::default()).expect("default config");
-    let mut learner = Learner::new(64);
+    let mut learned = Vec::new();
     let learn = (0..3)
-        .map(|round| {
+        .map(|_| {
             let t = thread_cpu();
-            let lines: Vec<_> = pages.iter().map(|text| plain.page_lines(text)).collect();
-            let d = thread_cpu() - t;
-            if round == 0 {
-                lines.iter().for_each(|l| learner.add(l));
+            let mut learner = Learner::new(64);
+            for text in &pages {
+                learner.add(&plain.page_lines(text));
             }
-            d
+            learned = learner.finish(&LearnOptions::default());
+            thread_cpu() - t
         })
         .min()
         .unwrap_or_default();
-    let learned = learner.finish(&LearnOptions::default());
     let config = Config {
         boilerplate: learned.iter().map(|l| l.key.clone()).collect(),
         ..Config::default()

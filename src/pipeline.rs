@@ -120,7 +120,7 @@ impl Cleaner {
         let converter = Converter::with_overrides(&config.overrides)?;
         let templates =
             TemplateSet::new(&config.sites, &converter).map_err(ConfigError::SiteRules)?;
-        let boilerplate = stages::boilerplate::Learned::new(&config.boilerplate);
+        let boilerplate = stages::boilerplate::Learned::new(&config.boilerplate, &converter);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Ok(Cleaner {
             ctx: Ctx {
@@ -170,8 +170,6 @@ impl Cleaner {
     /// its line keys and document fingerprint. Costs a conversion of the page, not a
     /// cleaning; the CLI and the Python package both learn through this.
     pub fn page_lines(&self, text: &str) -> stages::boilerplate::PageLines {
-        let (normalized, n) = stages::unicode::normalize(text);
-        let text = if n > 0 { normalized.as_str() } else { text };
         stages::boilerplate::page_lines_with(text, |line| {
             stages::boilerplate::remembered_key(self.ctx.id, line, &self.ctx.converter)
         })

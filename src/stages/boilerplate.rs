@@ -32,6 +32,7 @@
 //! The decision is deterministic: a key is learned when its set of distinct fingerprints
 //! reaches the threshold, which does not depend on the order pages are counted in.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -58,6 +59,43 @@ pub struct Learned {
     han_counts: HashSet<usize>,
     /// The largest of `han_counts`: counting a line's Han characters stops past it.
     max_han: usize,
+    /// Every Han character a line's key could have come from: the keys' own, and every
+    /// character the converter may turn into one of them. A line with any other Han
+    /// character is none of the learned lines (most body lines stop at their first few
+    /// characters), so its key is never made.
+    han_chars: CharSet,
+}
+
+/// A set of characters: a bitmap over the Basic Multilingual Plane, a hash set beyond it.
+#[derive(Debug, Default)]
+struct CharSet {
+    bmp: Vec<u64>,
+    rest: HashSet<char>,
+}
+
+impl CharSet {
+    fn insert(&mut self, c: char) {
+        let u = c as usize;
+        if u < 0x10000 {
+            if self.bmp.is_empty() {
+                self.bmp = vec![0; 0x10000 / 64];
+            }
+            self.bmp[u / 64] |= 1 << (u % 64);
+        } else {
+            self.rest.insert(c);
+        }
+    }
+
+    fn contains(&self, c: char) -> bool {
+        let u = c as usize;
+        if u < 0x10000 {
+            self.bmp
+                .get(u / 64)
+                .is_some_and(|w| w & (1 << (u % 64)) != 0)
+        } else {
+            self.rest.contains(&c)
+        }
+    }
 }
 
 /// The Han characters of `s`, counting stops once past `limit` (the result is then
@@ -76,13 +114,43 @@ fn han_count(s: &str, limit: usize) -> usize {
 }
 
 impl Learned {
-    /// From learned keys (as [`line_key`] makes them).
-    pub fn new(keys: &[String]) -> Self {
+    /// From learned keys (as [`line_key`] makes them), for lines converted by `converter`.
+    pub fn new(keys: &[String], converter: &Converter) -> Self {
         let han_counts: HashSet<usize> = keys.iter().map(|k| han_count(k, usize::MAX)).collect();
+        let mut han_chars = CharSet::default();
+        for c in keys.iter().flat_map(|k| k.chars()) {
+            if crate::chars::is_han(c) {
+                han_chars.insert(c);
+            }
+        }
+        if !keys.is_empty() {
+            // Preimages: where an entry's output holds a key character, the characters of its
+            // input that may have become it (the one in the same place when lengths agree,
+            // else all of them).
+            let mut preimages = Vec::new();
+            converter.for_each_entry(|from, to| {
+                let (from_n, to_n) = (from.chars().count(), to.chars().count());
+                for (i, t) in to.chars().enumerate() {
+                    if han_chars.contains(t) {
+                        if from_n == to_n {
+                            preimages.extend(from.chars().nth(i));
+                        } else {
+                            preimages.extend(from.chars());
+                        }
+                    }
+                }
+            });
+            for c in preimages {
+                if crate::chars::is_han(c) {
+                    han_chars.insert(c);
+                }
+            }
+        }
         Learned {
             hashes: keys.iter().map(|k| hash(k)).collect(),
             max_han: han_counts.iter().copied().max().unwrap_or(0),
             han_counts,
+            han_chars,
         }
     }
 
@@ -90,8 +158,27 @@ impl Learned {
         self.hashes.is_empty()
     }
 
+    /// Whether `line` may be a learned line by its Han characters: their count is a learned
+    /// key's, and each may become a character of a learned key. Tags are left to the key
+    /// (an attribute may hold Han characters the key drops).
+    fn may_contain(&self, line: &str) -> bool {
+        if line.contains('<') {
+            return self.han_counts.contains(&han_count(line, self.max_han));
+        }
+        let mut n = 0;
+        for c in line.chars() {
+            if crate::chars::is_han(c) {
+                n += 1;
+                if n > self.max_han || !self.han_chars.contains(c) {
+                    return false;
+                }
+            }
+        }
+        self.han_counts.contains(&n)
+    }
+
     fn contains(&self, line: &str, ctx: &Ctx) -> bool {
-        if !self.han_counts.contains(&han_count(line, self.max_han)) {
+        if !self.may_contain(line) {
             return false;
         }
         // The set first: most lines are not in it, and the structural pattern costs more.
@@ -447,12 +534,50 @@ pub struct PageLines {
     pub mid: Vec<u64>,
 }
 
-/// A raw line's spelling: its hash with ASCII whitespace dropped and digit runs folded (as
-/// [`fingerprint`] reads lines). It is computed for every line of a page, which a key (a
-/// conversion each) would make too costly; one key has a few spellings (annotated or not,
-/// converted by one table or another), and learning keeps them for the key.
+/// A raw line's spelling: a hash of its bytes, trimmed, eight at a time. It is computed for
+/// every line of a page, which a key (a conversion each) would make too costly, so nothing is
+/// folded; one key has a few spellings (annotated or not, converted by one table or another,
+/// other page numbers), and learning keeps the smallest [`MAX_SPELLINGS`] of them for the key.
+/// (A key with more spellings is under-counted mid-page, which errs towards learning it, as
+/// before mid-page lines were counted.)
 pub fn spelling(line: &str) -> u64 {
-    fingerprint(std::iter::once(line))
+    let bytes = line.trim().as_bytes();
+    let mut h = Fingerprint::default();
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h.mix(u64::from_le_bytes(w.try_into().expect("eight bytes")));
+    }
+    for &b in words.remainder() {
+        h.push(b);
+    }
+    h.finish()
+}
+
+/// `line.trim()`, but without decoding characters when the first and last bytes cannot
+/// start or end whitespace (most lines: this runs on every line of every page in pass 1).
+fn trim(line: &str) -> &str {
+    // Whitespace is ASCII, or starts with C2 (U+0085, U+00A0), E1 (U+1680), E2 (U+2000-200A,
+    // U+2028-2029, U+202F, U+205F) or E3 (U+3000); multi-byte whitespace ends in 80-BF.
+    let b = line.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return line;
+    };
+    let may_start = first.is_ascii_whitespace() || matches!(first, 0x0B | 0xC2 | 0xE1..=0xE3);
+    let may_end = last.is_ascii_whitespace() || last == 0x0B || (0x80..=0xBF).contains(&last);
+    if may_start || may_end {
+        line.trim()
+    } else {
+        line
+    }
+}
+
+/// `line` as the `unicode` stage leaves it (NFC, no invisible characters), without a copy
+/// when it already is.
+fn normalized(line: &str) -> Cow<'_, str> {
+    match crate::stages::unicode::normalize(line) {
+        (_, 0) => Cow::Borrowed(line),
+        (out, _) => Cow::Owned(out),
+    }
 }
 
 /// Collects one raw page's contribution: its keys ([`learn_key`]; structural lines are never
@@ -475,9 +600,36 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
     // record id) are one document, which errs towards learning less. Lengths leave digits
     // and spaces out, and only the three chosen lines are folded.
     let mut longest: Vec<(usize, &str)> = Vec::with_capacity(4);
-    for line in text.lines() {
-        let trimmed = line.trim();
-        if trimmed.is_empty() {
+    // The raw page, split where the `unicode` stage would end lines (`\r\n` leaves an empty
+    // line between, which is blank). Only the lines that are keyed or fingerprinted are
+    // normalised, one by one: normalising a whole page costs as much as this whole pass.
+    // (Most pages have only `\n`, which a byte search finds far faster than a set of
+    // characters.)
+    let bytes = text.as_bytes();
+    let other_breaks = memchr::memchr(b'\r', bytes).is_some()
+        || memchr::memmem::find(bytes, "\u{2028}".as_bytes()).is_some()
+        || memchr::memmem::find(bytes, "\u{2029}".as_bytes()).is_some();
+    let lines: Box<dyn Iterator<Item = &str>> = if other_breaks {
+        Box::new(text.split(['\n', '\r', '\u{2028}', '\u{2029}']))
+    } else {
+        let mut start = 0;
+        Box::new(
+            memchr::memchr_iter(b'\n', bytes)
+                .chain(std::iter::once(bytes.len()))
+                .map(move |end| {
+                    let line = &text[start..end];
+                    start = end + 1;
+                    line
+                }),
+        )
+    };
+    for line in lines {
+        let trimmed = trim(line);
+        if trimmed.is_empty()
+            || trimmed
+                .chars()
+                .all(|c| c.is_whitespace() || crate::stages::unicode::invisible(c))
+        {
             continue;
         }
         nonblank.push(line);
@@ -504,7 +656,7 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
     let mut keyed: Vec<(String, u64)> = head
         .iter()
         .chain(tail)
-        .filter_map(|l| Some((key_of(l)?, *l)))
+        .filter_map(|l| Some((key_of(&normalized(l))?, *l)))
         .filter(|(k, _)| !is_structural(k))
         .map(|(k, l)| (k, spelling(l)))
         .collect();
@@ -520,7 +672,8 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
         .collect();
     mid.sort_unstable();
     mid.dedup();
-    let document = fingerprint(longest.iter().map(|(_, l)| *l));
+    let longest: Vec<Cow<str>> = longest.iter().map(|(_, l)| normalized(l)).collect();
+    let document = fingerprint(longest.iter().map(|l| l.as_ref()));
     PageLines {
         document,
         keys,
@@ -913,6 +1066,22 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Pass 1 reads raw pages and normalises only the lines it keys: the keys are those
+        /// of the page normalised whole, as the `unicode` stage would.
+        #[test]
+        fn raw_pages_give_the_normalised_pages_keys(lines in proptest::collection::vec("[ a-z长江大桥。\r\u{200b}\u{2028}\u{feff}\u{1}e\u{301}]{0,12}", 0..40)) {
+            let raw = lines.join("\n");
+            let (norm, n) = crate::stages::unicode::normalize(&raw);
+            let norm = if n > 0 { norm } else { raw.clone() };
+            let keys = |t: &str| page_lines_with(t, line_key).keys;
+            proptest::prop_assert_eq!(keys(&raw), keys(&norm));
+        }
+
+        #[test]
+        fn trim_matches_std(s in "[ \\t\\n\u{b}\u{c}\r\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{202f}\u{205f}\u{3000}a长。\u{e9}]{0,8}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+
         /// The eight-bytes-at-once path changes no fingerprint.
         #[test]
         fn fingerprint_words_match_bytes(lines in proptest::collection::vec("[ 0-9a-z\\t长江大桥。，Ａ-Ｚ]{0,40}", 0..4)) {
