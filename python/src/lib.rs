@@ -473,14 +473,9 @@ impl PyLearner {
     /// mid-page: `(LearnedLine, mid_pages)` pairs, sorted by key.
     #[pyo3(signature = (min_docs=5, min_share=0.0))]
     fn held_back(&self, min_docs: usize, min_share: f64) -> Vec<(PyLearnedLine, u64)> {
-        if self.inner.documents() < min_docs {
-            return Vec::new();
-        }
-        self.inner
-            .held_back(&LearnOptions {
-                min_docs,
-                min_share,
-            })
+        self.options(min_docs, min_share)
+            .map(|o| self.inner.held_back(&o))
+            .unwrap_or_default()
             .into_iter()
             .map(|(l, mid)| (PyLearnedLine::from(l), mid))
             .collect()
@@ -490,17 +485,23 @@ impl PyLearner {
     /// documents were seen).
     #[pyo3(signature = (min_docs=5, min_share=0.0))]
     fn finish(&self, min_docs: usize, min_share: f64) -> Vec<PyLearnedLine> {
-        if self.inner.documents() < min_docs {
-            return Vec::new();
-        }
-        self.inner
-            .finish(&LearnOptions {
-                min_docs,
-                min_share,
-            })
+        self.options(min_docs, min_share)
+            .map(|o| self.inner.finish(&o))
+            .unwrap_or_default()
             .into_iter()
             .map(PyLearnedLine::from)
             .collect()
+    }
+}
+
+impl PyLearner {
+    /// The thresholds, or None when fewer than `min_docs` distinct documents were seen (too
+    /// few to learn from: nothing is learned or held back, as in the CLI).
+    fn options(&self, min_docs: usize, min_share: f64) -> Option<LearnOptions> {
+        (self.inner.documents() >= min_docs).then_some(LearnOptions {
+            min_docs,
+            min_share,
+        })
     }
 }
 
