@@ -531,6 +531,18 @@ fn mid_indices(spelling: u64) -> Vec<usize> {
     boilerplate::MidCounts::indices(spelling).to_vec()
 }
 
+/// The mid-page pages of `spellings` (summed) as the sketch reads them, from summed counters
+/// kept elsewhere (`counters`: index -> count; absent ones are 0): the CLI's reading.
+#[pyfunction]
+fn mid_pages(spellings: Vec<u64>, counters: std::collections::HashMap<usize, u64>) -> u64 {
+    spellings
+        .into_iter()
+        .map(|s| {
+            boilerplate::MidCounts::estimate_from(s, |i| counters.get(&i).copied().unwrap_or(0))
+        })
+        .sum()
+}
+
 /// The mid-page sketch of some pages, sparse: `(indices, counts)` of its non-zero counters,
 /// from each page's `mid` (as `Cleaner.fingerprint` returns it). Sketches add up.
 #[pyfunction]
@@ -582,6 +594,7 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(edge_share_ok, m)?)?;
     m.add_function(wrap_pyfunction!(mid_indices, m)?)?;
     m.add_function(wrap_pyfunction!(mid_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(mid_pages, m)?)?;
     m.add_function(wrap_pyfunction!(write_learned, m)?)?;
     m.add_function(wrap_pyfunction!(parse_learned, m)?)?;
     m.add_function(wrap_pyfunction!(_cleaner_from_json, m)?)?;

@@ -222,6 +222,8 @@ def test_lines_often_mid_page_are_held_back():
     indices, counts = zhclean.mid_counts(mids)
     spelling = next(s for s in mids[0] if all(s in m for m in mids))
     assert min(dict(zip(indices, counts))[i] for i in zhclean.mid_indices(spelling)) >= 40
+    counters = dict(zip(indices, counts))
+    assert zhclean.mid_pages([spelling], counters) == min(counters[i] for i in zhclean.mid_indices(spelling))
 
 
 def test_threshold_rule():

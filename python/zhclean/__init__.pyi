@@ -123,6 +123,9 @@ def edge_share_ok(edge_pages: int, mid_pages: int) -> bool:
 def mid_indices(spelling: int) -> List[int]:
     """The mid-page sketch counters `spelling` uses, one per row."""
 
+def mid_pages(spellings: Sequence[int], counters: Mapping[int, int]) -> int:
+    """Mid-page pages of `spellings` (summed), read from summed sketch counters."""
+
 def mid_counts(pages: Sequence[Sequence[int]]) -> Tuple[List[int], List[int]]:
     """Sparse mid-page sketch `(indices, counts)` of some pages' `mid` spellings."""
 

@@ -34,7 +34,7 @@ import ray.data
 from ray.data.aggregate import Count, Sum
 from ray.data.datasource import BlockBasedFileDatasink
 
-from . import LEARN_CAP, MAX_SPELLINGS, Cleaner, LearnedLine, edge_share_ok, mid_counts, mid_indices, threshold
+from . import LEARN_CAP, MAX_SPELLINGS, Cleaner, LearnedLine, edge_share_ok, mid_counts, mid_indices, mid_pages, threshold
 
 __all__ = [
     "read_shards",
@@ -216,7 +216,7 @@ def learn_boilerplate(
 def _mid_pages(per_pair: "ray.data.Dataset", keys: List[str]) -> Dict[str, int]:
     """For each key, the mid-page pages of its spellings as the CLI's learner reads them: its
     ``MAX_SPELLINGS`` smallest spellings, each read from the summed sketch as the smallest
-    of its counters."""
+    of its counters (``zhclean.mid_pages``, the CLI's reading)."""
     if not keys:
         return {}
     wanted = pa.array([_SPELLING_PREFIX + k for k in keys], type=pa.string())
@@ -239,9 +239,7 @@ def _mid_pages(per_pair: "ray.data.Dataset", keys: List[str]) -> Dict[str, int]:
     else:
         rows = []
     counters = {int(r["document"]): int(r["pages"]) for r in rows}
-    return {
-        k: sum(min(counters.get(i, 0) for i in mid_indices(s)) for s in v) for k, v in spellings.items()
-    }
+    return {k: mid_pages(v, counters) for k, v in spellings.items()}
 
 
 def _clean_batch(batch: pa.Table, *, cleaner: Cleaner, text_field: str, threads: int) -> pa.Table:

@@ -200,9 +200,7 @@ fn over_warn_share(text: &str, removed: usize) -> bool {
     for chunk in text.as_bytes().chunks(255) {
         let (mut s, mut m) = (0u8, 0u8);
         for &b in chunk {
-            let ascii_space =
-                (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C);
-            s += u8::from((b & 0xC0 != 0x80) & !ascii_space);
+            s += u8::from((b & 0xC0 != 0x80) & !ascii_space(b));
             m += u8::from((b == 0xC2) | (b.wrapping_sub(0xE1) < 3));
         }
         starts += usize::from(s);
@@ -345,7 +343,7 @@ pub const EDGE_LINES: usize = 8;
 /// every manual page), so only edge lines are counted and removed.
 pub fn edge_lines(lines: &[&str]) -> Vec<bool> {
     let nonblank: Vec<usize> = (0..lines.len())
-        .filter(|&i| !lines[i].trim().is_empty())
+        .filter(|&i| !trim(lines[i]).is_empty())
         .collect();
     let mut edge = vec![false; lines.len()];
     for &i in nonblank
@@ -396,6 +394,13 @@ fn hash(s: &str) -> u64 {
     h
 }
 
+/// `b.is_ascii_whitespace()` as comparisons without branches or a bit table, so that the
+/// byte-counting loops using it compile to vector code.
+#[inline]
+fn ascii_space(b: u8) -> bool {
+    (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C)
+}
+
 /// How many of `bytes` are ASCII digits or ASCII whitespace, counted in chunks of 255 with
 /// byte counters and branch-free comparisons, which the compiler turns into vector code (this
 /// runs over most of every page in learning's pass 1).
@@ -404,8 +409,7 @@ fn digits_and_spaces(bytes: &[u8]) -> usize {
     for chunk in bytes.chunks(255) {
         let mut c = 0u8;
         for &b in chunk {
-            let space = (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C);
-            c += u8::from(space | (b.wrapping_sub(b'0') < 10));
+            c += u8::from(ascii_space(b) | (b.wrapping_sub(b'0') < 10));
         }
         n += usize::from(c);
     }
@@ -546,7 +550,7 @@ pub struct PageLines {
 /// (A key with more spellings is under-counted mid-page, which errs towards learning it, as
 /// before mid-page lines were counted.)
 pub fn spelling(line: &str) -> u64 {
-    let bytes = line.trim().as_bytes();
+    let bytes = trim(line).as_bytes();
     let mut h = Fingerprint::default();
     let mut words = bytes.chunks_exact(8);
     for w in &mut words {
@@ -801,12 +805,17 @@ impl MidCounts {
 
     /// Pages on which `spelling` was seen mid-page, or more (never fewer).
     pub fn estimate(&self, spelling: u64) -> u64 {
-        if self.counters.is_empty() {
-            return 0;
-        }
+        Self::estimate_from(spelling, |i| {
+            self.counters.get(i).copied().map_or(0, u64::from)
+        })
+    }
+
+    /// [`MidCounts::estimate`] from counters kept elsewhere (`counter(index)`), as a
+    /// distributed run sums them: the smallest of the spelling's counters.
+    pub fn estimate_from(spelling: u64, counter: impl Fn(usize) -> u64) -> u64 {
         Self::indices(spelling)
-            .iter()
-            .map(|&i| u64::from(self.counters[i]))
+            .into_iter()
+            .map(counter)
             .min()
             .unwrap_or(0)
     }
