@@ -33,12 +33,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("019", &["garbage: repaired ??梢哉f -> 。可以說"]),
-    // 025 `越大?;趯W(xué)` (越大。基於學): not certain garbage, no reading starting with a mark
-    // that clears the bar: left.
-    ("025", &[]),
+    // 025: `；` (`A3 BB`) read out of step after the `?` that hides the `A1` of `。`, and the
+    // pair `F9 D3` (user-defined, so dropped) lost between `;` and `趯`.
+    ("025", &["garbage: repaired ?;趯W(xué) -> 。基于學"]),
     ("027", &["garbage: repaired ??梢姡矬w -> 。可見，物體"]),
-    // truth 幫助你。 (a lost user-defined pair in the middle; the model prefers fewer bytes)
-    ("031", &["garbage: repaired ?guī)椭恪? -> 和帚。"]),
+    // A lost user-defined pair in the middle (`FA C4`).
+    ("031", &["garbage: repaired ?guī)椭恪? -> 幫助你。"]),
     (
         "033",
         &[

@@ -24,6 +24,7 @@ use std::sync::{Mutex, OnceLock};
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::converter::Converter;
+use crate::lm;
 use crate::pipeline::{Ctx, Page};
 use realign::{best_reading, may_start_span, score, simplified_bmp, span_at, Simplifier};
 
@@ -196,8 +197,7 @@ pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decisi
             Decision::Left
         };
     };
-    let n = best.text.chars().count().max(1) as f32;
-    let avg = best.cost / n;
+    let avg = word_average(best.text.chars(), best.cost);
     let probable = avg <= MAX_REPAIR_AVG;
     if span.certain {
         // The characters after the head may be in step already (a lost user-defined pair
@@ -208,7 +208,7 @@ pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decisi
             .filter(|c| !c.is_ascii())
             .collect();
         if !run.is_empty() {
-            let run_avg = score(simp, before, &run, after) / run.len() as f32;
+            let run_avg = word_average(run.iter().copied(), score(simp, before, &run, after));
             if run_avg <= avg {
                 return Decision::RemovedHead;
             }
@@ -219,18 +219,28 @@ pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decisi
             Decision::Removed
         };
     }
-    // The shape `?;…` / `??…` comes from a full-width mark whose lead byte the `?` hides
-    // (`。` = A1 A3, read out of step as `?` + `A3 xx`); a reading that does not start with
-    // such a mark has not found that shape, whatever its score.
-    let starts_with_mark = best
-        .text
-        .starts_with(['。', '，', '、', '：', '；', '？', '！']);
+    // The shape `?;…` / `??…`, read as a `。` out of step (see [`span_at`]): taken only when
+    // clearly more probable than the span as it stands.
     let as_is = score(simp, before, seen, after);
-    if starts_with_mark && avg <= MAX_UNSURE_AVG && best.cost + MARGIN < as_is {
+    if avg <= MAX_UNSURE_AVG && best.cost + MARGIN < as_is {
         Decision::Repaired(best.text)
     } else {
         Decision::Left
     }
+}
+
+/// `cost` of `text` per character of a word, without the flat cost of its marks: a mark
+/// ends a word and costs little, so counting it would water down the average of a garbage
+/// reading (a guessed `，` at its end), and counting its cost would raise that of a real one.
+fn word_average(text: impl Iterator<Item = char>, cost: f32) -> f32 {
+    let (mut n, mut cost) = (0.0f32, cost);
+    for c in text {
+        match lm::mark_cost(c) {
+            Some(m) => cost -= realign::ASCII_COST + m,
+            None => n += 1.0,
+        }
+    }
+    cost / n.max(1.0)
 }
 
 #[cfg(test)]
