@@ -92,34 +92,121 @@ fn protected_re() -> &'static Regex {
     })
 }
 
-/// Whether `text` holds a literal every protected form needs (a fast pre-check).
-fn might_be_protected(text: &str) -> bool {
-    let www = || {
-        memchr::memchr_iter(b'.', text.as_bytes())
-            .any(|i| i >= 3 && text.as_bytes()[i - 3..i].eq_ignore_ascii_case(b"www"))
-    };
-    text.contains("://") || text.contains('@') || text.contains(":\\") || www()
+/// Byte offsets of the literals one of which every protected form holds: the `:` of `://`
+/// and `:\`, an `@`, the `.` of `www.` (any case).
+fn literals(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    memchr::memchr3_iter(b':', b'@', b'.', b).filter(move |&i| match b[i] {
+        b':' => b[i + 1..].starts_with(b"//") || b[i + 1..].starts_with(b"\\"),
+        b'@' => true,
+        _ => i >= 3 && b[i - 3..i].eq_ignore_ascii_case(b"www"),
+    })
+}
+
+/// Whether `c` ends every protected form: no branch of the pattern matches whitespace or a
+/// CJK ideograph.
+fn ends_protected(c: char) -> bool {
+    c.is_whitespace() || ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 /// For each char of `text` (`len` chars), whether it lies in a URL, e-mail address or
 /// Windows path.
 pub fn protected_mask(text: &str, len: usize) -> Vec<bool> {
     let mut mask = vec![false; len];
-    // Every protected form holds `://`, `@`, `:\` or `www.`: pages without them (most) skip
-    // the search, which is slow on text with many ASCII words (the e-mail branch starts at
-    // every letter).
-    if !might_be_protected(text) {
-        return mask;
-    }
+    // Every match holds one of the [`literals`] and lies within a run of characters that do
+    // not [end it](ends_protected), so the pattern searches only the runs around a literal:
+    // searching a whole page is slow on text with many ASCII words (the e-mail branch starts
+    // at every letter), and most pages hold no literal at all. The matches are the same as a
+    // search of the whole text would find, since none can cross the end of a run.
     let (mut char_at, mut last_byte) = (0usize, 0usize);
-    for m in protected_re().find_iter(text) {
-        char_at += text[last_byte..m.start()].chars().count();
-        let n = m.as_str().chars().count();
-        mask[char_at..char_at + n]
-            .iter_mut()
-            .for_each(|p| *p = true);
-        char_at += n;
-        last_byte = m.end();
+    let mut searched = 0;
+    for lit in literals(text) {
+        if lit < searched {
+            continue;
+        }
+        let start = text[..lit]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| ends_protected(c))
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let end = text[lit..]
+            .char_indices()
+            .find(|&(_, c)| ends_protected(c))
+            .map_or(text.len(), |(k, _)| lit + k);
+        searched = end;
+        for m in protected_re().find_iter(&text[start..end]) {
+            let (m_start, m_end) = (start + m.start(), start + m.end());
+            char_at += text[last_byte..m_start].chars().count();
+            let n = m.as_str().chars().count();
+            mask[char_at..char_at + n]
+                .iter_mut()
+                .for_each(|p| *p = true);
+            char_at += n;
+            last_byte = m_end;
+        }
     }
     mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The mask from one search of the whole text: what [`protected_mask`] must equal.
+    fn whole_text_mask(text: &str) -> Vec<bool> {
+        let mut mask = vec![false; text.chars().count()];
+        for m in protected_re().find_iter(text) {
+            let at = text[..m.start()].chars().count();
+            let n = m.as_str().chars().count();
+            mask[at..at + n].iter_mut().for_each(|p| *p = true);
+        }
+        mask
+    }
+
+    fn check(text: &str) {
+        let mask = protected_mask(text, text.chars().count());
+        assert_eq!(mask, whole_text_mask(text), "{text:?}");
+    }
+
+    #[test]
+    fn protects_urls_addresses_and_paths() {
+        let text =
+            "见 https://example.com/a?b=1 或 WWW.Example.org，邮件 a.b@c.cn 路径 C:\\Users\\x 完";
+        let mask = protected_mask(text, text.chars().count());
+        let kept: String = text
+            .chars()
+            .zip(&mask)
+            .map(|(c, &p)| if p { c } else { '_' })
+            .collect();
+        assert_eq!(
+            kept,
+            "__https://example.com/a?b=1___WWW.Example.org____a.b@c.cn____C:\\Users\\x__"
+        );
+        for text in [
+            "",
+            "没有网址的一段话。",
+            "a@b",
+            "x@y.z@w.v",
+            "://",
+            "www.",
+            "wwww.a.b",
+            "c:\\",
+            "http://a.b www.c.d e@f.g",
+            "前http://甲.乙后",
+            "ｈｔｔｐ://a.b",
+        ] {
+            check(text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn same_mask_as_one_search_of_the_whole_text(
+            s in "([a-zA-Z0-9.:/@\\\\_%+-]|[ \t\n]|[甲乙，。、　（）]|www\\.|https?://|ftp://|[ｗＷ．]){0,40}"
+        ) {
+            check(&s);
+        }
+    }
 }

@@ -11,6 +11,11 @@ mod cli;
 
 use std::process::ExitCode;
 
+/// The stages allocate and free many short strings per page (about 8 % of a run's CPU time
+/// with glibc's allocator); mimalloc's thread-local free lists make that cheaper.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match cli::run() {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
