@@ -6,7 +6,8 @@
 #   --quick   200 accuracy pages, 1,000 speed pages, a 50 MB shard (a few minutes)
 # Environment: SHARD_MB (default 1000), SPEED_PAGES (10000), ACC_PAGES (0 = the whole corpus),
 #              OPENCC_SHARD=1 to time OpenCC on the shard too (default only with --quick),
-#              BENCH_TMP (default /tmp/zhclean-bench; the shard is deleted at the end).
+#              BENCH_TMP (default /tmp/zhclean-bench; the shard is deleted at the end),
+#              BENCH_OUT (where timed runs write; default /dev/shm when it has room).
 #
 # Needs Debian/Ubuntu (apt-get), python3 with pip, cargo. Installs PyPI opencc==1.4.2 and
 # rapidfuzz, and the Debian `opencc` command-line converter (falls back to PyPI opencc's CLI).
@@ -101,12 +102,29 @@ measure() {
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$rows"
     log "$name $input x$par: ${wall}s"
 }
-# Every run writes a fresh output directory; all are deleted at the end. (Deleting the last
-# run's 10,000 files just before the next run made ext4 spend seconds of system time finding
-# inodes to reuse, worse on 2 threads: a measure of the file system's recovery, not of the
-# cleaner.)
+# Every run writes a fresh output directory, on tmpfs (/dev/shm) when it has room, and the
+# previous run's output is deleted first. On ext4, files created within minutes of many
+# deletions (the previous run's output, or the previous benchmark's work directory) cost
+# seconds of system time while ext4 skips recently freed inodes: a measure of the file
+# system's recovery, not of the cleaner, and it fell on whichever runs came first. Every
+# program timed here writes to the same place. BENCH_OUT=DIR chooses another place.
+out_root="${BENCH_OUT:-}"
+if [ -z "$out_root" ]; then
+    out_root="$work"
+    if [ -d /dev/shm ] && [ -w /dev/shm ] &&
+        [ "$(df -Pk /dev/shm | awk 'NR==2{print $4}')" -gt $((3 * shard_mb * 1024)) ]; then
+        out_root=/dev/shm/zhclean-bench-out.$$
+    fi
+fi
+mkdir -p "$out_root"
+echo "outputs written to: $out_root ($(df -PT "$out_root" | awk 'NR==2{print $2}'))"
+echo
 runs=0
-fresh_out() { runs=$((runs + 1)); out="$work/out-$runs"; }
+fresh_out() {
+    [ -n "${out:-}" ] && rm -rf "$out"
+    runs=$((runs + 1))
+    out="$out_root/out-$runs"
+}
 for j in 1 2; do
     fresh_out; measure "zhclean (whole pipeline)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
         "$zh" "$sp/raw" -o "$out" -q --no-sync --jobs "$j"
@@ -127,12 +145,13 @@ fresh_out
 measure "OpenCC 1.4.2 (PyPI, in Python, per page), tw2s only" "$speed_pages pages" 1 "$batch_bytes" "$speed_pages" \
     python3 bench/peer.py --opencc-only "$sp/raw" "$out"
 measure "$opencc_name, tw2s only" "$speed_pages pages (one file)" 1 "$batch_bytes" "$speed_pages" \
-    "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o "$work/opencc-out.txt"
+    "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o "$out_root/opencc-out.txt"
 if [ "${OPENCC_SHARD:-$quick}" = 1 ]; then
     measure "$opencc_name, tw2s only" "JSONL shard" 1 "$shard_bytes" "$shard_recs" \
-        "${opencc_cli[@]}" -c tw2s.json -i "$sp/shard.jsonl" -o "$work/opencc-out.txt"
+        "${opencc_cli[@]}" -c tw2s.json -i "$sp/shard.jsonl" -o "$out_root/opencc-out.txt"
 fi
-rm -rf "$work/opencc-out.txt" "$work"/out-*
+rm -rf "$out_root/opencc-out.txt" "$out_root"/out-*
+[ "$out_root" = "$work" ] || rmdir "$out_root" 2>/dev/null || true
 echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync."
 echo
 python3 - "$rows" <<'PY'
