@@ -177,7 +177,9 @@ pub fn write(path: &Path, bytes: impl AsRef<[u8]>) {
     fs::write(path, bytes).unwrap();
 }
 
-/// Every regular file under `dir` (symlinks not followed), relative path -> bytes.
+/// Every regular file under `dir` (symlinks not followed), relative path -> bytes. Tests also
+/// poll the output of a batch that is still running: a temporary file it lists may be renamed
+/// before it is read, and is then skipped (the renamed file is read at the next poll).
 pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     fn go(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
         for e in fs::read_dir(dir).unwrap() {
@@ -187,10 +189,13 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if ft.is_dir() {
                 go(base, &p, out);
             } else if ft.is_file() {
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_path_buf(),
-                    fs::read(&p).unwrap(),
-                );
+                match fs::read(&p) {
+                    Ok(bytes) => {
+                        out.insert(p.strip_prefix(base).unwrap().to_path_buf(), bytes);
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => panic!("{}: {e}", p.display()),
+                }
             }
         }
     }
