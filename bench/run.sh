@@ -8,6 +8,8 @@
 #              OPENCC_SHARD=1 to time OpenCC on the shard too (default only with --quick),
 #              BENCH_TMP (default /tmp/zhclean-bench; the shard is deleted at the end),
 #              BENCH_OUT (where timed runs write; default /dev/shm when it has room).
+#              REPEAT (runs per speed measurement, the median by wall time is reported;
+#              default 3, 1 with --quick).
 #
 # Needs Debian/Ubuntu (apt-get), python3 with pip, cargo. Installs PyPI opencc==1.4.2 and
 # rapidfuzz, and the Debian `opencc` command-line converter (falls back to PyPI opencc's CLI).
@@ -18,8 +20,10 @@ quick=0
 [ "${1:-}" = "--quick" ] && quick=1
 if [ $quick = 1 ]; then
     acc_pages=${ACC_PAGES:-200}; speed_pages=${SPEED_PAGES:-1000}; shard_mb=${SHARD_MB:-50}
+    repeat=${REPEAT:-1}
 else
     acc_pages=${ACC_PAGES:-0}; speed_pages=${SPEED_PAGES:-10000}; shard_mb=${SHARD_MB:-1000}
+    repeat=${REPEAT:-3}
 fi
 work="${BENCH_TMP:-/tmp/zhclean-bench}"
 log() { echo "== $*" >&2; }
@@ -87,20 +91,29 @@ shard_bytes=$(stat -c %s "$sp/shard.jsonl")
 shard_recs=$(wc -l <"$sp/shard.jsonl")
 rows="$work/speed-rows.tsv"
 : >"$rows"
-# measure NAME INPUT_LABEL PAR BYTES PAGES CMD...
+# measure NAME INPUT_LABEL PAR BYTES PAGES CMD...: runs CMD $repeat times (a fresh output
+# each time) and records the run with the median wall time.
 measure() {
     local name="$1" input="$2" par="$3" bytes="$4" pages="$5"
     shift 5
-    sync
-    /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || {
-        log "FAILED: $name"; cat "$work/err.txt" >&2; }
-    local wall user sys rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.txt")
-    user=$(awk -F': ' '/User time/{print $2}' "$work/time.txt")
-    sys=$(awk -F': ' '/System time/{print $2}' "$work/time.txt")
-    rss=$(awk -F': ' '/Maximum resident/{print $2}' "$work/time.txt")
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$rows"
-    log "$name $input x$par: ${wall}s"
+    local runs_tsv="$work/runs.tsv" r wall user sys rss
+    : >"$runs_tsv"
+    for r in $(seq "$repeat"); do
+        [ -n "${out:-}" ] && rm -rf "$out"
+        sync
+        /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || {
+            log "FAILED: $name"; cat "$work/err.txt" >&2; }
+        wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.txt")
+        user=$(awk -F': ' '/User time/{print $2}' "$work/time.txt")
+        sys=$(awk -F': ' '/System time/{print $2}' "$work/time.txt")
+        rss=$(awk -F': ' '/Maximum resident/{print $2}' "$work/time.txt")
+        printf '%s\t%s\t%s\n' "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$runs_tsv"
+        log "$name $input x$par, run $r/$repeat: ${wall}s"
+    done
+    # The median run by wall time (the middle one of an odd count).
+    sort -n "$runs_tsv" | sed -n "$(((repeat + 1) / 2))p" | while IFS=$'\t' read -r wall cpu rss; do
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$cpu" "$rss" >>"$rows"
+    done
 }
 # Every run writes a fresh output directory, on tmpfs (/dev/shm) when it has room, and the
 # previous run's output is deleted first. On ext4, files created within minutes of many
@@ -152,7 +165,7 @@ if [ "${OPENCC_SHARD:-$quick}" = 1 ]; then
 fi
 rm -rf "$out_root/opencc-out.txt" "$out_root"/out-*
 [ "$out_root" = "$work" ] || rmdir "$out_root" 2>/dev/null || true
-echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync."
+echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync. Each row: the median of $repeat runs by wall time."
 echo
 python3 - "$rows" <<'PY'
 import sys

@@ -224,7 +224,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     // The title the template stage put first is the document's own, however many documents
     // share it (`第一章 绪论`).
     let titled = page.body_start > 0;
-    let lines: Vec<&str> = page.text.split('\n').collect();
+    let lines = crate::chars::split_lines(&page.text);
     let edge = edge_lines(&lines);
     for (i, line) in lines.iter().enumerate() {
         if edge[i] && !(titled && i == 0) && ctx.boilerplate.contains(line, ctx) {

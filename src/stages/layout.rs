@@ -24,7 +24,7 @@ pub fn tidy(text: &str) -> (String, u64) {
     let mut changes = 0u64;
     let mut out = String::with_capacity(text.len() + 1);
     let mut blank_run = 0usize;
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = crate::chars::split_lines(text);
     let last_text = lines.iter().rposition(|l| !l.trim().is_empty());
     for (i, line) in lines.iter().enumerate() {
         let dedented = line.trim_start_matches(is_indent);

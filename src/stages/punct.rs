@@ -16,8 +16,9 @@
 //! Counts characters changed.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
-use crate::chars::{is_cjk, is_han, is_space, protected_mask};
+use crate::chars::{is_cjk, is_han, is_space, protected_ranges};
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -30,143 +31,254 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
 
 /// Applies the rules to `text`; returns the new text and the number of characters changed.
 pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
-    let candidate = |c: char| matches!(c, ',' | ';' | ':' | '?' | '!' | '.' | '(' | ')' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９');
-    if !text.contains(candidate) {
+    // One pass over the bytes finds the candidates (all are ASCII or full-width forms
+    // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
+    // around them (most of a page is not punctuation, so it is never decoded into chars).
+    let bytes = text.as_bytes();
+    let mut page = Candidates::default();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let kind = match b {
+            b',' | b';' | b':' | b'?' | b'!' | b'.' => Some(Kind::Mark),
+            b'(' | b')' | b'\n' => Some(Kind::Paren),
+            0xEF => match bytes.get(i + 1..i + 3) {
+                // Ａ-Ｚ, ０-９ (EF BC A1-BA, 90-99), ａ-ｚ (EF BD 81-9A).
+                Some([0xBC, 0xA1..=0xBA | 0x90..=0x99] | [0xBD, 0x81..=0x9A]) => Some(Kind::Wide),
+                _ => None,
+            },
+            _ => None,
+        };
+        match kind {
+            Some(kind) => {
+                let c = text[i..].chars().next().expect("a character at a boundary");
+                page.push(i, c, kind);
+                i += c.len_utf8();
+            }
+            // Every candidate starts with an ASCII byte or EF; other bytes are stepped over
+            // (a continuation byte is never EF or ASCII, so the scan stays on boundaries
+            // where it matters).
+            None => i += 1,
+        }
+    }
+    if page.at.is_empty() {
         return (Cow::Borrowed(text), 0);
     }
-    // One pass collects the characters and where the candidates are; the rules then visit
-    // only those places (most of a page is not punctuation).
-    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
-    let (mut wide, mut mark_at, mut paren_at) = (Vec::new(), Vec::new(), Vec::new());
-    for c in text.chars() {
-        match c {
-            ',' | ';' | ':' | '?' | '!' | '.' => mark_at.push(chars.len()),
-            '(' | ')' | '\n' => paren_at.push(chars.len()),
-            'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '０'..='９' => wide.push(chars.len()),
-            _ => {}
+    let protected = if page.marks.is_empty() && page.parens.is_empty() {
+        Vec::new()
+    } else {
+        protected_ranges(text)
+    };
+    let ctx = Context {
+        text,
+        page: &mut page,
+        protected: &protected,
+    };
+    ctx.run()
+}
+
+/// What a candidate is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Mark,
+    Paren,
+    Wide,
+}
+
+/// The candidates of a page: byte offsets, the character each holds now (the rules change
+/// them in place), and which are marks, brackets and line breaks, or full-width letters.
+#[derive(Default)]
+struct Candidates {
+    at: Vec<usize>,
+    now: Vec<char>,
+    marks: Vec<usize>,
+    parens: Vec<usize>,
+    wide: Vec<usize>,
+}
+
+impl Candidates {
+    fn push(&mut self, at: usize, c: char, kind: Kind) {
+        let k = self.at.len();
+        self.at.push(at);
+        self.now.push(c);
+        match kind {
+            Kind::Mark => self.marks.push(k),
+            Kind::Paren => self.parens.push(k),
+            Kind::Wide => self.wide.push(k),
         }
-        chars.push(c);
     }
-    let protect = protected_mask(text, chars.len());
-    let mut count = halfwidth(&mut chars, &wide);
-    // A converted bracket pair is Chinese context for the marks next to it (`:(1)中` becomes
-    // `：（1）中`), so marks are looked at again until the brackets stand still: a second run
-    // of the stage finds nothing to do.
-    loop {
-        count += marks(&mut chars, &protect, &mark_at);
-        let brackets = brackets(&mut chars, &protect, &paren_at);
-        count += brackets;
-        if brackets == 0 {
-            break;
+}
+
+/// The text with its candidates as the rules have changed them so far.
+struct Context<'a, 'p> {
+    text: &'a str,
+    page: &'p mut Candidates,
+    protected: &'p [Range<usize>],
+}
+
+impl<'a> Context<'a, '_> {
+    fn run(mut self) -> (Cow<'a, str>, u64) {
+        let mut count = self.halfwidth();
+        // A converted bracket pair is Chinese context for the marks next to it (`:(1)中`
+        // becomes `：（1）中`), so marks are looked at again until the brackets stand still:
+        // a second run of the stage finds nothing to do.
+        loop {
+            count += self.marks();
+            let brackets = self.brackets();
+            count += brackets;
+            if brackets == 0 {
+                break;
+            }
+        }
+        if count == 0 {
+            return (Cow::Borrowed(self.text), 0);
+        }
+        let mut out = String::with_capacity(self.text.len() + self.text.len() / 8);
+        let mut copied = 0;
+        for (&at, &c) in self.page.at.iter().zip(&self.page.now) {
+            let old = self.char_at_raw(at);
+            if old != c {
+                out.push_str(&self.text[copied..at]);
+                out.push(c);
+                copied = at + old.len_utf8();
+            }
+        }
+        out.push_str(&self.text[copied..]);
+        (Cow::Owned(out), count)
+    }
+
+    fn char_at_raw(&self, at: usize) -> char {
+        self.text[at..]
+            .chars()
+            .next()
+            .expect("a character at a boundary")
+    }
+
+    /// The character at byte `at` as it is now.
+    fn char_at(&self, at: usize, raw: char) -> char {
+        match self.page.at.binary_search(&at) {
+            Ok(k) => self.page.now[k],
+            Err(_) => raw,
         }
     }
-    if count == 0 {
-        return (Cow::Borrowed(text), 0);
+
+    fn is_protected(&self, at: usize) -> bool {
+        let k = self.protected.partition_point(|r| r.end <= at);
+        self.protected.get(k).is_some_and(|r| r.contains(&at))
     }
-    (Cow::Owned(chars.into_iter().collect()), count)
-}
 
-/// Full-width ASCII letters and digits to half width, at `at` (where they are).
-fn halfwidth(chars: &mut [char], at: &[usize]) -> u64 {
-    for &i in at {
-        let c = chars[i];
-        chars[i] = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+    // The spacing stage removes spaces next to full-width marks later, so context looks
+    // through them. (No candidate is a space, before or after a change.)
+    fn prev_non_space(&self, at: usize) -> Option<char> {
+        let (p, c) = self.text[..at]
+            .char_indices()
+            .rev()
+            .find(|(_, c)| !is_space(*c))?;
+        Some(self.char_at(p, c))
     }
-    at.len() as u64
-}
 
-// The spacing stage removes spaces next to full-width marks later, so context looks through
-// them.
-fn prev_non_space(chars: &[char], i: usize) -> Option<char> {
-    chars[..i].iter().rev().copied().find(|c| !is_space(*c))
-}
+    fn next_non_space(&self, at: usize) -> Option<char> {
+        let from = at + self.char_at_raw(at).len_utf8();
+        let (p, c) = self.text[from..]
+            .char_indices()
+            .find(|(_, c)| !is_space(*c))?;
+        Some(self.char_at(from + p, c))
+    }
 
-fn next_non_space(chars: &[char], i: usize) -> Option<char> {
-    chars[i + 1..].iter().copied().find(|c| !is_space(*c))
-}
-
-/// `, ; : ? !` in Chinese context, and a sentence-final `.` after Han; `at` lists where
-/// the marks are, in order.
-fn marks(chars: &mut [char], protect: &[bool], at: &[usize]) -> u64 {
-    let mut count = 0u64;
-    for &i in at {
-        if protect[i] {
-            continue;
+    /// Full-width ASCII letters and digits to half width.
+    fn halfwidth(&mut self) -> u64 {
+        for &k in &self.page.wide {
+            let c = self.page.now[k];
+            self.page.now[k] = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
         }
-        let full = match chars[i] {
-            ',' => '，',
-            ';' => '；',
-            ':' => '：',
-            '?' => '？',
-            '!' => '！',
-            '.' => {
-                let at_line_end = next_non_space(chars, i).is_none_or(|c| c == '\n');
-                if prev_non_space(chars, i).is_some_and(is_han) && at_line_end {
-                    chars[i] = '。';
-                    count += 1;
-                }
+        self.page.wide.len() as u64
+    }
+
+    /// `, ; : ? !` in Chinese context, and a sentence-final `.` after Han.
+    fn marks(&mut self) -> u64 {
+        let mut count = 0u64;
+        for idx in 0..self.page.marks.len() {
+            let k = self.page.marks[idx];
+            let at = self.page.at[k];
+            if self.is_protected(at) {
                 continue;
             }
-            _ => continue,
-        };
-        let before = prev_non_space(chars, i).is_some_and(is_cjk);
-        let after = next_non_space(chars, i).is_some_and(is_han);
-        if before || after {
-            chars[i] = full;
-            count += 1;
-        }
-    }
-
-    count
-}
-
-/// Bracket pairs on one line, innermost first; `at` lists where the brackets and line
-/// breaks are, in order.
-fn brackets(chars: &mut [char], protect: &[bool], at: &[usize]) -> u64 {
-    let mut count = 0u64;
-    let mut stack: Vec<usize> = Vec::new();
-    let mut pairs: Vec<(usize, usize)> = Vec::new();
-    for &i in at {
-        match chars[i] {
-            '(' if !protect[i] => stack.push(i),
-            ')' if !protect[i] => {
-                if let Some(open) = stack.pop() {
-                    pairs.push((open, i));
+            let full = match self.page.now[k] {
+                ',' => '，',
+                ';' => '；',
+                ':' => '：',
+                '?' => '？',
+                '!' => '！',
+                '.' => {
+                    let at_line_end = self.next_non_space(at).is_none_or(|c| c == '\n');
+                    if self.prev_non_space(at).is_some_and(is_han) && at_line_end {
+                        self.page.now[k] = '。';
+                        count += 1;
+                    }
+                    continue;
                 }
+                _ => continue,
+            };
+            let before = self.prev_non_space(at).is_some_and(is_cjk);
+            let after = self.next_non_space(at).is_some_and(is_han);
+            if before || after {
+                self.page.now[k] = full;
+                count += 1;
             }
-            '\n' => stack.clear(),
-            _ => {}
         }
+        count
     }
-    // A converted pair is Chinese context for its neighbours (`(4)（余弦定理）`): repeat
-    // until nothing changes, so a second run finds nothing to do.
-    let mut pending = pairs;
-    loop {
-        let before = pending.len();
-        pending.retain(|&(open, close)| {
-            let holds_han = chars[open + 1..close].iter().any(|c| is_han(*c));
-            // Chinese on the left and no Latin word glued on the right (`)iinni` is a
-            // formula); at a line start, Chinese must follow instead.
-            let left = prev_non_space(chars, open);
-            let right = next_non_space(chars, close);
-            let left_cjk = left.is_some_and(is_cjk);
-            let line_start = left.is_none_or(|c| c == '\n');
-            let right_cjk = right.is_some_and(is_cjk);
-            let right_free = right.is_none_or(|c| !c.is_ascii_alphabetic());
-            if holds_han || (left_cjk && right_free) || (line_start && right_cjk) {
-                chars[open] = '（';
-                chars[close] = '）';
-                count += 2;
-                false
-            } else {
-                true
+
+    /// Bracket pairs on one line, innermost first.
+    fn brackets(&mut self) -> u64 {
+        let mut count = 0u64;
+        let mut stack: Vec<usize> = Vec::new();
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for &k in &self.page.parens {
+            let at = self.page.at[k];
+            match self.page.now[k] {
+                '(' if !self.is_protected(at) => stack.push(k),
+                ')' if !self.is_protected(at) => {
+                    if let Some(open) = stack.pop() {
+                        pairs.push((open, k));
+                    }
+                }
+                '\n' => stack.clear(),
+                _ => {}
             }
-        });
-        if pending.len() == before {
-            break;
         }
+        // A converted pair is Chinese context for its neighbours (`(4)（余弦定理）`): repeat
+        // until nothing changes, so a second run finds nothing to do.
+        let mut pending = pairs;
+        loop {
+            let before = pending.len();
+            pending.retain(|&(open, close)| {
+                let (open_at, close_at) = (self.page.at[open], self.page.at[close]);
+                // Between the brackets only candidates can have changed, and none is Han.
+                let holds_han = self.text[open_at + 1..close_at].chars().any(is_han);
+                // Chinese on the left and no Latin word glued on the right (`)iinni` is a
+                // formula); at a line start, Chinese must follow instead.
+                let left = self.prev_non_space(open_at);
+                let right = self.next_non_space(close_at);
+                let left_cjk = left.is_some_and(is_cjk);
+                let line_start = left.is_none_or(|c| c == '\n');
+                let right_cjk = right.is_some_and(is_cjk);
+                let right_free = right.is_none_or(|c| !c.is_ascii_alphabetic());
+                if holds_han || (left_cjk && right_free) || (line_start && right_cjk) {
+                    self.page.now[open] = '（';
+                    self.page.now[close] = '）';
+                    count += 2;
+                    false
+                } else {
+                    true
+                }
+            });
+            if pending.len() == before {
+                break;
+            }
+        }
+        count
     }
-    count
 }
 
 #[cfg(test)]

@@ -15,13 +15,15 @@
 //!
 //! Counts whitespace runs removed, normalised or added.
 
+use std::borrow::Cow;
+
 use crate::chars::{is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask, quote_is_cjk};
 use crate::config::SpacingPolicy;
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let (out, n) = fix(&page.text, ctx.config.spacing);
-    if n > 0 {
+    if let Cow::Owned(out) = out {
         page.text = out;
     }
     n
@@ -69,12 +71,12 @@ fn rule(a: Kind, b: Kind, policy: SpacingPolicy) -> Option<bool> {
     }
 }
 
-pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
+pub fn fix(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
     if !text
         .chars()
         .any(|c| is_space(c) || (policy == SpacingPolicy::Add && is_han(c)))
     {
-        return (text.to_string(), 0);
+        return (Cow::Borrowed(text), 0);
     }
     if policy != SpacingPolicy::Add {
         return fix_runs(text, policy);
@@ -114,7 +116,10 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (String, u64) {
         }
         i += 1;
     }
-    (out, count)
+    if count == 0 {
+        return (Cow::Borrowed(text), 0);
+    }
+    (Cow::Owned(out), count)
 }
 
 /// The decision for the whitespace run `chars[start..end]` (`None`: leave it as it is).
@@ -142,7 +147,7 @@ fn decide(
 
 /// `fix` for the policies that never add a space: only whitespace runs can change, so one
 /// pass finds them and the text between them is copied as slices.
-fn fix_runs(text: &str, policy: SpacingPolicy) -> (String, u64) {
+fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
     let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
     // (first char, char after the run, byte start, byte end) of each whitespace run.
     let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
@@ -173,10 +178,10 @@ fn fix_runs(text: &str, policy: SpacingPolicy) -> (String, u64) {
         }
     }
     if count == 0 {
-        return (text.to_string(), 0);
+        return (Cow::Borrowed(text), 0);
     }
     out.push_str(&text[copied..]);
-    (out, count)
+    (Cow::Owned(out), count)
 }
 
 #[cfg(test)]
@@ -185,7 +190,7 @@ mod tests {
     use crate::config::SpacingPolicy::{self, *};
 
     fn run(s: &str, p: SpacingPolicy) -> String {
-        fix(s, p).0
+        fix(s, p).0.into_owned()
     }
 
     #[test]

@@ -347,7 +347,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
 
 /// The stage, with keys made by `converter` (the one `templates` was built for).
 fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -> u64 {
-    let lines = split_lines(&page.text);
+    let lines = crate::chars::split_lines(&page.text);
     let keys = Keys::new(&lines, converter, templates);
     let all: Vec<usize> = (0..lines.len()).collect();
     let Some((site, first)) = best_site(&all, &keys, templates) else {
@@ -431,18 +431,6 @@ fn may_be_space(bytes: &[u8]) -> bool {
         [0xC2 | 0xE1 | 0xE2, ..] | [0xE3, 0x80, 0x80, ..] => true,
         _ => false,
     }
-}
-
-/// `text.split('\n')`, faster on pages of many short lines.
-fn split_lines(text: &str) -> Vec<&str> {
-    let mut lines = Vec::with_capacity(text.len() / 32 + 1);
-    let mut start = 0;
-    for nl in memchr::memchr_iter(b'\n', text.as_bytes()) {
-        lines.push(&text[start..nl]);
-        start = nl + 1;
-    }
-    lines.push(&text[start..]);
-    lines
 }
 
 /// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
