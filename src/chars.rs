@@ -56,15 +56,20 @@ pub fn is_cjk(c: char) -> bool {
     is_han(c) || is_cjk_punct(c)
 }
 
-/// Whether the curly quote at char index `i` of `chars` belongs to Chinese text: an opening
-/// quote whose quoted text starts with Chinese, a closing one whose quoted text ends with it.
-pub fn quote_is_cjk(chars: &[char], i: usize) -> bool {
-    let inner = match chars[i] {
-        '“' | '‘' => chars[i + 1..].iter().find(|c| !c.is_whitespace()),
-        '”' | '’' => chars[..i].iter().rev().find(|c| !c.is_whitespace()),
+/// Whether the curly quote `quote` belongs to Chinese text: an opening quote whose quoted
+/// text starts with Chinese, a closing one whose quoted text ends with it. `after` yields the
+/// characters after the quote, `before` those before it, nearest first.
+pub fn quote_is_cjk(
+    quote: char,
+    mut after: impl Iterator<Item = char>,
+    mut before: impl Iterator<Item = char>,
+) -> bool {
+    let inner = match quote {
+        '“' | '‘' => after.find(|c| !c.is_whitespace()),
+        '”' | '’' => before.find(|c| !c.is_whitespace()),
         _ => return false,
     };
-    inner.is_some_and(|&c| is_cjk(c))
+    inner.is_some_and(is_cjk)
 }
 
 /// The ASCII form of a full-width ASCII variant (`，` -> `,`, `Ａ` -> `A`); other characters

@@ -17,7 +17,11 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask, quote_is_cjk};
+use std::ops::Range;
+
+use crate::chars::{
+    is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask, protected_ranges, quote_is_cjk,
+};
 use crate::config::SpacingPolicy;
 use crate::pipeline::{Ctx, Page};
 
@@ -41,11 +45,12 @@ enum Kind {
     Other,
 }
 
-fn kind(chars: &[char], i: usize) -> Kind {
-    let c = chars[i];
+/// The kind of `c`; `after` and `before` are the characters around it, nearest first (a
+/// curly quote's kind depends on what it quotes).
+fn kind(c: char, after: impl Iterator<Item = char>, before: impl Iterator<Item = char>) -> Kind {
     if is_han(c) {
         Kind::Han
-    } else if is_cjk_punct(c) || (is_curly_quote(c) && quote_is_cjk(chars, i)) {
+    } else if is_cjk_punct(c) || (is_curly_quote(c) && quote_is_cjk(c, after, before)) {
         Kind::CjkPunct
     } else if c.is_alphanumeric() {
         Kind::Latin
@@ -54,6 +59,29 @@ fn kind(chars: &[char], i: usize) -> Kind {
     } else {
         Kind::Other
     }
+}
+
+/// [`kind`] of `chars[i]`.
+fn kind_of(chars: &[char], i: usize) -> Kind {
+    let (before, after) = (&chars[..i], &chars[i + 1..]);
+    kind(
+        chars[i],
+        after.iter().copied(),
+        before.iter().rev().copied(),
+    )
+}
+
+/// [`kind`] of the character at byte `at` of `text`.
+fn kind_at(text: &str, at: usize) -> Kind {
+    let c = text[at..]
+        .chars()
+        .next()
+        .expect("a character at a boundary");
+    kind(
+        c,
+        text[at + c.len_utf8()..].chars(),
+        text[..at].chars().rev(),
+    )
 }
 
 /// What to do with the space between two kinds (`None`: leave it as it is).
@@ -72,14 +100,11 @@ fn rule(a: Kind, b: Kind, policy: SpacingPolicy) -> Option<bool> {
 }
 
 pub fn fix(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
-    if !text
-        .chars()
-        .any(|c| is_space(c) || (policy == SpacingPolicy::Add && is_han(c)))
-    {
-        return (Cow::Borrowed(text), 0);
-    }
     if policy != SpacingPolicy::Add {
         return fix_runs(text, policy);
+    }
+    if !text.chars().any(|c| is_space(c) || is_han(c)) {
+        return (Cow::Borrowed(text), 0);
     }
     let chars: Vec<char> = text.chars().collect();
     let protect = protected_mask(text, chars.len());
@@ -108,7 +133,7 @@ pub fn fix(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
         }
         out.push(c);
         if policy == SpacingPolicy::Add && i + 1 < chars.len() && !is_space(chars[i + 1]) {
-            let (a, b) = (kind(&chars, i), kind(&chars, i + 1));
+            let (a, b) = (kind_of(&chars, i), kind_of(&chars, i + 1));
             if matches!((a, b), (Kind::Han, Kind::Latin) | (Kind::Latin, Kind::Han)) {
                 out.push(' ');
                 count += 1;
@@ -139,43 +164,74 @@ fn decide(
         && !protect[start - 1]
         && !protect[end];
     if inside {
-        rule(kind(chars, start - 1), kind(chars, end), policy)
+        rule(kind_of(chars, start - 1), kind_of(chars, end), policy)
     } else {
         None
     }
 }
 
 /// `fix` for the policies that never add a space: only whitespace runs can change, so one
-/// pass finds them and the text between them is copied as slices.
+/// pass over the bytes finds them, each is decided from the characters on its two sides, and
+/// the text between them is copied as slices.
 fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
-    let mut chars: Vec<char> = Vec::with_capacity(text.len() / 2);
-    // (first char, char after the run, byte start, byte end) of each whitespace run.
-    let mut runs: Vec<(usize, usize, usize, usize)> = Vec::new();
-    let mut open: Option<(usize, usize)> = None;
-    for (at, c) in text.char_indices() {
-        if is_space(c) {
-            open.get_or_insert((chars.len(), at));
-        } else if let Some((first, byte)) = open.take() {
-            runs.push((first, chars.len(), byte, at));
+    let bytes = text.as_bytes();
+    // The byte length of the space character at `i`, 0 if there is none (` `, tab, U+00A0
+    // `C2 A0`, U+3000 `E3 80 80`: the lead bytes are never inside another character).
+    let space_at = |i: usize| -> usize {
+        match bytes[i] {
+            b' ' | b'\t' => 1,
+            0xC2 if bytes.get(i + 1) == Some(&0xA0) => 2,
+            0xE3 if bytes.get(i + 1..i + 3) == Some(&[0x80, 0x80]) => 3,
+            _ => 0,
         }
-        chars.push(c);
-    }
-    if let Some((first, byte)) = open {
-        runs.push((first, chars.len(), byte, text.len()));
-    }
-    let protect = protected_mask(text, chars.len());
+    };
+    // Asked only for a run whose neighbours' kinds call for removing it.
+    let mut protected: Option<Vec<Range<usize>>> = None;
     let mut out = String::new();
     let mut copied = 0;
     let mut count = 0u64;
-    for &(start, end, from, to) in &runs {
-        if decide(&chars, &protect, start, end, policy) == Some(false) {
-            if out.capacity() == 0 {
-                out.reserve(text.len());
-            }
-            out.push_str(&text[copied..from]);
-            copied = to;
-            count += 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        let n = space_at(i);
+        if n == 0 {
+            i += 1;
+            continue;
         }
+        let from = i;
+        i += n;
+        while i < bytes.len() {
+            match space_at(i) {
+                0 => break,
+                n => i += n,
+            }
+        }
+        let to = i;
+        // A space that sets off a URL or e-mail address stays: glued to Han text, the
+        // address would run on into it for any tool that reads it.
+        let Some(prev) = text[..from].chars().next_back() else {
+            continue;
+        };
+        let prev_at = from - prev.len_utf8();
+        if to == text.len() || prev == '\n' || bytes[to] == b'\n' {
+            continue;
+        }
+        if rule(kind_at(text, prev_at), kind_at(text, to), policy) != Some(false) {
+            continue;
+        }
+        let ranges = protected.get_or_insert_with(|| protected_ranges(text));
+        let is_protected = |at: usize| {
+            let k = ranges.partition_point(|r| r.end <= at);
+            ranges.get(k).is_some_and(|r| r.contains(&at))
+        };
+        if is_protected(prev_at) || is_protected(to) {
+            continue;
+        }
+        if out.capacity() == 0 {
+            out.reserve(text.len());
+        }
+        out.push_str(&text[copied..from]);
+        copied = to;
+        count += 1;
     }
     if count == 0 {
         return (Cow::Borrowed(text), 0);
