@@ -161,6 +161,20 @@ pub fn protected_ranges(text: &str) -> Vec<Range<usize>> {
     ranges
 }
 
+/// Whether byte `at` lies in one of `ranges` (sorted, disjoint: [`protected_ranges`]).
+pub fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
+    let k = ranges.partition_point(|r| r.end <= at);
+    ranges.get(k).is_some_and(|r| r.contains(&at))
+}
+
+/// The character at byte `at` of `text`, which must be a character boundary.
+pub fn char_at(text: &str, at: usize) -> char {
+    text[at..]
+        .chars()
+        .next()
+        .expect("a character at a boundary")
+}
+
 /// For each char of `text` (`len` chars), whether it lies in a URL, e-mail address or
 /// Windows path ([`protected_ranges`]).
 pub fn protected_mask(text: &str, len: usize) -> Vec<bool> {

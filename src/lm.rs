@@ -70,7 +70,9 @@ const MARKS: [(char, f32); 14] = [
 
 /// The cost of `c` as a punctuation mark ([`MARKS`]); `None` when it is not one.
 pub fn mark_cost(c: char) -> Option<f32> {
-    if c.is_ascii() {
+    // Every mark is in U+00B7..=U+FF1F and none is a CJK ideograph: most characters asked
+    // about (ASCII, Han) are answered without the search.
+    if !('\u{B7}'..='\u{FF1F}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
         return None;
     }
     MARKS.iter().find(|(m, _)| *m == c).map(|(_, cost)| *cost)

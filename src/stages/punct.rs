@@ -18,7 +18,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::chars::{is_cjk, is_han, is_space, protected_ranges};
+use crate::chars::{char_at, in_ranges, is_cjk, is_han, is_space, protected_ranges};
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -51,7 +51,7 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
         };
         match kind {
             Some(kind) => {
-                let c = text[i..].chars().next().expect("a character at a boundary");
+                let c = char_at(text, i);
                 page.push(i, c, kind);
                 i += c.len_utf8();
             }
@@ -136,7 +136,7 @@ impl<'a> Context<'a, '_> {
         let mut out = String::with_capacity(self.text.len() + self.text.len() / 8);
         let mut copied = 0;
         for (&at, &c) in self.page.at.iter().zip(&self.page.now) {
-            let old = self.char_at_raw(at);
+            let old = char_at(self.text, at);
             if old != c {
                 out.push_str(&self.text[copied..at]);
                 out.push(c);
@@ -145,13 +145,6 @@ impl<'a> Context<'a, '_> {
         }
         out.push_str(&self.text[copied..]);
         (Cow::Owned(out), count)
-    }
-
-    fn char_at_raw(&self, at: usize) -> char {
-        self.text[at..]
-            .chars()
-            .next()
-            .expect("a character at a boundary")
     }
 
     /// The character at byte `at` as it is now.
@@ -163,8 +156,7 @@ impl<'a> Context<'a, '_> {
     }
 
     fn is_protected(&self, at: usize) -> bool {
-        let k = self.protected.partition_point(|r| r.end <= at);
-        self.protected.get(k).is_some_and(|r| r.contains(&at))
+        in_ranges(self.protected, at)
     }
 
     // The spacing stage removes spaces next to full-width marks later, so context looks
@@ -178,7 +170,7 @@ impl<'a> Context<'a, '_> {
     }
 
     fn next_non_space(&self, at: usize) -> Option<char> {
-        let from = at + self.char_at_raw(at).len_utf8();
+        let from = at + char_at(self.text, at).len_utf8();
         let (p, c) = self.text[from..]
             .char_indices()
             .find(|(_, c)| !is_space(*c))?;

@@ -16,11 +16,11 @@
 //! Counts whitespace runs removed, normalised or added.
 
 use std::borrow::Cow;
-
 use std::ops::Range;
 
 use crate::chars::{
-    is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask, protected_ranges, quote_is_cjk,
+    char_at, in_ranges, is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask,
+    protected_ranges, quote_is_cjk,
 };
 use crate::config::SpacingPolicy;
 use crate::pipeline::{Ctx, Page};
@@ -73,10 +73,7 @@ fn kind_of(chars: &[char], i: usize) -> Kind {
 
 /// [`kind`] of the character at byte `at` of `text`.
 fn kind_at(text: &str, at: usize) -> Kind {
-    let c = text[at..]
-        .chars()
-        .next()
-        .expect("a character at a boundary");
+    let c = char_at(text, at);
     kind(
         c,
         text[at + c.len_utf8()..].chars(),
@@ -219,11 +216,7 @@ fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
             continue;
         }
         let ranges = protected.get_or_insert_with(|| protected_ranges(text));
-        let is_protected = |at: usize| {
-            let k = ranges.partition_point(|r| r.end <= at);
-            ranges.get(k).is_some_and(|r| r.contains(&at))
-        };
-        if is_protected(prev_at) || is_protected(to) {
+        if in_ranges(ranges, prev_at) || in_ranges(ranges, to) {
             continue;
         }
         if out.capacity() == 0 {
