@@ -167,6 +167,55 @@ pub fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
     ranges.get(k).is_some_and(|r| r.contains(&at))
 }
 
+/// A set of first bytes of characters, for [`next_in`]: scans that look for a few kinds of
+/// character (ASCII marks, full-width forms, spaces) name the bytes those start with.
+pub struct LeadSet([bool; 256]);
+
+impl LeadSet {
+    pub const fn new(bytes: &[u8]) -> Self {
+        let mut set = [false; 256];
+        let mut k = 0;
+        while k < bytes.len() {
+            set[bytes[k] as usize] = true;
+            k += 1;
+        }
+        LeadSet(set)
+    }
+}
+
+/// The UTF-8 length of a character by its first byte (1 for a continuation byte, which a scan
+/// from a boundary never lands on).
+pub(crate) const WIDTH: [u8; 256] = {
+    let mut w = [1u8; 256];
+    let mut b = 0xC0;
+    while b < 256 {
+        w[b] = if b < 0xE0 {
+            2
+        } else if b < 0xF0 {
+            3
+        } else {
+            4
+        };
+        b += 1;
+    }
+    w
+};
+
+/// The offset of the first character at or after byte `i` (a character boundary of `text`)
+/// whose first byte is in `set`, or `text.len()`. It steps from character to character, so
+/// a Chinese page costs one test per character rather than one per byte.
+#[inline]
+pub fn next_in(text: &str, mut i: usize, set: &LeadSet) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&b) = bytes.get(i) {
+        if set.0[b as usize] {
+            return i;
+        }
+        i += WIDTH[b as usize] as usize;
+    }
+    bytes.len()
+}
+
 /// The character at byte `at` of `text`, which must be a character boundary.
 pub fn char_at(text: &str, at: usize) -> char {
     text[at..]

@@ -18,7 +18,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::chars::{char_at, in_ranges, is_cjk, is_han, is_space, protected_ranges};
+use crate::chars::{
+    char_at, in_ranges, is_cjk, is_han, is_space, next_in, protected_ranges, LeadSet,
+};
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -34,11 +36,15 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     // One pass over the bytes finds the candidates (all are ASCII or full-width forms
     // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
     // around them (most of a page is not punctuation, so it is never decoded into chars).
+    const FIRST: LeadSet = LeadSet::new(b",;:?!.()\n\xEF");
     let bytes = text.as_bytes();
     let mut page = Candidates::default();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = next_in(text, i, &FIRST);
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         let kind = match b {
             b',' | b';' | b':' | b'?' | b'!' | b'.' => Some(Kind::Mark),
             b'(' | b')' | b'\n' => Some(Kind::Paren),
@@ -55,10 +61,8 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
                 page.push(i, c, kind);
                 i += c.len_utf8();
             }
-            // Every candidate starts with an ASCII byte or EF; other bytes are stepped over
-            // (a continuation byte is never EF or ASCII, so the scan stays on boundaries
-            // where it matters).
-            None => i += 1,
+            // An EF character that is not a full-width letter or digit.
+            None => i += 3,
         }
     }
     if page.at.is_empty() {

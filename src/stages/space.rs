@@ -19,8 +19,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::chars::{
-    char_at, in_ranges, is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask,
-    protected_ranges, quote_is_cjk,
+    char_at, in_ranges, is_cjk_punct, is_curly_quote, is_han, is_space, next_in, protected_mask,
+    protected_ranges, quote_is_cjk, LeadSet,
 };
 use crate::config::SpacingPolicy;
 use crate::pipeline::{Ctx, Page};
@@ -188,10 +188,16 @@ fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
     let mut copied = 0;
     let mut count = 0u64;
     let mut i = 0;
-    while i < bytes.len() {
+    const FIRST: LeadSet = LeadSet::new(b" \t\xC2\xE3");
+    loop {
+        i = next_in(text, i, &FIRST);
+        if i == bytes.len() {
+            break;
+        }
         let n = space_at(i);
         if n == 0 {
-            i += 1;
+            // Another character that starts with C2 or E3.
+            i += if bytes[i] == 0xC2 { 2 } else { 3 };
             continue;
         }
         let from = i;
