@@ -33,6 +33,35 @@ pub fn reading_of_any_form(c: char) -> Option<&'static str> {
     reading(c).or_else(|| simplified_table().get(&c).map(String::as_str))
 }
 
+/// The reading of `c` (or of the traditional character a simplified `c` stands for) exactly
+/// as the table writes it (`jīng`), which is how the site writes it: an annotation that
+/// matches it byte for byte needs no [`canonical`] form.
+pub fn written_reading(c: char) -> Option<&'static str> {
+    static MAP: OnceLock<HashMap<char, &'static str>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let written: HashMap<char, &'static str> = TABLE
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter_map(|(c, r)| Some((c.chars().next()?, r)))
+            .filter(|(c, _)| table().contains_key(c))
+            .collect();
+        let mut map = written.clone();
+        // The simplified forms `reading_of_any_form` knows, with their traditional form's
+        // spelling (a reading is the same whichever form the table read it from).
+        for (sc, reading) in simplified_table() {
+            if let Some((_, r)) = written
+                .iter()
+                .find(|(_, r)| canonical(r).as_ref() == Some(reading))
+            {
+                map.insert(*sc, r);
+            }
+        }
+        map
+    })
+    .get(&c)
+    .copied()
+}
+
 /// Whether `canonical_reading` is the reading of some annotated character (the evidence for
 /// an annotation that follows an ASCII letter).
 pub fn is_table_reading(canonical_reading: &str) -> bool {

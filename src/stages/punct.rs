@@ -61,8 +61,9 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
                 page.push(i, c, kind);
                 i += c.len_utf8();
             }
-            // An EF character that is not a full-width letter or digit.
-            None => i += 3,
+            // An EF character that is not a full-width letter or digit: the search goes on
+            // from its next byte, a continuation byte, which no candidate starts with.
+            None => i += 1,
         }
     }
     if page.at.is_empty() {

@@ -56,7 +56,7 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
             end -= 1;
         }
         let window = &text[open + 1..end];
-        let Some(close) = window.find(')') else {
+        let Some(close) = memchr::memchr(b')', window.as_bytes()) else {
             continue;
         };
         let inner = &window[..close];
@@ -81,6 +81,10 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
 
 /// Whether `(inner)` right after `prev` is one of the site's annotations.
 pub fn is_annotation(prev: char, inner: &str) -> bool {
+    // Most annotations are spelled as the table spells them: no canonical form needed.
+    if annotations::written_reading(prev) == Some(inner) {
+        return true;
+    }
     // What the reading must be: the character's own, or (after a letter) any in the table.
     let want = if prev.is_ascii_alphabetic() {
         None

@@ -196,8 +196,8 @@ fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
         }
         let n = space_at(i);
         if n == 0 {
-            // Another character that starts with C2 or E3.
-            i += if bytes[i] == 0xC2 { 2 } else { 3 };
+            // Another character that starts with C2 or E3: on from its continuation bytes.
+            i += 1;
             continue;
         }
         let from = i;
