@@ -41,19 +41,27 @@ impl AtomicFile {
     /// Creates the directories up to `dest` and opens its temporary file.
     pub fn create(dest: &Path) -> io::Result<Self> {
         let dir = dest.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(dir)?;
         let tmp = temp_path(dest);
-        // Whatever is at the temporary name goes first, and the file is created new
-        // (O_EXCL, which never follows a symlink): a link planted there cannot make the write
-        // land outside the output directory.
-        match fs::remove_file(&tmp) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
+        // The file is created new (O_EXCL, which never follows a symlink): a link planted at
+        // the temporary name cannot make the write land outside the output directory. The
+        // common case costs one system call; a missing directory is made, and whatever is at
+        // the temporary name (a killed run's file, a planted link) is removed, only when the
+        // first attempt says so.
+        let open = || {
+            fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)
+        };
+        let file = match open() {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(dir)?;
+                open_replacing(&tmp, open)?
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => open_replacing(&tmp, open)?,
+            Err(e) => return Err(e),
+        };
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
@@ -101,6 +109,15 @@ pub fn write_all(dest: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let mut f = AtomicFile::create(dest)?;
     f.writer().write_all(bytes)?;
     f.commit(sync)
+}
+
+/// `open()` after removing whatever is at `tmp`.
+fn open_replacing(tmp: &Path, open: impl Fn() -> io::Result<File>) -> io::Result<File> {
+    match fs::remove_file(tmp) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    open()
 }
 
 /// `.NAME.zhclean-tmp` beside `dest`.
@@ -196,6 +213,20 @@ mod tests {
             "stale temp links are removed"
         );
         assert_eq!(fs::read(&outside).unwrap(), b"keep me");
+    }
+
+    /// The first open is tried before any directory is made or temporary file removed:
+    /// both still happen when it fails for those reasons.
+    #[test]
+    fn missing_directories_and_stale_temps_are_handled() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("a/b/c/x.txt");
+        write_all(&dest, b"one", false).unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"one");
+        fs::write(dir.path().join("a/b/c/.x.txt.zhclean-tmp"), b"killed run").unwrap();
+        write_all(&dest, b"two", false).unwrap();
+        assert_eq!(fs::read(&dest).unwrap(), b"two");
+        assert_eq!(fs::read_dir(dir.path().join("a/b/c")).unwrap().count(), 1);
     }
 
     /// Bug: a commit that failed after the writer was taken (the final flush on a full disk,
