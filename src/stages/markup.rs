@@ -51,13 +51,47 @@ const INLINE: &[&str] = &[
     "strike", "code", "img", "center",
 ];
 
+/// The tag pattern, anchored at the start of the text it is given.
+const TAG: &str = r#"(?i)\A<(/?)([a-z][a-z0-9]*)((?:\s+[a-z_:][-a-z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*/?>"#;
+
 fn tag_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r#"(?i)<(/?)([a-z][a-z0-9]*)((?:\s+[a-z_:][-a-z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*/?>"#,
-        )
-        .expect("tag pattern")
+    RE.get_or_init(|| Regex::new(TAG).expect("tag pattern"))
+}
+
+/// The byte length of the tag that starts at `text`'s first byte (a `<`), if one does: what
+/// [`TAG`] matches there. Pages with leaked HTML have a hundred tags or more, nearly all bare
+/// (`<p>`, `</span>`, `<br/>`), so those are read by hand; the rest go to the pattern.
+fn tag_len(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut k = 1 + usize::from(b.get(1) == Some(&b'/'));
+    if b.get(k).is_some_and(u8::is_ascii_alphabetic) {
+        k += 1;
+        while b.get(k).is_some_and(u8::is_ascii_alphanumeric) {
+            k += 1;
+        }
+        // A bare name closed at once: no other reading of these bytes can match.
+        match (b.get(k), b.get(k + 1)) {
+            (Some(b'>'), _) => return Some(k + 1),
+            (Some(b'/'), Some(b'>')) => return Some(k + 2),
+            _ => {}
+        }
+    }
+    tag_re().find(text).map(|m| m.end())
+}
+
+/// Every match of the tag pattern in `text`, in order (what `find_iter` with the unanchored
+/// pattern gives): a match holds no `<` but its first byte, so each starts at a `<` of the
+/// text and none starts inside another.
+fn tags(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut from = 0;
+    memchr::memchr_iter(b'<', text.as_bytes()).filter_map(move |at| {
+        if at < from {
+            return None;
+        }
+        let end = at + tag_len(&text[at..])?;
+        from = end;
+        Some((at, end))
     })
 }
 
@@ -87,9 +121,15 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
 }
 
 fn known(name: &str) -> Option<bool> {
-    if BLOCK.iter().any(|b| b.eq_ignore_ascii_case(name)) {
+    // Every known name is short ASCII: compare it lowercased, once.
+    let mut lower = [0u8; 10];
+    let bytes = lower.get_mut(..name.len())?;
+    bytes.copy_from_slice(name.as_bytes());
+    bytes.make_ascii_lowercase();
+    let name = std::str::from_utf8(bytes).ok()?;
+    if BLOCK.contains(&name) {
         Some(true)
-    } else if INLINE.iter().any(|b| b.eq_ignore_ascii_case(name)) {
+    } else if INLINE.contains(&name) {
         Some(false)
     } else {
         None
@@ -100,10 +140,9 @@ fn strip_tags(text: &mut String) -> u64 {
     // The pattern matched the whole tag; its name is read off the match by hand, which costs
     // far less than asking the regex for capture groups on every tag.
     let mut evidence = false;
-    let tags: Vec<(usize, usize, bool)> = tag_re()
-        .find_iter(text)
-        .filter_map(|m| {
-            let inner = &m.as_str()[1..];
+    let tags: Vec<(usize, usize, bool)> = tags(text)
+        .filter_map(|(start, end)| {
+            let inner = &text[start + 1..end];
             let closing = inner.starts_with('/');
             let inner = inner.strip_prefix('/').unwrap_or(inner);
             // The name ends where the pattern's name class does: at a space, `/` or `>`
@@ -116,7 +155,7 @@ fn strip_tags(text: &mut String) -> u64 {
             let name = &inner[..name_len];
             let block = known(name)?;
             evidence |= closing || name.eq_ignore_ascii_case("br");
-            Some((m.start(), m.end(), block))
+            Some((start, end, block))
         })
         .collect();
     if tags.len() < 2 || !evidence {
@@ -249,6 +288,19 @@ mod tests {
             "<b>x",
         ] {
             assert_eq!(run(s), s, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The tags found from each `<` are the matches of the unanchored pattern.
+        #[test]
+        fn tags_are_the_pattern_matches(
+            text in "(<|>|/|/>| |\t|p|P|br|span|a|K|\u{212A}|ſ|1|=|\"|'|x|-|:|文|`){0,30}"
+        ) {
+            let unanchored = Regex::new(&TAG.replace(r"\A", "")).unwrap();
+            let want: Vec<(usize, usize)> =
+                unanchored.find_iter(&text).map(|m| (m.start(), m.end())).collect();
+            proptest::prop_assert_eq!(tags(&text).collect::<Vec<_>>(), want);
         }
     }
 
