@@ -112,7 +112,12 @@ fn find_all(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
             // at such a character (a character boundary), which the scan passes over.
             let (mut from, mut han) = (line, 0);
             for (k, &b) in bytes[line..end].iter().enumerate() {
-                let class = BYTE_CLASS[usize::from(b)];
+                let mut class = BYTE_CLASS[usize::from(b)];
+                // `E3` and `EF` also start the commonest punctuation (`。、「」`, `，：（）`),
+                // which ends every run: its second byte tells.
+                if class == HAN_LEAD && !second_may_be_han(b, bytes.get(line + k + 1)) {
+                    class = ENDS_RUNS;
+                }
                 han += usize::from(class == HAN_LEAD);
                 if class == ENDS_RUNS {
                     if han >= MIN_FILLER {
@@ -142,6 +147,17 @@ fn count_han_leads(bytes: &[u8]) -> usize {
     };
     let blocks = bytes.chunks_exact(64);
     count(blocks.remainder()) + blocks.map(count).sum::<usize>()
+}
+
+/// Whether a character that starts with `lead` (a [`HAN_LEAD`]) and then `second` may be Han:
+/// not U+3000-U+33FF (`E3 80`-`E3 8F`: CJK punctuation, kana) nor a U+F000-U+FFFF character
+/// outside the compatibility ideographs U+F900-U+FAFF (`EF A4`-`EF AB`: full-width forms).
+fn second_may_be_han(lead: u8, second: Option<&u8>) -> bool {
+    match (lead, second) {
+        (0xE3, Some(&s)) => s >= 0x90,
+        (0xEF, Some(&s)) => (0xA4..=0xAB).contains(&s),
+        _ => true,
+    }
 }
 
 /// [`BYTE_CLASS`] of a byte that may start a Han character.
