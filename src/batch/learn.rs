@@ -17,7 +17,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use serde::Serialize;
 use zhclean::stages::boilerplate::{
-    parse_learned, write_learned, LearnOptions, LearnedLine, Learner,
+    parse_learned, write_learned, LearnOptions, LearnedLine, Learner, PageLines, SharedMidCounts,
 };
 use zhclean::Cleaner;
 
@@ -103,16 +103,17 @@ pub(super) fn learn(
     let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
     // One learner per piece of work rayon splits off (not per file): merging moves every
     // key, and a merge per file would move each one once per level of the reduction tree.
-    // Each learner carries an 8 MB sketch of mid-page lines once it has counted one, so the
-    // work is split into a bounded number of pieces (a few per thread, for balance).
+    // The work is split into a bounded number of pieces (a few per thread, for balance).
+    // Mid-page lines are counted in one sketch that every piece shares.
     let pieces = 4 * rayon::current_num_threads();
-    let learner = jobs
+    let mid = SharedMidCounts::default();
+    let mut learner = jobs
         .par_iter()
         .with_min_len(jobs.len().div_ceil(pieces).max(1))
         .fold(
             || Learner::new(cap),
             |mut learner, job| {
-                count(cleaner, job, text_field, &progress, &mut learner);
+                count(cleaner, job, text_field, &progress, &mut learner, &mid);
                 progress.file_done();
                 learner
             },
@@ -124,6 +125,7 @@ pub(super) fn learn(
                 a
             },
         );
+    learner.merge_mid(mid.into_counts());
     progress.finish();
 
     let documents = learner.documents();
@@ -172,7 +174,18 @@ pub(super) fn learn(
 }
 
 /// Counts one input's pages; unreadable or binary inputs count nothing (pass 2 reports them).
-fn count(cleaner: &Cleaner, job: &Job, field: &str, progress: &Progress, learner: &mut Learner) {
+fn count(
+    cleaner: &Cleaner,
+    job: &Job,
+    field: &str,
+    progress: &Progress,
+    learner: &mut Learner,
+    mid: &SharedMidCounts,
+) {
+    let mut add = |page: &PageLines| {
+        learner.add_edges(page);
+        mid.add(&page.mid);
+    };
     match job.shard {
         None => {
             let Ok(bytes) = fs::read(&job.path) else {
@@ -182,19 +195,19 @@ fn count(cleaner: &Cleaner, job: &Job, field: &str, progress: &Progress, learner
             // Valid UTF-8 (most pages) is counted where it lies, without a decoded copy.
             if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
                 if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&0) {
-                    learner.add(&cleaner.page_lines(text));
+                    add(&cleaner.page_lines(text));
                     return;
                 }
             }
             if let Ok(decoded) = decode::decode(&bytes) {
-                learner.add(&cleaner.page_lines(&decoded.text));
+                add(&cleaner.page_lines(&decoded.text));
             }
         }
         Some(compression) => {
             let _ = jsonl::for_each_text_batch(&job.path, compression, field, progress, |texts| {
                 let pages: Vec<_> = texts.par_iter().map(|t| cleaner.page_lines(t)).collect();
                 for p in &pages {
-                    learner.add(p);
+                    add(p);
                 }
             });
         }

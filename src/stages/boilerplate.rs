@@ -34,6 +34,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -821,6 +822,48 @@ impl MidCounts {
     }
 }
 
+/// A [`MidCounts`] that many threads count into at once: pass 1 of a run keeps one sketch for
+/// the whole batch, instead of one per piece of work, so its 8 MB are touched once and never
+/// merged. Counts add up whatever the order, so the result is the same on any thread count.
+pub struct SharedMidCounts {
+    counters: Box<[AtomicU32]>,
+}
+
+impl Default for SharedMidCounts {
+    fn default() -> Self {
+        SharedMidCounts {
+            counters: (0..MID_ROWS * MID_WIDTH)
+                .map(|_| AtomicU32::new(0))
+                .collect(),
+        }
+    }
+}
+
+impl SharedMidCounts {
+    /// [`MidCounts::add`], from any thread.
+    pub fn add(&self, spellings: &[u64]) {
+        for &s in spellings {
+            for i in MidCounts::indices(s) {
+                // Saturating, as `MidCounts` counts.
+                let _ = self.counters[i]
+                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |v| v.checked_add(1));
+            }
+        }
+    }
+
+    /// The counts, as one [`MidCounts`].
+    pub fn into_counts(self) -> MidCounts {
+        MidCounts {
+            counters: self
+                .counters
+                .into_vec()
+                .into_iter()
+                .map(AtomicU32::into_inner)
+                .collect(),
+        }
+    }
+}
+
 /// Learning thresholds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LearnOptions {
@@ -870,6 +913,13 @@ impl Learner {
 
     /// Adds one page.
     pub fn add(&mut self, page: &PageLines) {
+        self.add_edges(page);
+        self.mid.add(&page.mid);
+    }
+
+    /// Adds one page but its mid-page spellings, which the caller counts elsewhere (a
+    /// [`SharedMidCounts`], given to [`Learner::merge_mid`] at the end).
+    pub fn add_edges(&mut self, page: &PageLines) {
         self.documents.insert(page.document);
         for (i, key) in page.keys.iter().enumerate() {
             if is_structural(key) {
@@ -885,7 +935,11 @@ impl Learner {
                 stat.add_spelling(s);
             }
         }
-        self.mid.add(&page.mid);
+    }
+
+    /// Adds mid-page counts made elsewhere.
+    pub fn merge_mid(&mut self, mid: MidCounts) {
+        self.mid.merge(mid);
     }
 
     /// Merges another learner's counts (for parallel counting).
@@ -1218,6 +1272,29 @@ mod tests {
             assert!(a.estimate(*s) >= 2);
         }
         assert_eq!(MidCounts::default().estimate(spellings[0]), 0);
+    }
+
+    /// Counting from several threads into one shared sketch gives the counts one sketch
+    /// gets from the same pages in order.
+    #[test]
+    fn shared_mid_counts_equal_one_sketch() {
+        let pages: Vec<Vec<u64>> = (0..400u64)
+            .map(|p| {
+                (0..p % 7)
+                    .map(|l| spelling(&format!("{}行", p * l % 97)))
+                    .collect()
+            })
+            .collect();
+        let mut one = MidCounts::default();
+        pages.iter().for_each(|p| one.add(p));
+        let shared = SharedMidCounts::default();
+        std::thread::scope(|scope| {
+            for part in pages.chunks(100) {
+                let shared = &shared;
+                scope.spawn(move || part.iter().for_each(|p| shared.add(p)));
+            }
+        });
+        assert_eq!(shared.into_counts().counters, one.counters);
     }
 
     #[test]
