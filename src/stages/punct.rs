@@ -36,7 +36,7 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     // One pass over the bytes finds the candidates (all are ASCII or full-width forms
     // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
     // around them (most of a page is not punctuation, so it is never decoded into chars).
-    const FIRST: LeadSet = LeadSet::new(b",;:?!.()\n\xEF");
+    const FIRST: LeadSet = LeadSet::new(b",;:?!.()\xEF");
     let bytes = text.as_bytes();
     let mut page = Candidates::default();
     let mut i = 0;
@@ -47,7 +47,7 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
         };
         let kind = match b {
             b',' | b';' | b':' | b'?' | b'!' | b'.' => Some(Kind::Mark),
-            b'(' | b')' | b'\n' => Some(Kind::Paren),
+            b'(' | b')' => Some(Kind::Paren),
             0xEF => match bytes.get(i + 1..i + 3) {
                 // Ａ-Ｚ, ０-９ (EF BC A1-BA, 90-99), ａ-ｚ (EF BD 81-9A).
                 Some([0xBC, 0xA1..=0xBA | 0x90..=0x99] | [0xBD, 0x81..=0x9A]) => Some(Kind::Wide),
@@ -90,11 +90,12 @@ enum Kind {
     Wide,
 }
 
-/// The candidates of a page: byte offsets, the character each holds now (the rules change
-/// them in place), and which are marks, brackets and line breaks, or full-width letters.
+/// The candidates of a page: byte offsets, the character each held and holds now (the rules
+/// change them in place), and which are marks, brackets, or full-width letters.
 #[derive(Default)]
 struct Candidates {
     at: Vec<usize>,
+    was: Vec<char>,
     now: Vec<char>,
     marks: Vec<usize>,
     parens: Vec<usize>,
@@ -105,6 +106,7 @@ impl Candidates {
     fn push(&mut self, at: usize, c: char, kind: Kind) {
         let k = self.at.len();
         self.at.push(at);
+        self.was.push(c);
         self.now.push(c);
         match kind {
             Kind::Mark => self.marks.push(k),
@@ -140,8 +142,8 @@ impl<'a> Context<'a, '_> {
         }
         let mut out = String::with_capacity(self.text.len() + self.text.len() / 8);
         let mut copied = 0;
-        for (&at, &c) in self.page.at.iter().zip(&self.page.now) {
-            let old = char_at(self.text, at);
+        let page = &self.page;
+        for ((&at, &old), &c) in page.at.iter().zip(&page.was).zip(&page.now) {
             if old != c {
                 out.push_str(&self.text[copied..at]);
                 out.push(c);
@@ -231,8 +233,16 @@ impl<'a> Context<'a, '_> {
         let mut count = 0u64;
         let mut stack: Vec<usize> = Vec::new();
         let mut pairs: Vec<(usize, usize)> = Vec::new();
+        let mut last = 0;
         for &k in &self.page.parens {
             let at = self.page.at[k];
+            // Pairs are on one line: a line break since the last bracket closes every
+            // bracket still open.
+            if !stack.is_empty() && memchr::memchr(b'\n', &self.text.as_bytes()[last..at]).is_some()
+            {
+                stack.clear();
+            }
+            last = at;
             match self.page.now[k] {
                 '(' if !self.is_protected(at) => stack.push(k),
                 ')' if !self.is_protected(at) => {
@@ -240,7 +250,6 @@ impl<'a> Context<'a, '_> {
                         pairs.push((open, k));
                     }
                 }
-                '\n' => stack.clear(),
                 _ => {}
             }
         }
