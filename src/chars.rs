@@ -167,6 +167,34 @@ pub fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
     ranges.get(k).is_some_and(|r| r.contains(&at))
 }
 
+/// `line.trim()`, without decoding the ends of a line that starts and ends with characters
+/// that cannot be whitespace (most lines: every stage that reads lines trims them).
+pub fn trim(line: &str) -> &str {
+    let b = line.as_bytes();
+    let Some(mut last) = b.len().checked_sub(1) else {
+        return line;
+    };
+    while b[last] & 0xC0 == 0x80 && last > 0 {
+        last -= 1;
+    }
+    if may_be_space(b) || may_be_space(&b[last..]) {
+        line.trim()
+    } else {
+        line
+    }
+}
+
+/// Whether the character `bytes` start with may be whitespace, from its first bytes: ASCII
+/// whitespace, or U+0085, U+00A0 (lead byte C2), U+1680 (E1), U+2000-U+205F (E2), U+3000
+/// (E3 80 80).
+fn may_be_space(bytes: &[u8]) -> bool {
+    match bytes {
+        [b, ..] if *b <= b' ' => true,
+        [0xC2 | 0xE1 | 0xE2, ..] | [0xE3, 0x80, 0x80, ..] => true,
+        _ => false,
+    }
+}
+
 /// A set of bytes for [`next_in`], each ASCII or the first byte of a character (never a
 /// continuation byte `80`-`BF`), so that where one is found a character starts: scans that
 /// look for a few kinds of character (ASCII marks, full-width forms, spaces) name the bytes
@@ -243,6 +271,29 @@ pub fn protected_mask(text: &str, len: usize) -> Vec<bool> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn whitespace_is_told_by_its_first_bytes() {
+        let mut buf = [0u8; 4];
+        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
+            if c.is_whitespace() {
+                assert!(may_be_space(c.encode_utf8(&mut buf).as_bytes()), "{c:?}");
+            }
+        }
+        for line in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "文档\u{3000}",
+            "\u{3000}文",
+            "。",
+            "正文。",
+            "x\u{85}",
+        ] {
+            assert_eq!(trim(line), line.trim(), "{line:?}");
+        }
+    }
 
     /// The mask from one search of the whole text: what [`protected_mask`] must equal.
     fn whole_text_mask(text: &str) -> Vec<bool> {

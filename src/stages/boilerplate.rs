@@ -40,7 +40,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::chars::halfwidth;
+use crate::chars::{halfwidth, trim};
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::template;
@@ -561,24 +561,6 @@ pub fn spelling(line: &str) -> u64 {
         h.push(b);
     }
     h.finish()
-}
-
-/// `line.trim()`, but without decoding characters when the first and last bytes cannot
-/// start or end whitespace (most lines: this runs on every line of every page in pass 1).
-fn trim(line: &str) -> &str {
-    // Whitespace is ASCII, or starts with C2 (U+0085, U+00A0), E1 (U+1680), E2 (U+2000-200A,
-    // U+2028-2029, U+202F, U+205F) or E3 (U+3000); multi-byte whitespace ends in 80-BF.
-    let b = line.as_bytes();
-    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-        return line;
-    };
-    let may_start = first.is_ascii_whitespace() || matches!(first, 0x0B | 0xC2 | 0xE1..=0xE3);
-    let may_end = last.is_ascii_whitespace() || last == 0x0B || (0x80..=0xBF).contains(&last);
-    if may_start || may_end {
-        line.trim()
-    } else {
-        line
-    }
 }
 
 /// `line` as the `unicode` stage leaves it (NFC, no invisible characters), without a copy

@@ -12,6 +12,7 @@
 //!
 //! Counts lines trimmed and blank-line runs collapsed.
 
+use crate::chars::trim;
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -25,7 +26,7 @@ pub fn tidy(text: &str) -> (String, u64) {
     let mut out = String::with_capacity(text.len() + 1);
     let mut blank_run = 0usize;
     let lines = crate::chars::split_lines(text);
-    let last_text = lines.iter().rposition(|l| !l.trim().is_empty());
+    let last_text = lines.iter().rposition(|l| !trim(l).is_empty());
     for (i, line) in lines.iter().enumerate() {
         let dedented = line.trim_start_matches(is_indent);
         let trimmed = if Some(i) == last_text {
@@ -36,7 +37,7 @@ pub fn tidy(text: &str) -> (String, u64) {
         if trimmed.len() != line.len() {
             changes += 1;
         }
-        if trimmed.trim().is_empty() {
+        if trim(trimmed).is_empty() {
             blank_run += 1;
             continue;
         }

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::chars::trim;
 use crate::pipeline::{Ctx, Page};
 
 const BLOCK: &[&str] = &[
@@ -166,7 +167,7 @@ fn strip_tags(text: &mut String) -> u64 {
     let mut pending_break = false;
     for &(start, end, block) in &tags {
         let between = &text[last..start];
-        if !between.trim().is_empty() {
+        if !trim(between).is_empty() {
             if pending_break {
                 out.push('\n');
                 pending_break = false;
@@ -181,7 +182,7 @@ fn strip_tags(text: &mut String) -> u64 {
         last = end;
     }
     let tail = &text[last..];
-    if pending_break && !tail.trim().is_empty() {
+    if pending_break && !trim(tail).is_empty() {
         out.push('\n');
     }
     out.push_str(tail);

@@ -24,7 +24,7 @@ use std::cell::{Cell, OnceCell, RefCell};
 use regex::{Regex, RegexSet};
 use serde::{Deserialize, Serialize};
 
-use crate::chars::halfwidth;
+use crate::chars::{halfwidth, trim};
 use crate::converter::Converter;
 use crate::pipeline::{Ctx, Page};
 use crate::stages::ruby;
@@ -366,7 +366,7 @@ fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -
         removed += again.removed;
     }
     // Blank lines around the body are layout, not content.
-    let blank = |i: &usize| lines[*i].trim().is_empty();
+    let blank = |i: &usize| trim(lines[*i]).is_empty();
     let body = &kept[kept.iter().take_while(|i| blank(i)).count()..];
     let body = &body[..body.len() - body.iter().rev().take_while(|i| blank(i)).count()];
 
@@ -394,7 +394,7 @@ fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -
         // Lines a mirror host put above the site's own head stay, but chunks start after it.
         if page.chunk_start.is_none() {
             page.chunk_start = (from.max(first.after_head)..=to)
-                .find(|&i| !lines[i].trim().is_empty())
+                .find(|&i| !trim(lines[i]).is_empty())
                 .map(|i| text.len() + start(i) - start(from));
         }
         text.push_str(&page.text[start(from)..start(to) + lines[to].len()]);
@@ -403,34 +403,6 @@ fn apply_with(page: &mut Page, converter: &Converter, templates: &TemplateSet) -
     page.chunked = site.chunks;
     page.text = text;
     removed
-}
-
-/// `line.trim()`, without decoding the ends of a line that starts and ends with characters
-/// that cannot be whitespace (most lines).
-fn trim(line: &str) -> &str {
-    let b = line.as_bytes();
-    let Some(mut last) = b.len().checked_sub(1) else {
-        return line;
-    };
-    while b[last] & 0xC0 == 0x80 && last > 0 {
-        last -= 1;
-    }
-    if may_be_space(b) || may_be_space(&b[last..]) {
-        line.trim()
-    } else {
-        line
-    }
-}
-
-/// Whether the character `bytes` start with may be whitespace, from its first bytes: ASCII
-/// whitespace, or U+0085, U+00A0 (lead byte C2), U+1680 (E1), U+2000-U+205F (E2), U+3000
-/// (E3 80 80).
-fn may_be_space(bytes: &[u8]) -> bool {
-    match bytes {
-        [b, ..] if *b <= b' ' => true,
-        [0xC2 | 0xE1 | 0xE2, ..] | [0xE3, 0x80, 0x80, ..] => true,
-        _ => false,
-    }
 }
 
 /// The recognised site that explains most of the lines `idx` (the first on a tie), applied.
@@ -971,29 +943,6 @@ mod tests {
                 };
                 proptest::prop_assert_eq!(run(&filtered), run(&unfiltered), "{:?}", text);
             }
-        }
-    }
-
-    #[test]
-    fn whitespace_is_told_by_its_first_bytes() {
-        let mut buf = [0u8; 4];
-        for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
-            if c.is_whitespace() {
-                assert!(may_be_space(c.encode_utf8(&mut buf).as_bytes()), "{c:?}");
-            }
-        }
-        for line in [
-            "",
-            " ",
-            "a",
-            " a ",
-            "文档\u{3000}",
-            "\u{3000}文",
-            "。",
-            "正文。",
-            "x\u{85}",
-        ] {
-            assert_eq!(trim(line), line.trim(), "{line:?}");
         }
     }
 
