@@ -150,10 +150,24 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     refuse_overlaps(opts)?;
 
-    let mut found = Vec::new();
-    for input in &opts.inputs {
-        walk::walk(input, opts.follow_symlinks, &mut found);
-    }
+    // The garbage stage's language model takes a while to build (tens of milliseconds) and
+    // the first page to need it would make every other thread wait: it is built while the
+    // inputs are listed, which is mostly waiting on the file system. (On one thread the two
+    // simply run one after the other.)
+    let (found, ()) = rayon::join(
+        || {
+            let mut found = Vec::new();
+            for input in &opts.inputs {
+                walk::walk(input, opts.follow_symlinks, &mut found);
+            }
+            found
+        },
+        || {
+            if cleaner.config().enabled("garbage") {
+                zhclean::lm::Lm::get();
+            }
+        },
+    );
     let (jobs, mut entries) = plan(found);
 
     // Pass 1: learn the batch's boilerplate, then clean with a cleaner that knows it.
