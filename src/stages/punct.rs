@@ -18,9 +18,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::chars::{
-    char_at, in_ranges, is_cjk, is_han, is_space, next_in, protected_ranges, LeadSet,
-};
+use crate::chars::{char_at, in_ranges, is_cjk, is_han, is_space, protected_ranges, ByteSet};
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -36,12 +34,17 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     // One pass over the bytes finds the candidates (all are ASCII or full-width forms
     // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
     // around them (most of a page is not punctuation, so it is never decoded into chars).
-    const FIRST: LeadSet = LeadSet::new(b",;:?!.()\xEF");
+
+    const FIRST: ByteSet<9, 0> = ByteSet {
+        bytes: [b',', b';', b':', b'?', b'!', b'.', b'(', b')', 0xEF],
+        ranges: [],
+        outside: false,
+    };
     let bytes = text.as_bytes();
     let mut page = Candidates::default();
     let mut i = 0;
     loop {
-        i = next_in(text, i, &FIRST);
+        i = FIRST.next(text, i);
         let Some(&b) = bytes.get(i) else {
             break;
         };

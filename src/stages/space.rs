@@ -19,8 +19,8 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::chars::{
-    char_at, in_ranges, is_cjk_punct, is_curly_quote, is_han, is_space, next_in, protected_mask,
-    protected_ranges, quote_is_cjk, LeadSet,
+    char_at, in_ranges, is_cjk_punct, is_curly_quote, is_han, is_space, protected_mask,
+    protected_ranges, quote_is_cjk, ByteSet,
 };
 use crate::config::SpacingPolicy;
 use crate::pipeline::{Ctx, Page};
@@ -183,14 +183,19 @@ fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
         }
     };
     // Asked only for a run whose neighbours' kinds call for removing it.
+    // ` `, tab, and the first bytes of U+00A0 and U+3000.
+    const FIRST: ByteSet<4, 0> = ByteSet {
+        bytes: [b' ', b'\t', 0xC2, 0xE3],
+        ranges: [],
+        outside: false,
+    };
     let mut protected: Option<Vec<Range<usize>>> = None;
     let mut out = String::new();
     let mut copied = 0;
     let mut count = 0u64;
     let mut i = 0;
-    const FIRST: LeadSet = LeadSet::new(b" \t\xC2\xE3");
     loop {
-        i = next_in(text, i, &FIRST);
+        i = FIRST.next(text, i);
         if i == bytes.len() {
             break;
         }

@@ -12,7 +12,7 @@
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
-use crate::chars::{next_in, LeadSet};
+use crate::chars::ByteSet;
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -35,15 +35,11 @@ pub(crate) fn invisible(c: char) -> bool {
 /// surrounds them, which are printable ASCII, line feed and tab, U+00C0-U+02FF (`C3`-`CB`:
 /// Latin letters and pinyin, none combining) and U+4000-U+9FFF (`E4`-`E9`: CJK ideographs,
 /// most of a Chinese page). Continuation bytes are never first bytes.
-pub(crate) const SUSPECT: LeadSet = LeadSet::from_table({
-    let mut t = [true; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = !matches!(b as u8, b'\n' | b'\t' | 0x20..=0x7E | 0x80..=0xBF | 0xC3..=0xCB | 0xE4..=0xE9);
-        b += 1;
-    }
-    t
-});
+const SUSPECT: ByteSet<2, 4> = ByteSet {
+    bytes: [b'\n', b'\t'],
+    ranges: [(0x20, 0x7E), (0x80, 0xBF), (0xC3, 0xCB), (0xE4, 0xE9)],
+    outside: true,
+};
 
 /// Whether `text` is already normalised: one pass over the bytes, which is most of this
 /// stage's cost on clean pages. Only the characters that start with a [`SUSPECT`] byte are
@@ -52,7 +48,7 @@ pub(crate) const SUSPECT: LeadSet = LeadSet::from_table({
 fn is_clean(text: &str) -> bool {
     let mut i = 0;
     loop {
-        i = next_in(text, i, &SUSPECT);
+        i = SUSPECT.next(text, i);
         if i == text.len() {
             return true;
         }
