@@ -11,6 +11,7 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use super::realign::{is_pinyin_letter, Simplifier};
+use crate::chars::ByteSet;
 use crate::lm::Lm;
 
 /// Shortest stretch removed as filler, in characters.
@@ -109,25 +110,26 @@ fn find_all(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
         let han = count_han_leads(&bytes[line..end]);
         if han >= MIN_FILLER {
             // The stretches of the line between characters that end every run. Each starts
-            // at such a character (a character boundary), which the scan passes over.
-            let (mut from, mut han) = (line, 0);
-            for (k, &b) in bytes[line..end].iter().enumerate() {
-                let mut class = BYTE_CLASS[usize::from(b)];
+            // at such a character (a character boundary), whose bytes are not counted.
+            let (mut from, mut counted_from, mut at) = (line, line, line);
+            loop {
+                at = STOPS.next(&text[..end], at);
                 // `E3` and `EF` also start the commonest punctuation (`。、「」`, `，：（）`),
-                // which ends every run: its second byte tells.
-                if class == HAN_LEAD && !second_may_be_han(b, bytes.get(line + k + 1)) {
-                    class = ENDS_RUNS;
+                // which ends every run: the second byte tells.
+                if at < end
+                    && matches!(bytes[at], 0xE3 | 0xEF)
+                    && second_may_be_han(bytes[at], bytes.get(at + 1))
+                {
+                    at += 1;
+                    continue;
                 }
-                han += usize::from(class == HAN_LEAD);
-                if class == ENDS_RUNS {
-                    if han >= MIN_FILLER {
-                        find_in(from, line + k);
-                    }
-                    (from, han) = (line + k, 0);
+                if count_han_leads(&bytes[counted_from..at]) >= MIN_FILLER {
+                    find_in(from, at);
                 }
-            }
-            if han >= MIN_FILLER {
-                find_in(from, end);
+                if at == end {
+                    break;
+                }
+                (from, counted_from, at) = (at, at + 1, at + 1);
             }
         }
         line = end + 1;
@@ -149,7 +151,7 @@ fn count_han_leads(bytes: &[u8]) -> usize {
     count(blocks.remainder()) + blocks.map(count).sum::<usize>()
 }
 
-/// Whether a character that starts with `lead` (a [`HAN_LEAD`]) and then `second` may be Han:
+/// Whether a character that starts with `lead` (`E3` or `EF`) and then `second` may be Han:
 /// not U+3000-U+33FF (`E3 80`-`E3 8F`: CJK punctuation, kana) nor a U+F000-U+FFFF character
 /// outside the compatibility ideographs U+F900-U+FAFF (`EF A4`-`EF AB`: full-width forms).
 fn second_may_be_han(lead: u8, second: Option<&u8>) -> bool {
@@ -160,31 +162,32 @@ fn second_may_be_han(lead: u8, second: Option<&u8>) -> bool {
     }
 }
 
-/// [`BYTE_CLASS`] of a byte that may start a Han character.
-const HAN_LEAD: u8 = 1;
-/// [`BYTE_CLASS`] of a byte that starts a character ending every run ([`ends_runs`]).
-const ENDS_RUNS: u8 = 2;
-/// Per byte value: [`HAN_LEAD`], [`ENDS_RUNS`] or 0.
-const BYTE_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = if may_start_han(b as u8) {
-            HAN_LEAD
-        } else if ends_runs(b as u8) {
-            ENDS_RUNS
-        } else {
-            0
-        };
-        b += 1;
-    }
-    t
+/// Where [`find_all`] stops: the first bytes of the characters that end every run (ASCII
+/// other than letters, digits, the strays' `?;,:` and an annotation's `()`, and every
+/// character in U+0800-U+2FFF, U+A000-U+EFFF or above the BMP: none is Han, a stray or a
+/// pinyin letter), and `E3` and `EF`, which start Han characters and punctuation alike. Given
+/// as the bytes that are none of those: ASCII letters, digits and `?;,:()`, continuation bytes
+/// and two-byte leads (`80`-`DF`), `E4`-`E9`, and bytes never in UTF-8 (`F5`-`FF`).
+const STOPS: ByteSet<2, 7> = ByteSet {
+    bytes: [b',', b'?'],
+    ranges: [
+        (b'(', b')'),
+        (b'0', b';'),
+        (b'A', b'Z'),
+        (b'a', b'z'),
+        (0x80, 0xDF),
+        (0xE4, 0xE9),
+        (0xF5, 0xFF),
+    ],
+    outside: true,
 };
 
 /// Whether the character that starts with byte `b` ends every run and is no part of one: ASCII
 /// other than letters, digits, the strays' `?;,:` and an annotation's `()`, and every
 /// character in U+0800-U+2FFF, U+A000-U+EFFF or above the BMP (none is Han, a stray or a
-/// pinyin letter). Continuation bytes and other lead bytes say nothing.
+/// pinyin letter). Continuation bytes and other lead bytes say nothing. (The definition
+/// [`STOPS`] is checked against.)
+#[cfg(test)]
 const fn ends_runs(b: u8) -> bool {
     match b {
         0x00..=0x7F => {
@@ -463,6 +466,14 @@ fn label(run: &[Unit], scratch: &mut Scratch) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn stops_are_run_enders_and_e3_ef() {
+        for b in 0..=255u8 {
+            let want = ends_runs(b) || b == 0xE3 || b == 0xEF;
+            assert_eq!(STOPS.contains(b), want, "{b:#04x}");
+        }
+    }
 
     fn run_of(text: &str) -> Vec<Unit> {
         text.chars()
