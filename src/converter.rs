@@ -76,6 +76,21 @@ struct Phrase {
 /// Flag of a `Converter::bmp` entry that holds its replacement's bytes.
 const DIRECT: u32 = 1 << 31;
 
+/// `Converter::fast` flags (the low 24 bits hold a replacement's three UTF-8 bytes).
+const FAST_REPLACE: u32 = 1 << 31;
+const FAST_PHRASE: u32 = 1 << 30;
+const FAST_GENERAL: u32 = 1 << 29;
+
+/// Bits of `Converter::pairs`: 2^16, 8 KB.
+const PAIR_BITS: u32 = 16;
+
+/// The bit of `Converter::pairs` for the characters `a b`.
+#[inline(always)]
+fn pair_bit(a: u32, b: u32) -> usize {
+    (((a.wrapping_mul(0x9E37_79B1)) ^ b.wrapping_mul(0x85EB_CA77)).wrapping_mul(0xC2B2_AE3D)
+        >> (32 - PAIR_BITS)) as usize
+}
+
 /// A traditional-to-simplified converter. Build it once and share it between threads.
 ///
 /// Matching is a forward maximum match over the folded dictionary (at each position the longest
@@ -91,6 +106,14 @@ pub struct Converter {
     bmp: Box<[u32]>,
     /// The same for code points above the BMP (rare in keys).
     astral: HashMap<u32, u32>,
+    /// For each BMP code point, what the fast path of `convert_counted` needs, from its first
+    /// character alone: [`FAST_REPLACE`] plus the replacement's three bytes, [`FAST_PHRASE`]
+    /// when a phrase starts with it (then the replacement is the one used when no phrase
+    /// follows), or [`FAST_GENERAL`] when only the general path knows what to do.
+    fast: Box<[u32]>,
+    /// Bit [`pair_bit`] of each phrase's first two characters: when the pair at hand has its
+    /// bit clear, no phrase starts there.
+    pairs: Box<[u64]>,
     starts: Vec<Start>,
     phrases: Vec<Phrase>,
     /// Replacement texts and phrase tails.
@@ -134,6 +157,8 @@ impl Converter {
         let mut conv = Converter {
             bmp: vec![0u32; 0x10000].into_boxed_slice(),
             astral: HashMap::new(),
+            fast: vec![0u32; 0x10000].into_boxed_slice(),
+            pairs: vec![0u64; 1 << (PAIR_BITS - 6)].into_boxed_slice(),
             starts: Vec::new(),
             phrases: Vec::new(),
             arena: String::new(),
@@ -208,7 +233,40 @@ impl Converter {
                 *entry = DIRECT | u32::from_le_bytes([value[0], value[1], value[2], 0]);
             }
         }
+        conv.build_fast();
         Ok(conv)
+    }
+
+    /// Fills `fast` and `pairs` from the other tables.
+    fn build_fast(&mut self) {
+        for c in 0x800..0x10000usize {
+            let slot = self.bmp[c];
+            self.fast[c] = if slot == 0 {
+                0
+            } else if slot & DIRECT != 0 {
+                FAST_REPLACE | (slot & 0x00FF_FFFF)
+            } else {
+                let start = self.starts[slot as usize - 1];
+                let single = match start.single {
+                    None => Some(0),
+                    Some(v) if !v.changes => Some(0),
+                    Some(v) if v.len == 3 => {
+                        let b = self.text(v.start, 3).as_bytes();
+                        Some(FAST_REPLACE | u32::from_le_bytes([b[0], b[1], b[2], 0]))
+                    }
+                    Some(_) => None,
+                };
+                match (single, start.lo < start.hi) {
+                    (Some(single), true) => FAST_PHRASE | single,
+                    // A single key alone would have been `DIRECT` if it were that simple.
+                    _ => FAST_GENERAL,
+                }
+            };
+            for p in &self.phrases[start_range(&self.starts, slot)] {
+                let bit = pair_bit(c as u32, p.second);
+                self.pairs[bit / 64] |= 1 << (bit % 64);
+            }
+        }
     }
 
     fn push(&mut self, s: &str) -> Result<Value, OverrideError> {
@@ -330,6 +388,42 @@ impl Converter {
                 }
                 continue;
             }
+            // The fast path: a three-byte character followed by another, while the output is
+            // the input patched in place. Whether its first byte's table entry replaces it is
+            // applied without a branch (most characters of a traditional page go one way or
+            // the other at random); only a character that may start a phrase here, or that
+            // the table does not settle, takes the general path below.
+            if in_place {
+                if let Some(&[b0, b1, b2, n0, n1, n2]) = bytes.get(i..i + 6) {
+                    if b0 & 0xF0 == 0xE0 {
+                        let c = (u32::from(b0 & 0x0F) << 12)
+                            | (u32::from(b1 & 0x3F) << 6)
+                            | u32::from(b2 & 0x3F);
+                        let e = self.fast[c as usize];
+                        let next = (u32::from(n0 & 0x0F) << 12)
+                            | (u32::from(n1 & 0x3F) << 6)
+                            | u32::from(n2 & 0x3F);
+                        let bit = pair_bit(c, next);
+                        let maybe_phrase = (e & FAST_PHRASE != 0)
+                            & ((n0 & 0xF0 != 0xE0) | (self.pairs[bit / 64] >> (bit % 64) & 1 != 0));
+                        if (e & FAST_GENERAL == 0) & !maybe_phrase {
+                            let replace = e & FAST_REPLACE != 0;
+                            if replace && buf.is_empty() {
+                                buf.reserve_exact(bytes.len() + bytes.len() / 8);
+                                buf.extend_from_slice(bytes);
+                            }
+                            if !buf.is_empty() {
+                                let orig = u32::from_le_bytes([b0, b1, b2, 0]);
+                                let v = if replace { e } else { orig };
+                                buf[i..i + 3].copy_from_slice(&v.to_le_bytes()[..3]);
+                            }
+                            count += usize::from(replace);
+                            i += 3;
+                            continue;
+                        }
+                    }
+                }
+            }
             let (c, w) = decode(bytes, i);
             let slot = self.slot(c);
             if slot == 0 {
@@ -396,6 +490,15 @@ impl Converter {
         let out = unsafe { String::from_utf8_unchecked(buf) };
         (Cow::Owned(out), count)
     }
+}
+
+/// The phrases of the `Start` a BMP table slot names (none for 0 and [`DIRECT`] slots).
+fn start_range(starts: &[Start], slot: u32) -> std::ops::Range<usize> {
+    if slot == 0 || slot & DIRECT != 0 {
+        return 0..0;
+    }
+    let start = &starts[slot as usize - 1];
+    start.lo as usize..start.hi as usize
 }
 
 /// Writes `value` over `dst` (same length), with fixed-size copies for the usual lengths.
