@@ -606,7 +606,8 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
     } else {
         let mut start = 0;
         Box::new(
-            memchr::memchr_iter(b'\n', bytes)
+            crate::chars::NEWLINE
+                .positions(text)
                 .chain(std::iter::once(bytes.len()))
                 .map(move |end| {
                     let line = &text[start..end];

@@ -16,7 +16,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::chars::trim;
+use crate::chars::{trim, ByteSet};
 use crate::pipeline::{Ctx, Page};
 
 const BLOCK: &[&str] = &[
@@ -86,7 +86,12 @@ fn tag_len(text: &str) -> Option<usize> {
 /// text and none starts inside another.
 fn tags(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut from = 0;
-    memchr::memchr_iter(b'<', text.as_bytes()).filter_map(move |at| {
+    static LT: ByteSet<1, 0> = ByteSet {
+        bytes: [b'<'],
+        ranges: [],
+        outside: false,
+    };
+    LT.positions(text).filter_map(move |at| {
         if at < from {
             return None;
         }

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 
 use crate::annotations;
+use crate::chars::ByteSet;
 use crate::pipeline::{Ctx, Page};
 
 pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
@@ -24,6 +25,12 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
     }
     n
 }
+
+static OPEN: ByteSet<1, 0> = ByteSet {
+    bytes: [b'('],
+    ranges: [],
+    outside: false,
+};
 
 /// Longest bracket content worth checking: the longest syllable (`chuang3`) plus slack.
 const MAX_INNER: usize = 12;
@@ -36,10 +43,12 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
     let mut out = String::new();
     let mut last = 0;
     let mut count = 0;
-    let bytes = text.as_bytes();
     let mut i = 0;
-    while let Some(off) = memchr::memchr(b'(', &bytes[i..]) {
-        let open = i + off;
+    for open in OPEN.positions(text) {
+        // An opening bracket inside an annotation just removed.
+        if open < i {
+            continue;
+        }
         i = open + 1;
         // The character before, as the output has it: after a removed annotation that is the
         // annotated character again (`經(jīng)(jīng)` loses both, so a second run finds none).

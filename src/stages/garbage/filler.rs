@@ -105,8 +105,9 @@ fn find_all(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
         cuts.extend(found.into_iter().map(|(a, b)| (a + from, b + from)));
     };
     let mut line = 0;
+    let mut breaks = crate::chars::NEWLINE.positions(text);
     while line < bytes.len() {
-        let end = memchr::memchr(b'\n', &bytes[line..]).map_or(bytes.len(), |k| line + k);
+        let end = breaks.next().unwrap_or(bytes.len());
         let han = count_han_leads(&bytes[line..end]);
         if han >= MIN_FILLER {
             // The stretches of the line between characters that end every run. Each starts
