@@ -169,6 +169,7 @@ pub fn in_ranges(ranges: &[Range<usize>], at: usize) -> bool {
 
 /// `line.trim()`, without decoding the ends of a line that starts and ends with characters
 /// that cannot be whitespace (most lines: every stage that reads lines trims them).
+#[inline]
 pub fn trim(line: &str) -> &str {
     let b = line.as_bytes();
     let Some(mut last) = b.len().checked_sub(1) else {
