@@ -19,6 +19,8 @@
 //! Each stage sees only the output of the one before it; what a later stage needs from an
 //! earlier one travels in the [`Page`]. Every stage counts what it changed.
 
+use std::sync::Arc;
+
 use crate::config::{Config, ConfigError};
 use crate::converter::Converter;
 use crate::report::PageReport;
@@ -49,11 +51,13 @@ pub struct Ctx {
     /// depend on this cleaner's tables (another cleaner may convert differently).
     pub id: u64,
     pub config: Config,
-    pub converter: Converter,
-    pub templates: TemplateSet,
+    /// The tables are shared with the cleaners [`Cleaner::with_boilerplate`] makes from this
+    /// one (a run's pass 2 cleans with the same tables and the list pass 1 learned).
+    pub converter: Arc<Converter>,
+    pub templates: Arc<TemplateSet>,
     pub boilerplate: stages::boilerplate::Learned,
     /// Garbage-span decisions, shared by every page this cleaner cleans.
-    pub garbage: stages::garbage::Decisions,
+    pub garbage: Arc<stages::garbage::Decisions>,
 }
 
 /// A stage: a name (for switches, counts and `--explain`) and the function that applies it.
@@ -126,12 +130,34 @@ impl Cleaner {
             ctx: Ctx {
                 id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
                 config,
-                converter,
-                templates,
+                converter: Arc::new(converter),
+                templates: Arc::new(templates),
                 boilerplate,
                 garbage: Default::default(),
             },
         })
+    }
+
+    /// This cleaner with `keys` as its boilerplate list (what `Cleaner::new` would build from
+    /// this configuration with `boilerplate = keys`, without building the tables again). It
+    /// shares this cleaner's tables, its garbage decisions and its id, so the per-thread
+    /// memos of line keys made while learning serve the cleaning too: all of those depend
+    /// on the tables alone.
+    pub fn with_boilerplate(&self, keys: Vec<String>) -> Cleaner {
+        let boilerplate = stages::boilerplate::Learned::new(&keys, &self.ctx.converter);
+        Cleaner {
+            ctx: Ctx {
+                id: self.ctx.id,
+                config: Config {
+                    boilerplate: keys,
+                    ..self.ctx.config.clone()
+                },
+                converter: Arc::clone(&self.ctx.converter),
+                templates: Arc::clone(&self.ctx.templates),
+                boilerplate,
+                garbage: Arc::clone(&self.ctx.garbage),
+            },
+        }
     }
 
     /// The configuration this cleaner runs with.

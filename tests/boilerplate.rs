@@ -195,3 +195,48 @@ fn a_run_too_small_to_learn_from_says_so() {
     let out = fs::read_to_string(tmp.path().join("out/0.txt")).unwrap();
     assert!(out.contains("学习资料网版权所有"), "{out}");
 }
+
+/// Pass 2 cleans with `Cleaner::with_boilerplate` (the first cleaner's tables, shared): it
+/// must clean exactly as a cleaner built from scratch with the same list.
+#[test]
+fn a_cleaner_with_a_learned_list_cleans_as_one_built_with_it() {
+    use zhclean::{Cleaner, Config};
+    let pages: Vec<String> =
+        fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pages"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .map(|p| fs::read_to_string(p).unwrap())
+            .collect();
+    assert!(pages.len() >= 20);
+    let first = Cleaner::new(Config::default()).unwrap();
+    // A list of real lines: the first and last lines of every page, as learning keys them.
+    let keys: Vec<String> = pages
+        .iter()
+        .flat_map(|p| {
+            let lines: Vec<&str> = p.lines().filter(|l| !l.trim().is_empty()).collect();
+            [lines.first().copied(), lines.last().copied()]
+        })
+        .flatten()
+        .filter_map(|l| zhclean::stages::boilerplate::learn_key(l, &first.ctx().converter))
+        .collect();
+    assert!(keys.len() >= 20);
+    let shared = first.with_boilerplate(keys.clone());
+    let built = Cleaner::new(Config {
+        boilerplate: keys,
+        ..Config::default()
+    })
+    .unwrap();
+    let mut removed = 0;
+    for page in &pages {
+        let (a, b) = (shared.clean(page), built.clean(page));
+        assert_eq!(a, b);
+        removed += a
+            .report
+            .counts
+            .iter()
+            .find(|(s, _)| *s == "boilerplate")
+            .map_or(0, |c| c.1);
+    }
+    assert!(removed > 0, "the list removes lines");
+}

@@ -176,9 +176,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let cleaner = if learning.lines.is_empty() {
         cleaner
     } else {
-        let mut config = cleaner.config().clone();
-        config.boilerplate = learning.keys();
-        with_list = Cleaner::new(config)?;
+        with_list = cleaner.with_boilerplate(learning.keys());
         &with_list
     };
 
