@@ -159,6 +159,11 @@ impl<'a> Context<'a, '_> {
 
     /// The character at byte `at` as it is now.
     fn char_at(&self, at: usize, raw: char) -> char {
+        // Only candidates change, and every candidate starts with an ASCII mark or bracket,
+        // or is a full-width form (`EF`): other characters need no search.
+        if !(matches!(raw, ',' | ';' | ':' | '?' | '!' | '.' | '(' | ')') || raw >= '\u{F000}') {
+            return raw;
+        }
         match self.page.at.binary_search(&at) {
             Ok(k) => self.page.now[k],
             Err(_) => raw,
