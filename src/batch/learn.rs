@@ -103,9 +103,10 @@ pub(super) fn learn(
     let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
     // One learner per piece of work rayon splits off (not per file): merging moves every
     // key, and a merge per file would move each one once per level of the reduction tree.
-    // The work is split into a bounded number of pieces (a few per thread, for balance).
-    // Mid-page lines are counted in one sketch that every piece shares.
-    let pieces = 4 * rayon::current_num_threads();
+    // The work is split into a bounded number of pieces, enough per thread that no thread
+    // waits long for the last one. Mid-page lines are counted in one sketch that every piece
+    // shares, so a piece costs only its keys.
+    let pieces = 16 * rayon::current_num_threads();
     let mid = SharedMidCounts::default();
     let mut learner = jobs
         .par_iter()

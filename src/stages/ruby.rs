@@ -69,7 +69,9 @@ pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
             continue;
         };
         let inner = &window[..close];
-        if inner.chars().count() > MAX_INNER || !is_annotation(prev, inner) {
+        if (inner.len() > MAX_INNER && inner.chars().count() > MAX_INNER)
+            || !is_annotation(prev, inner)
+        {
             continue;
         }
         let end = open + 1 + close + 1;
