@@ -258,7 +258,8 @@ impl Converter {
                 };
                 match (single, start.lo < start.hi) {
                     (Some(single), true) => FAST_PHRASE | single,
-                    // A single key alone would have been `DIRECT` if it were that simple.
+                    // No phrase: a single key with a three-byte value is `DIRECT` already;
+                    // the others (a key kept as it is, another length) take the general path.
                     _ => FAST_GENERAL,
                 }
             };

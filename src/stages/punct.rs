@@ -34,7 +34,6 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     // One pass over the bytes finds the candidates (all are ASCII or full-width forms
     // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
     // around them (most of a page is not punctuation, so it is never decoded into chars).
-
     const FIRST: ByteSet<9, 0> = ByteSet {
         bytes: [b',', b';', b':', b'?', b'!', b'.', b'(', b')', 0xEF],
         ranges: [],

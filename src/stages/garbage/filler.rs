@@ -94,9 +94,10 @@ pub fn remove<'t>(
 /// enough for filler ([`MIN_FILLER`]) could be: a run never crosses a character that is not
 /// Han, not a stray and not part of an annotation (a line break, a space, most punctuation),
 /// and it has at most as many units as there are bytes that can start a Han character. So
-/// lines, then the stretches between such characters, are counted first (a byte each), and
-/// [`find`] reads only the stretches that could hold a long enough run: on the benchmark
-/// pages an eighth of the text.
+/// lines, then the stretches between such characters ([`STOPS`]), have those bytes counted
+/// first (by vector instructions), and [`find`] reads only the stretches that could hold a
+/// long enough run. (`stretches_find_what_the_whole_text_does` checks this against `find`
+/// over the whole text.)
 fn find_all(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut cuts = Vec::new();
