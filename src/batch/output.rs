@@ -38,8 +38,15 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Creates the directories up to `dest` and opens its temporary file.
+    /// Creates the directories up to `dest` and opens its temporary file, written through a
+    /// 64 KB buffer (for outputs written piece by piece, such as shards).
     pub fn create(dest: &Path) -> io::Result<Self> {
+        Self::create_buffered(dest, 1 << 16)
+    }
+
+    /// [`AtomicFile::create`] with a buffer of `capacity` bytes (0: every write goes straight
+    /// to the file, for an output written in one piece).
+    pub fn create_buffered(dest: &Path, capacity: usize) -> io::Result<Self> {
         let dir = dest.parent().unwrap_or(Path::new("."));
         let tmp = temp_path(dest);
         // The file is created new (O_EXCL, which never follows a symlink): a link planted at
@@ -65,7 +72,7 @@ impl AtomicFile {
         Ok(AtomicFile {
             tmp,
             dest: dest.to_path_buf(),
-            writer: Some(BufWriter::with_capacity(1 << 16, file)),
+            writer: Some(BufWriter::with_capacity(capacity, file)),
         })
     }
 
@@ -104,9 +111,9 @@ impl Drop for AtomicFile {
     }
 }
 
-/// Writes `bytes` to `dest` atomically.
+/// Writes `bytes` to `dest` atomically, in one piece (no buffer to copy them through).
 pub fn write_all(dest: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
-    let mut f = AtomicFile::create(dest)?;
+    let mut f = AtomicFile::create_buffered(dest, 0)?;
     f.writer().write_all(bytes)?;
     f.commit(sync)
 }
