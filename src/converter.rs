@@ -397,13 +397,9 @@ impl Converter {
             if in_place {
                 if let Some(&[b0, b1, b2, n0, n1, n2]) = bytes.get(i..i + 6) {
                     if b0 & 0xF0 == 0xE0 {
-                        let c = (u32::from(b0 & 0x0F) << 12)
-                            | (u32::from(b1 & 0x3F) << 6)
-                            | u32::from(b2 & 0x3F);
+                        let c = code_point3(b0, b1, b2);
                         let e = self.fast[c as usize];
-                        let next = (u32::from(n0 & 0x0F) << 12)
-                            | (u32::from(n1 & 0x3F) << 6)
-                            | u32::from(n2 & 0x3F);
+                        let next = code_point3(n0, n1, n2);
                         let bit = pair_bit(c, next);
                         let maybe_phrase = (e & FAST_PHRASE != 0)
                             & ((n0 & 0xF0 != 0xE0) | (self.pairs[bit / 64] >> (bit % 64) & 1 != 0));
@@ -512,15 +508,20 @@ fn patch(dst: &mut [u8], value: &[u8]) {
     }
 }
 
+/// The code point of the three-byte UTF-8 sequence `b0 b1 b2`.
+#[inline(always)]
+fn code_point3(b0: u8, b1: u8, b2: u8) -> u32 {
+    (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F)
+}
+
 /// Decodes the non-ASCII character starting at `bytes[i]` of a valid UTF-8 string: its code
 /// point and its length in bytes.
 #[inline(always)]
 fn decode(bytes: &[u8], i: usize) -> (u32, usize) {
     let b = bytes[i] as u32;
     if (0xe0..0xf0).contains(&b) {
-        if let Some(&[_, c1, c2]) = bytes.get(i..i + 3) {
-            let cp = ((b & 0x0f) << 12) | ((c1 as u32 & 0x3f) << 6) | (c2 as u32 & 0x3f);
-            return (cp, 3);
+        if let Some(&[b0, c1, c2]) = bytes.get(i..i + 3) {
+            return (code_point3(b0, c1, c2), 3);
         }
     }
     let c = |k: usize| (bytes[i + k] & 0x3f) as u32;
