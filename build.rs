@@ -1,4 +1,5 @@
-//! Compiles the conversion tables in `data/` into one folded dictionary.
+//! Compiles the conversion tables in `data/` into one folded dictionary, and the language
+//! model's word list into its tables (`src/lm/derive.rs`, shared with the crate).
 //!
 //! OpenCC's `tw2s` is a chain: Taiwan variants back (`TWVariantsRevPhrases`, `TWVariantsRev`),
 //! then traditional to simplified (`TSPhrases`, `TSCharacters`), each step a forward
@@ -22,6 +23,10 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The language model's derivation, shared with the crate (`src/lm.rs` loads its output).
+#[path = "src/lm/derive.rs"]
+mod lm_derive;
+
 fn main() {
     let data = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
     let opencc = data.join("opencc");
@@ -39,6 +44,17 @@ fn main() {
         data.join("overrides.txt").display()
     );
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/lm/derive.rs");
+    println!(
+        "cargo:rerun-if-changed={}",
+        data.join("lm/words.bin").display()
+    );
+
+    // The language model's tables (`src/lm/derive.rs`).
+    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
+    let words = fs::read(data.join("lm/words.bin")).unwrap();
+    let tables = lm_derive::derive(&words).expect("data/lm/words.bin is well-formed");
+    fs::write(out.join("lm.tables"), lm_derive::encode(&tables)).unwrap();
 
     let mut step1 = load(&opencc.join("TWVariantsRevPhrases.txt"));
     merge_missing(&mut step1, load(&opencc.join("TWVariantsRev.txt")));
@@ -106,7 +122,6 @@ fn main() {
     // A single character that maps to itself can never block anything: drop it.
     entries.retain(|k, v| !(k == v && k.chars().count() == 1));
 
-    let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let mut dict = String::new();
     for (k, v) in &entries {
         dict.push_str(k);

@@ -7,8 +7,8 @@
 //!
 //! Source: the word list `dict.txt` of the `jieba` segmenter (PyPI package `jieba` 0.42.1,
 //! MIT licence), see `data/lm/README.md`. `scripts/build_lm.py` keeps the words seen at least
-//! five times with their costs, as `data/lm/words.bin` (0.8 MB, compiled in). At first use the
-//! model derives from it:
+//! five times with their costs, as `data/lm/words.bin` (0.8 MB). The model derives from it
+//! (at build time: [`derive`], run by `build.rs`; its format is described there):
 //! - word costs, for [`Lm::segment_cost`]: the best segmentation of a text into known words,
 //!   which is what tells `管理等` (`管理` + `等`) from `管理地` (`地` is common, but mostly
 //!   inside words such as `地方`);
@@ -21,14 +21,18 @@
 //! The list is simplified: score traditional text after converting it (the stage does, with
 //! `ctx.converter`).
 //!
-//! Format (little-endian): `ZHLW` `01`, `u32` word count, then per word (sorted by UTF-8
-//! bytes) a `u8` count of bytes shared with the previous word, a `u8` length of the rest, the
-//! rest, and a `u8` cost `-ln(freq / total)` in tenths of a nat.
-
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
-static DATA: &[u8] = include_bytes!("../data/lm/words.bin");
+// The derivation is compiled into `build.rs`, which writes `lm.tables`; the crate keeps it for
+// the test that checks what was loaded against it.
+#[cfg_attr(not(test), allow(dead_code))]
+mod derive;
+
+use derive::pair_key;
+
+/// The tables `build.rs` derived from `data/lm/words.bin` ([`derive`]).
+static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.tables"));
 
 /// Cost (nats) of a character the model has never seen: rarer than the rarest it knows.
 pub const UNKNOWN_COST: f32 = 19.0;
@@ -85,9 +89,10 @@ pub fn ends_word(c: char) -> bool {
     c.is_ascii() || mark_cost(c).is_some()
 }
 
-/// The model, built from the compiled-in word list on first use.
+/// The model, loaded from the compiled-in tables on first use.
 pub struct Lm {
-    words: HashMap<Box<str>, f32>,
+    /// Word -> cost, for [`Lm::segment_cost`] (the words are slices of [`TABLES`]).
+    words: HashMap<&'static str, f32>,
     /// BMP code point -> 1 + the character's id (0: not in the model). Characters are looked
     /// up by id so that a pair is one `u32` key.
     bmp_ids: Box<[u16]>,
@@ -101,74 +106,37 @@ pub struct Lm {
     common_pairs: Box<[u64]>,
 }
 
-fn pair_key(a: u16, b: u16) -> u32 {
-    (u32::from(a) << 16) | u32::from(b)
-}
-
 impl Lm {
     /// The compiled-in model.
     pub fn get() -> &'static Lm {
         static LM: OnceLock<Lm> = OnceLock::new();
-        LM.get_or_init(|| Lm::parse(DATA).expect("data/lm/words.bin is well-formed"))
+        LM.get_or_init(|| Lm::load(TABLES).expect("lm.tables is well-formed"))
     }
 
-    fn parse(d: &[u8]) -> Option<Lm> {
-        if d.get(..5)? != b"ZHLW\x01" {
+    /// The model from `lm.tables` ([`derive::encode`]); `None` when it is malformed.
+    fn load(d: &'static [u8]) -> Option<Lm> {
+        let mut pos = 0;
+        let mut take = |n: usize| -> Option<&'static [u8]> {
+            let bytes = d.get(pos..pos + n)?;
+            pos += n;
+            Some(bytes)
+        };
+        let u32_at = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("four bytes"));
+        let f32_at = |b: &[u8]| f32::from_le_bytes(b.try_into().expect("four bytes"));
+        if take(5)? != b"ZHLT\x01" {
             return None;
         }
-        let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
-        let mut pos = 9;
-        let mut prev: Vec<u8> = Vec::new();
-        let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
-        // `uni` is summed in its map's order below, so it is built exactly as it always was;
-        // the other maps are only looked up, and start at their final size.
-        let mut uni: HashMap<char, f64> = HashMap::default();
-        let mut single: HashMap<char, f64> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
-        let mut pair: HashMap<(char, char), f64> =
-            HashMap::with_capacity_and_hasher(2 * n, Default::default());
-        let mut cs: Vec<char> = Vec::new();
-        for _ in 0..n {
-            let shared = usize::from(*d.get(pos)?);
-            let len = usize::from(*d.get(pos + 1)?);
-            let rest = d.get(pos + 2..pos + 2 + len)?;
-            let cost = f32::from(*d.get(pos + 2 + len)?) / 10.0;
-            pos += 3 + len;
-            prev.truncate(shared);
-            prev.extend_from_slice(rest);
-            let w = std::str::from_utf8(&prev).ok()?;
-            let f = f64::from(-cost).exp();
-            cs.clear();
-            cs.extend(w.chars());
-            for &c in &cs {
-                *uni.entry(c).or_default() += f;
-            }
-            if let [c] = cs[..] {
-                *single.entry(c).or_default() += f;
-            }
-            for ab in cs.windows(2) {
-                *pair.entry((ab[0], ab[1])).or_default() += f;
-            }
-            words.insert(w.into(), cost);
-        }
-        let total: f64 = uni.values().sum();
-        let chars: HashMap<char, (f32, f32)> = uni
-            .iter()
-            .map(|(&c, &f)| {
-                let iso = single.get(&c).copied().unwrap_or(0.0).max(f * 1e-4) / f;
-                (c, ((-(f / total).ln()) as f32, (-iso.ln()) as f32))
-            })
-            .collect();
-        // Ids by cost then character: the common characters get the ids the bit matrix covers.
-        let mut by_cost: Vec<(char, (f32, f32))> = chars.into_iter().collect();
-        by_cost.sort_by(|a, b| a.1 .0.total_cmp(&b.1 .0).then(a.0.cmp(&b.0)));
+        let n = u32_at(take(4)?) as usize;
         // Ids are `u16` and 1 + id must fit too.
-        if by_cost.len() >= usize::from(u16::MAX) {
+        if n >= usize::from(u16::MAX) {
             return None;
         }
         let mut bmp_ids = vec![0u16; 0x10000].into_boxed_slice();
         let mut astral_ids = HashMap::default();
-        for (id, &(c, _)) in by_cost.iter().enumerate() {
+        let mut chars = Vec::with_capacity(n);
+        for id in 0..n {
+            let e = take(12)?;
+            let c = char::from_u32(u32_at(&e[..4]))?;
             let slot = id as u16 + 1;
             match bmp_ids.get_mut(c as usize) {
                 Some(s) => *s = slot,
@@ -176,29 +144,33 @@ impl Lm {
                     astral_ids.insert(c, slot);
                 }
             }
+            chars.push((f32_at(&e[4..8]), f32_at(&e[8..])));
         }
-        let id_of = |c: char| -> u16 {
-            let slot = match bmp_ids.get(c as usize) {
-                Some(&s) => s,
-                None => astral_ids[&c],
-            };
-            slot - 1
-        };
-        let mut pairs = HashMap::with_capacity_and_hasher(pair.len(), Default::default());
+        let n = u32_at(take(4)?) as usize;
+        let mut pairs = HashMap::with_capacity_and_hasher(n, Default::default());
         let mut common_pairs = vec![0u64; COMMON * COMMON / 64].into_boxed_slice();
-        for ((a, b), f) in pair {
-            let (ia, ib) = (id_of(a), id_of(b));
-            pairs.insert(pair_key(ia, ib), (-(f / uni[&a]).ln()) as f32);
-            if usize::from(ia) < COMMON && usize::from(ib) < COMMON {
-                let bit = usize::from(ia) * COMMON + usize::from(ib);
+        for _ in 0..n {
+            let e = take(8)?;
+            let key = u32_at(&e[..4]);
+            pairs.insert(key, f32_at(&e[4..]));
+            let (ia, ib) = ((key >> 16) as usize, (key & 0xFFFF) as usize);
+            if ia < COMMON && ib < COMMON {
+                let bit = ia * COMMON + ib;
                 common_pairs[bit / 64] |= 1 << (bit % 64);
             }
         }
-        Some(Lm {
+        let n = u32_at(take(4)?) as usize;
+        let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
+        for _ in 0..n {
+            let len = usize::from(take(1)?[0]);
+            let w = std::str::from_utf8(take(len)?).ok()?;
+            words.insert(w, f32_at(take(4)?));
+        }
+        (pos == d.len()).then_some(Lm {
             words,
             bmp_ids,
             astral_ids,
-            chars: by_cost.into_iter().map(|(_, costs)| costs).collect(),
+            chars,
             pairs,
             common_pairs,
         })
@@ -301,6 +273,33 @@ impl Lm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The loaded model is the word list's derivation: every table, value for value (so
+    /// the tables `build.rs` compiled in are current, and loading loses nothing).
+    #[test]
+    fn loads_what_the_word_list_derives() {
+        let words = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/lm/words.bin"));
+        let tables = derive::derive(&words.unwrap()).expect("words.bin is well-formed");
+        assert!(derive::encode(&tables) == TABLES, "lm.tables is not the word list's");
+        let lm = Lm::get();
+        assert_eq!(lm.chars.len(), tables.chars.len());
+        for (id, &(c, uni, iso)) in tables.chars.iter().enumerate() {
+            assert_eq!(lm.id(c), Some(id as u16));
+            assert_eq!(lm.chars[id], (uni, iso));
+        }
+        assert_eq!(lm.pairs.len(), tables.pairs.len());
+        for &(key, cost) in &tables.pairs {
+            assert_eq!(lm.pairs.get(&key), Some(&cost));
+            let (a, b) = (key >> 16, key & 0xFFFF);
+            let (ca, cb) = (tables.chars[a as usize].0, tables.chars[b as usize].0);
+            assert!(lm.attested(ca, cb));
+        }
+        assert_eq!(lm.words.len(), tables.words.len());
+        for (w, cost) in &tables.words {
+            assert_eq!(lm.words.get(w.as_str()), Some(cost));
+        }
+        assert!(Lm::load(&TABLES[..TABLES.len() - 1]).is_none());
+    }
 
     #[test]
     fn loads_and_knows_common_characters() {

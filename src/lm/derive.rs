@@ -1,0 +1,130 @@
+//! The language model's tables, derived from the word list `data/lm/words.bin`.
+//!
+//! `build.rs` runs this once per build and writes the result (`lm.tables` in `OUT_DIR`) for
+//! [`crate::lm`] to load: deriving the tables takes about a million hash-map updates, some
+//! 70 ms at every start of the program (2 % of a 10,000-page run), while loading them takes
+//! a few. The file is shared with `build.rs` (`#[path]`), so it uses nothing of the crate.
+//!
+//! `words.bin` (little-endian): `ZHLW` `01`, `u32` word count, then per word (sorted by UTF-8
+//! bytes) a `u8` count of bytes shared with the previous word, a `u8` length of the rest, the
+//! rest, and a `u8` cost `-ln(freq / total)` in tenths of a nat.
+//!
+//! `lm.tables` ([`encode`]; little-endian): `ZHLT` `01`; `u32` count, then per character by id
+//! its `u32` code point and `f32` unigram and isolation costs; `u32` count, then per attested
+//! pair its `u32` [`pair_key`] and `f32` conditional cost, by key; `u32` count, then per word a
+//! `u8` length, its UTF-8 bytes and its `f32` cost, in the word list's order.
+
+use rustc_hash::FxHashMap as HashMap;
+
+/// What the model is made of.
+#[derive(Debug, PartialEq)]
+pub struct Tables {
+    /// Every word and its cost, in the word list's order.
+    pub words: Vec<(String, f32)>,
+    /// By id (unigram cost order, then code point): the character, its unigram cost and its
+    /// isolation cost, in nats.
+    pub chars: Vec<(char, f32, f32)>,
+    /// Attested pairs of ids ([`pair_key`]) and their conditional costs `-ln P(b | a)`, by key.
+    pub pairs: Vec<(u32, f32)>,
+}
+
+/// A pair of character ids as one key.
+pub fn pair_key(a: u16, b: u16) -> u32 {
+    (u32::from(a) << 16) | u32::from(b)
+}
+
+/// Derives the tables from `words.bin`; `None` when it is malformed.
+pub fn derive(d: &[u8]) -> Option<Tables> {
+    if d.get(..5)? != b"ZHLW\x01" {
+        return None;
+    }
+    let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
+    let mut pos = 9;
+    let mut prev: Vec<u8> = Vec::new();
+    let mut words = Vec::with_capacity(n);
+    // `uni` is summed in its map's order below, so it is built exactly as it always was
+    // (the costs' last bits depend on the order of that sum).
+    let mut uni: HashMap<char, f64> = HashMap::default();
+    let mut single: HashMap<char, f64> = HashMap::with_capacity_and_hasher(n, Default::default());
+    let mut pair: HashMap<(char, char), f64> =
+        HashMap::with_capacity_and_hasher(2 * n, Default::default());
+    let mut cs: Vec<char> = Vec::new();
+    for _ in 0..n {
+        let shared = usize::from(*d.get(pos)?);
+        let len = usize::from(*d.get(pos + 1)?);
+        let rest = d.get(pos + 2..pos + 2 + len)?;
+        let cost = f32::from(*d.get(pos + 2 + len)?) / 10.0;
+        pos += 3 + len;
+        prev.truncate(shared);
+        prev.extend_from_slice(rest);
+        let w = std::str::from_utf8(&prev).ok()?;
+        let f = f64::from(-cost).exp();
+        cs.clear();
+        cs.extend(w.chars());
+        for &c in &cs {
+            *uni.entry(c).or_default() += f;
+        }
+        if let [c] = cs[..] {
+            *single.entry(c).or_default() += f;
+        }
+        for ab in cs.windows(2) {
+            *pair.entry((ab[0], ab[1])).or_default() += f;
+        }
+        words.push((w.to_string(), cost));
+    }
+    let total: f64 = uni.values().sum();
+    let mut chars: Vec<(char, f32, f32)> = uni
+        .iter()
+        .map(|(&c, &f)| {
+            let iso = single.get(&c).copied().unwrap_or(0.0).max(f * 1e-4) / f;
+            (c, (-(f / total).ln()) as f32, (-iso.ln()) as f32)
+        })
+        .collect();
+    // Ids by cost then character: the common characters get the ids the bit matrix covers.
+    chars.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    // Ids are `u16` and 1 + id must fit too.
+    if chars.len() >= usize::from(u16::MAX) {
+        return None;
+    }
+    let ids: HashMap<char, u16> = chars
+        .iter()
+        .enumerate()
+        .map(|(id, &(c, _, _))| (c, id as u16))
+        .collect();
+    let mut pairs: Vec<(u32, f32)> = pair
+        .into_iter()
+        .map(|((a, b), f)| (pair_key(ids[&a], ids[&b]), (-(f / uni[&a]).ln()) as f32))
+        .collect();
+    pairs.sort_unstable_by_key(|&(k, _)| k);
+    Some(Tables {
+        words,
+        chars,
+        pairs,
+    })
+}
+
+/// `tables` as `lm.tables` (see the module doc).
+pub fn encode(tables: &Tables) -> Vec<u8> {
+    let mut out = b"ZHLT\x01".to_vec();
+    let count = |out: &mut Vec<u8>, n: usize| {
+        out.extend_from_slice(&u32::try_from(n).expect("count fits u32").to_le_bytes())
+    };
+    count(&mut out, tables.chars.len());
+    for &(c, uni, iso) in &tables.chars {
+        out.extend_from_slice(&u32::from(c).to_le_bytes());
+        out.extend_from_slice(&uni.to_le_bytes());
+        out.extend_from_slice(&iso.to_le_bytes());
+    }
+    count(&mut out, tables.pairs.len());
+    for &(key, cost) in &tables.pairs {
+        out.extend_from_slice(&key.to_le_bytes());
+        out.extend_from_slice(&cost.to_le_bytes());
+    }
+    count(&mut out, tables.words.len());
+    for (w, cost) in &tables.words {
+        out.push(u8::try_from(w.len()).expect("a word is under 256 bytes"));
+        out.extend_from_slice(w.as_bytes());
+        out.extend_from_slice(&cost.to_le_bytes());
+    }
+    out
+}
