@@ -698,11 +698,14 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     }
 
     // Tail: bottom up, blank lines and tail lines; a tail block goes whole or not at all.
+    // On a chunked site a bare chunk marker (`3、`) is passed over like a blank line: it
+    // opens an empty chunk, which the `chunks` stage deletes, and it must not hide the tail
+    // above it from this run when it cannot from the next.
     let mut tail_start = idx.len();
     let mut n = idx.len();
     while n > head_end {
         let j = n - 1;
-        if blank(j) {
+        if blank(j) || (site.chunks && bare_marker(keys.lines[idx[j]])) {
             n = j;
             continue;
         }
@@ -739,6 +742,13 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
         after_head: idx.get(head_end).copied().unwrap_or(usize::MAX),
         removed: removed as u64,
     })
+}
+
+/// Whether `line` is a chunk marker alone (`1、`, `12、`).
+fn bare_marker(line: &str) -> bool {
+    trim(line)
+        .strip_suffix('、')
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Drops a trailing document-file extension from a title.
@@ -795,6 +805,21 @@ mod tests {
         let (out, n) = run(raw);
         assert_eq!(out, "如何推进经济\n\n1、正文第一段\n\n2、正文");
         assert_eq!(n, 12);
+    }
+
+    /// A bare chunk marker at the end (an empty chunk, which `chunks` deletes) does not keep
+    /// the tail block above it: otherwise a second cleaning would remove what the first kept.
+    #[test]
+    fn a_bare_chunk_marker_does_not_hide_the_tail() {
+        let raw = "\n版權(quán)說明:本文檔由用戶提供并上傳,請進行舉報或認領\n文檔簡介\n\n溫馨提示\n\
+• 1. 本站\n\n溫馨提示\n• 1. 本站\n\n版權(quán)說明:本文檔由用戶提供并上傳,請進行舉報或認領\n文檔簡介\n1、";
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let once = cleaner.clean(raw).text;
+        assert_eq!(once, "");
+        assert_eq!(cleaner.clean(&once).text, once);
+        // A marker that starts a chunk with text in it stops the tail as any text does.
+        let kept = "下載本文檔\n文檔簡介\n\n溫馨提示\n• 1. 本站\n3、正文";
+        assert_eq!(run(kept).0, "溫馨提示\n• 1. 本站\n3、正文");
     }
 
     #[test]
