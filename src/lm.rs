@@ -280,7 +280,10 @@ mod tests {
     fn loads_what_the_word_list_derives() {
         let words = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/lm/words.bin"));
         let tables = derive::derive(&words.unwrap()).expect("words.bin is well-formed");
-        assert!(derive::encode(&tables) == TABLES, "lm.tables is not the word list's");
+        assert!(
+            derive::encode(&tables) == TABLES,
+            "lm.tables is not the word list's"
+        );
         let lm = Lm::get();
         assert_eq!(lm.chars.len(), tables.chars.len());
         for (id, &(c, uni, iso)) in tables.chars.iter().enumerate() {

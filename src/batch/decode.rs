@@ -11,12 +11,14 @@
 //!   says how much was lost instead of dropping it silently;
 //! - files with NUL bytes or a known binary signature are refused with a reason, not decoded.
 
+use std::borrow::Cow;
+
 use encoding_rs::{DecoderResult, Encoding, UTF_8};
 
-/// A decoded file.
+/// A decoded file: valid UTF-8 (most pages) is borrowed, not copied.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Decoded {
-    pub text: String,
+pub struct Decoded<'a> {
+    pub text: Cow<'a, str>,
     /// Name of the encoding used (`UTF-8`, `GBK`, `Big5`, `UTF-16LE`, ...).
     pub encoding: &'static str,
     /// Byte sequences that could not be decoded and were replaced by U+FFFD.
@@ -42,7 +44,7 @@ const SIGNATURES: &[(&[u8], &str)] = &[
 ];
 
 /// Decodes a whole file.
-pub fn decode(bytes: &[u8]) -> Result<Decoded, Binary> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Binary> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(decode_with(enc, &bytes[bom_len..]));
     }
@@ -52,12 +54,12 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, Binary> {
     if let Some(pos) = memchr::memchr(0, bytes) {
         return Err(Binary(format!("binary file (NUL byte at offset {pos})")));
     }
-    // Most pages are valid UTF-8: one validation and a copy, no detection or decoder. The
+    // Most pages are valid UTF-8: one validation, no copy, detection or decoder. The
     // validation is SIMD (simdutf8): std's is byte by byte on Han text, several times slower,
     // and it runs over every input byte.
     if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
         return Ok(Decoded {
-            text: text.to_owned(),
+            text: Cow::Borrowed(text),
             encoding: UTF_8.name(),
             undecodable: 0,
         });
@@ -97,7 +99,7 @@ fn utf8_damage(bytes: &[u8]) -> (usize, usize) {
 }
 
 /// Decodes `bytes` (BOM already removed) with `enc`, counting replacements.
-pub fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
+pub fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> Decoded<'static> {
     let mut decoder = enc.new_decoder_without_bom_handling();
     let cap = decoder
         .max_utf8_buffer_length_without_replacement(bytes.len())
@@ -120,7 +122,7 @@ pub fn decode_with(enc: &'static Encoding, bytes: &[u8]) -> Decoded {
         }
     }
     Decoded {
-        text,
+        text: Cow::Owned(text),
         // For GBK this is "GBK" although encoding_rs decodes it as GB18030, its superset.
         encoding: enc.name(),
         undecodable,
@@ -135,11 +137,11 @@ mod tests {
     fn utf8_with_and_without_bom() {
         let d = decode("為經濟".as_bytes()).unwrap();
         assert_eq!(
-            (d.text.as_str(), d.encoding, d.undecodable),
+            (d.text.as_ref(), d.encoding, d.undecodable),
             ("為經濟", "UTF-8", 0)
         );
         let d = decode(b"\xef\xbb\xbfabc").unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("abc", "UTF-8"));
+        assert_eq!((d.text.as_ref(), d.encoding), ("abc", "UTF-8"));
     }
 
     #[test]
@@ -149,7 +151,7 @@ mod tests {
             bytes.extend(u.to_le_bytes());
         }
         let d = decode(&bytes).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("經濟\n", "UTF-16LE"));
+        assert_eq!((d.text.as_ref(), d.encoding), ("經濟\n", "UTF-16LE"));
     }
 
     #[test]
@@ -158,7 +160,7 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode(text);
         let d = decode(&gbk).unwrap();
         assert_eq!(
-            (d.text.as_str(), d.encoding, d.undecodable),
+            (d.text.as_ref(), d.encoding, d.undecodable),
             (text, "GBK", 0)
         );
 
@@ -167,7 +169,7 @@ mod tests {
         let (big5, _, _) = encoding_rs::BIG5.encode(text);
         let d = decode(&big5).unwrap();
         assert_eq!(
-            (d.text.as_str(), d.encoding, d.undecodable),
+            (d.text.as_ref(), d.encoding, d.undecodable),
             (text, "Big5", 0)
         );
     }
@@ -245,7 +247,7 @@ mod tests {
                     if d.encoding == "UTF-8" && Encoding::for_bom(&bytes).is_none() {
                         // BOM-less UTF-8 decodes exactly as Rust's lossy conversion, and
                         // counts each replacement not already in the input.
-                        prop_assert_eq!(d.text.as_str(), &*String::from_utf8_lossy(&bytes));
+                        prop_assert_eq!(d.text.as_ref(), &*String::from_utf8_lossy(&bytes));
                         let literal = bytes.windows(3).filter(|w| w == b"\xef\xbf\xbd").count();
                         prop_assert_eq!(d.undecodable as usize + literal, input_fffd as usize);
                     }
@@ -263,7 +265,7 @@ mod tests {
             prop_assume!(!SIGNATURES.iter().any(|(sig, _)| s.as_bytes().starts_with(sig)));
             let d = decode(s.as_bytes()).unwrap();
             prop_assert_eq!(d.undecodable, 0);
-            prop_assert_eq!(d.text.as_str(), s.strip_prefix('\u{FEFF}').unwrap_or(&s));
+            prop_assert_eq!(d.text.as_ref(), s.strip_prefix('\u{FEFF}').unwrap_or(&s));
         }
 
         /// A cut-off last character never switches valid UTF-8 Han text to a legacy encoding.

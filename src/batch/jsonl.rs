@@ -339,7 +339,7 @@ fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
         Ok(s) => (std::borrow::Cow::Borrowed(s), 0),
         Err(_) => {
             let d = decode::decode_with(encoding_rs::UTF_8, body);
-            (std::borrow::Cow::Owned(d.text), d.undecodable)
+            (d.text, d.undecodable)
         }
     };
     let keep = |status, warning: Option<String>| {

@@ -193,13 +193,7 @@ fn count(
                 return;
             };
             progress.add_bytes(bytes.len() as u64);
-            // Valid UTF-8 (most pages) is counted where it lies, without a decoded copy.
-            if let Ok(text) = simdutf8::basic::from_utf8(&bytes) {
-                if !bytes.starts_with(b"\xEF\xBB\xBF") && !bytes.contains(&0) {
-                    add(&cleaner.page_lines(text));
-                    return;
-                }
-            }
+            // Valid UTF-8 (most pages) is counted where it lies: `decode` borrows it.
             if let Ok(decoded) = decode::decode(&bytes) {
                 add(&cleaner.page_lines(&decoded.text));
             }

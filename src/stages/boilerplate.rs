@@ -329,7 +329,8 @@ pub fn line_key(line: &str) -> Option<String> {
             continue;
         }
         in_digits = false;
-        meaningful |= c.is_alphabetic();
+        // One letter is enough (the test is a table search for most characters).
+        meaningful = meaningful || c.is_alphabetic();
         key.push(c);
     }
     (meaningful && key.chars().count() >= 2).then_some(key)
