@@ -33,6 +33,7 @@
 //! reaches the threshold, which does not depend on the order pages are counted in.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
@@ -182,9 +183,8 @@ impl Learned {
         if !self.may_contain(line) {
             return false;
         }
-        // The set first: most lines are not in it, and the structural pattern costs more.
         with_remembered_key(ctx.id, line, &ctx.converter, |k| {
-            k.is_some_and(|k| self.hashes.contains(&hash(k)) && !is_structural(k))
+            k.is_some_and(|k| self.hashes.contains(&hash(k)))
         })
     }
 }
@@ -262,11 +262,17 @@ pub fn learn_key(line: &str, converter: &Converter) -> Option<String> {
     line_key(&template::line_key(line, converter))
 }
 
-/// [`learn_key`], remembered per thread for the cleaner `owner` (its `Ctx::id`: another
+/// [`learn_key`], but `None` for a [structural](is_structural) key: a key that learning counts
+/// and this stage removes.
+pub fn learnable_key(line: &str, converter: &Converter) -> Option<String> {
+    learn_key(line, converter).filter(|k| !is_structural(k))
+}
+
+/// [`learnable_key`], remembered per thread for the cleaner `owner` (its `Ctx::id`: another
 /// cleaner may convert differently). A site's template lines recur verbatim on every page, and
-/// their keys (a tag pass, annotation stripping, a conversion each) are asked for twice per
-/// page: by learning and by this stage. A key depends on the line alone, so remembering
-/// changes no result; the memory is bounded.
+/// their keys (a tag pass, annotation stripping, a conversion and the structural pattern
+/// each) are asked for twice per page: by learning and by this stage. A key depends on the
+/// line alone, so remembering changes no result; the memory is bounded.
 pub fn remembered_key(owner: u64, line: &str, converter: &Converter) -> Option<String> {
     with_remembered_key(owner, line, converter, |k| k.map(str::to_owned))
 }
@@ -291,7 +297,7 @@ pub fn with_remembered_key<R>(
         if let Some(key) = keys.1.get(line) {
             return f(key.as_deref());
         }
-        let key = learn_key(line, converter);
+        let key = learnable_key(line, converter);
         let r = f(key.as_deref());
         if keys.1.len() >= MAX_REMEMBERED {
             keys.1.clear();
@@ -576,14 +582,14 @@ fn normalized(line: &str) -> Cow<'_, str> {
     }
 }
 
-/// Collects one raw page's contribution: its keys ([`learn_key`]; structural lines are never
-/// counted, so they are left out) and its fingerprint. Learning reads the raw pages, which
+/// Collects one raw page's contribution: its keys ([`learnable_key`]: structural lines are
+/// never counted, so they are left out) and its fingerprint. Learning reads the raw pages, which
 /// costs a conversion, not a whole cleaning; [`crate::Cleaner::page_lines`] is the entry point.
 pub fn page_lines(text: &str, converter: &Converter) -> PageLines {
-    page_lines_with(text, |line| learn_key(line, converter))
+    page_lines_with(text, |line| learnable_key(line, converter))
 }
 
-/// [`page_lines`] with the line key computed by `key_of` (which must be [`learn_key`], or
+/// [`page_lines`] with the line key computed by `key_of` (which must be [`learnable_key`], or
 /// remember its results: [`crate::Cleaner::page_lines`] does, since a site's template lines
 /// recur verbatim on every page).
 pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String>) -> PageLines {
@@ -660,7 +666,6 @@ pub fn page_lines_with(text: &str, mut key_of: impl FnMut(&str) -> Option<String
         .iter()
         .chain(tail)
         .filter_map(|l| Some((key_of(&normalized(l))?, *l)))
-        .filter(|(k, _)| !is_structural(k))
         .map(|(k, l)| (k, spelling(l)))
         .collect();
     keyed.sort_unstable();
@@ -915,13 +920,16 @@ impl Learner {
     pub fn add_edges(&mut self, page: &PageLines) {
         self.documents.insert(page.document);
         for (i, key) in page.keys.iter().enumerate() {
-            if is_structural(key) {
-                continue;
-            }
-            let stat = self.lines.entry(hash(key)).or_insert_with(|| LineStat {
-                key: key.clone(),
-                ..LineStat::default()
-            });
+            // Keys from `page_lines` are never structural, but a caller may give any: each is
+            // checked when first seen (a structural key never gets an entry).
+            let stat = match self.lines.entry(hash(key)) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(_) if is_structural(key) => continue,
+                Entry::Vacant(e) => e.insert(LineStat {
+                    key: key.clone(),
+                    ..LineStat::default()
+                }),
+            };
             stat.add(page.document, self.cap);
             stat.pages += 1;
             if let Some(&s) = page.spellings.get(i) {
