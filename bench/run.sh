@@ -8,7 +8,8 @@
 #              OPENCC_SHARD=1 to time OpenCC on the shard too (default only with --quick),
 #              BENCH_TMP (default /tmp/zhclean-bench; the shard is deleted at the end),
 #              BENCH_OUT (where timed runs write; default /dev/shm when it has room).
-#              REPEAT (runs per speed measurement, the median by wall time is reported;
+#              REPEAT (rounds of speed runs, each running every command once; the median
+#              run by wall time is reported;
 #              default 3, 1 with --quick).
 #
 # Needs Debian/Ubuntu (apt-get), python3 with pip, cargo. Installs PyPI opencc==1.4.2 and
@@ -91,36 +92,12 @@ shard_bytes=$(stat -c %s "$sp/shard.jsonl")
 shard_recs=$(wc -l <"$sp/shard.jsonl")
 rows="$work/speed-rows.tsv"
 : >"$rows"
-# measure NAME INPUT_LABEL PAR BYTES PAGES CMD...: runs CMD $repeat times (a fresh output
-# each time) and records the run with the median wall time.
-measure() {
-    local name="$1" input="$2" par="$3" bytes="$4" pages="$5"
-    shift 5
-    local runs_tsv="$work/runs.tsv" r wall user sys rss
-    : >"$runs_tsv"
-    for r in $(seq "$repeat"); do
-        [ -n "${out:-}" ] && rm -rf "$out"
-        sync
-        /usr/bin/time -v -o "$work/time.txt" "$@" >/dev/null 2>"$work/err.txt" || {
-            log "FAILED: $name"; cat "$work/err.txt" >&2; }
-        wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.txt")
-        user=$(awk -F': ' '/User time/{print $2}' "$work/time.txt")
-        sys=$(awk -F': ' '/System time/{print $2}' "$work/time.txt")
-        rss=$(awk -F': ' '/Maximum resident/{print $2}' "$work/time.txt")
-        printf '%s\t%s\t%s\n' "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$runs_tsv"
-        log "$name $input x$par, run $r/$repeat: ${wall}s"
-    done
-    # The median run by wall time (the middle one of an odd count).
-    sort -n "$runs_tsv" | sed -n "$(((repeat + 1) / 2))p" | while IFS=$'\t' read -r wall cpu rss; do
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$cpu" "$rss" >>"$rows"
-    done
-}
-# Every run writes a fresh output directory, on tmpfs (/dev/shm) when it has room, and the
-# previous run's output is deleted first. On ext4, files created within minutes of many
-# deletions (the previous run's output, or the previous benchmark's work directory) cost
-# seconds of system time while ext4 skips recently freed inodes: a measure of the file
-# system's recovery, not of the cleaner, and it fell on whichever runs came first. Every
-# program timed here writes to the same place. BENCH_OUT=DIR chooses another place.
+# Every timed run writes a fresh output directory, on tmpfs (/dev/shm) when it has room, and
+# deletes it once timed. On ext4, files created within minutes of many deletions (the previous
+# run's output, or the previous benchmark's work directory) cost seconds of system time while
+# ext4 skips recently freed inodes: a measure of the file system's recovery, not of the
+# cleaner, and it fell on whichever runs came first. Every program timed here writes to the
+# same place. BENCH_OUT=DIR chooses another place.
 out_root="${BENCH_OUT:-}"
 if [ -z "$out_root" ]; then
     out_root="$work"
@@ -132,40 +109,75 @@ fi
 mkdir -p "$out_root"
 echo "outputs written to: $out_root ($(df -PT "$out_root" | awk 'NR==2{print $2}'))"
 echo
-runs=0
-fresh_out() {
-    [ -n "${out:-}" ] && rm -rf "$out"
-    runs=$((runs + 1))
-    out="$out_root/out-$runs"
+# measure NAME INPUT_LABEL PAR BYTES PAGES CMD...: registers a timed command; `@OUT@` in CMD
+# is its fresh output path. The commands run in rounds: each round runs every command once,
+# in order, and there are $repeat rounds. This VM's speed drifts by 10-30 % over minutes, and
+# a tool timed in one block of minutes would be compared with one timed in another; in rounds,
+# every tool's runs are spread over the whole benchmark. Each row reports a command's median
+# run by wall time.
+configs=()
+measure() {
+    local n=${#configs[@]} quoted
+    printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >"$work/config-$n.tsv"
+    shift 5
+    printf -v quoted '%q ' "$@"
+    configs+=("$quoted")
+}
+run_all() {
+    local r n name input par bytes pages out wall user sys rss
+    for n in "${!configs[@]}"; do : >"$work/runs-$n.tsv"; done
+    for r in $(seq "$repeat"); do
+        for n in "${!configs[@]}"; do
+            IFS=$'\t' read -r name input par bytes pages <"$work/config-$n.tsv"
+            out="$out_root/out-$n"
+            rm -rf "$out"
+            sync
+            /usr/bin/time -v -o "$work/time.txt" bash -c "exec ${configs[$n]//@OUT@/$out}" >/dev/null 2>"$work/err.txt" || {
+                log "FAILED: $name"; cat "$work/err.txt" >&2; }
+            rm -rf "$out"
+            wall=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$work/time.txt")
+            user=$(awk -F': ' '/User time/{print $2}' "$work/time.txt")
+            sys=$(awk -F': ' '/System time/{print $2}' "$work/time.txt")
+            rss=$(awk -F': ' '/Maximum resident/{print $2}' "$work/time.txt")
+            printf '%s\t%s\t%s\n' "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$work/runs-$n.tsv"
+            log "round $r/$repeat: $name $input x$par: ${wall}s"
+        done
+    done
+    for n in "${!configs[@]}"; do
+        IFS=$'\t' read -r name input par bytes pages <"$work/config-$n.tsv"
+        # The median run by wall time (the middle one of an odd count).
+        sort -n "$work/runs-$n.tsv" | sed -n "$(((repeat + 1) / 2))p" | while IFS=$'\t' read -r wall cpu rss; do
+            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$bytes" "$pages" "$wall" "$cpu" "$rss" >>"$rows"
+        done
+    done
 }
 for j in 1 2; do
-    fresh_out; measure "zhclean (whole pipeline)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
-        "$zh" "$sp/raw" -o "$out" -q --no-sync --jobs "$j"
+    measure "zhclean (whole pipeline)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+        "$zh" "$sp/raw" -o @OUT@ -q --no-sync --jobs "$j"
 done
 for j in 1 2; do
-    fresh_out; measure "zhclean --no-learn (one pass)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
-        "$zh" "$sp/raw" -o "$out" -q --no-sync --no-learn --jobs "$j"
+    measure "zhclean --no-learn (one pass)" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+        "$zh" "$sp/raw" -o @OUT@ -q --no-sync --no-learn --jobs "$j"
 done
 for j in 1 2; do
-    fresh_out; measure "zhclean (whole pipeline)" "JSONL shard" "$j" "$shard_bytes" "$shard_recs" \
-        "$zh" "$sp/shard.jsonl" -o "$out" -q --no-sync --jobs "$j"
+    measure "zhclean (whole pipeline)" "JSONL shard" "$j" "$shard_bytes" "$shard_recs" \
+        "$zh" "$sp/shard.jsonl" -o @OUT@ -q --no-sync --jobs "$j"
 done
 for j in 1 2; do
-    fresh_out; measure "Python peer pipeline" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
-        python3 bench/peer.py "$sp/raw" "$out" --procs "$j"
+    measure "Python peer pipeline" "$speed_pages pages" "$j" "$batch_bytes" "$speed_pages" \
+        python3 bench/peer.py "$sp/raw" @OUT@ --procs "$j"
 done
-fresh_out
 measure "OpenCC 1.4.2 (PyPI, in Python, per page), tw2s only" "$speed_pages pages" 1 "$batch_bytes" "$speed_pages" \
-    python3 bench/peer.py --opencc-only "$sp/raw" "$out"
+    python3 bench/peer.py --opencc-only "$sp/raw" @OUT@
 measure "$opencc_name, tw2s only" "$speed_pages pages (one file)" 1 "$batch_bytes" "$speed_pages" \
-    "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o "$out_root/opencc-out.txt"
+    "${opencc_cli[@]}" -c tw2s.json -i "$sp/batch-concat.txt" -o @OUT@
 if [ "${OPENCC_SHARD:-$quick}" = 1 ]; then
     measure "$opencc_name, tw2s only" "JSONL shard" 1 "$shard_bytes" "$shard_recs" \
-        "${opencc_cli[@]}" -c tw2s.json -i "$sp/shard.jsonl" -o "$out_root/opencc-out.txt"
+        "${opencc_cli[@]}" -c tw2s.json -i "$sp/shard.jsonl" -o @OUT@
 fi
-rm -rf "$out_root/opencc-out.txt" "$out_root"/out-*
+run_all
 [ "$out_root" = "$work" ] || rmdir "$out_root" 2>/dev/null || true
-echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync. Each row: the median of $repeat runs by wall time."
+echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync. Each row: the median of $repeat runs by wall time; the runs go in rounds (every command once per round)."
 echo
 python3 - "$rows" <<'PY'
 import sys
