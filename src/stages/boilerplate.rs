@@ -35,6 +35,7 @@
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
@@ -219,33 +220,80 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     if ctx.boilerplate.is_empty() {
         return 0;
     }
-    let mut removed = 0u64;
-    let mut removed_chars = 0usize;
-    let mut kept: Vec<&str> = Vec::new();
     // The title the template stage put first is the document's own, however many documents
     // share it (`第一章 绪论`).
     let titled = page.body_start > 0;
-    let lines = crate::chars::split_lines(&page.text);
-    let edge = edge_lines(&lines);
-    for (i, line) in lines.iter().enumerate() {
-        if edge[i] && !(titled && i == 0) && ctx.boilerplate.contains(line, ctx) {
-            removed += 1;
-            removed_chars += line.chars().count();
-        } else {
-            kept.push(line);
-        }
+    // Only edge lines can go: they are found from both ends, and a page none of whose edge
+    // lines is learned (most pages) is not split into lines at all.
+    let text = &page.text;
+    let gone: Vec<Range<usize>> = edge_ranges(text)
+        .into_iter()
+        .filter(|r| !(titled && r.start == 0) && ctx.boilerplate.contains(&text[r.clone()], ctx))
+        .collect();
+    if gone.is_empty() {
+        return 0;
     }
-    if removed > 0 {
-        if over_warn_share(&page.text, removed_chars) {
-            let total = page.text.chars().filter(|c| !c.is_whitespace()).count();
-            page.warnings.push(format!(
-                "boilerplate: learned lines removed {:.0}% of the page ({removed} lines)",
-                removed_chars as f64 / total.max(1) as f64 * 100.0
-            ));
-        }
-        page.text = kept.join("\n");
+    let removed_chars: usize = gone.iter().map(|r| text[r.clone()].chars().count()).sum();
+    let kept: Vec<&str> = crate::chars::split_lines(text)
+        .into_iter()
+        .filter(|line| {
+            let start = line.as_ptr() as usize - text.as_ptr() as usize;
+            !gone.iter().any(|r| r.start == start)
+        })
+        .collect();
+    let removed = gone.len() as u64;
+    if over_warn_share(text, removed_chars) {
+        let total = text.chars().filter(|c| !c.is_whitespace()).count();
+        page.warnings.push(format!(
+            "boilerplate: learned lines removed {:.0}% of the page ({removed} lines)",
+            removed_chars as f64 / total.max(1) as f64 * 100.0
+        ));
     }
+    page.text = kept.join("\n");
     removed
+}
+
+/// The byte ranges of `text`'s edge lines ([`edge_lines`] of its lines), in order, each
+/// once: a scan from each end.
+fn edge_ranges(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let nonblank = |r: &Range<usize>| !trim(&text[r.clone()]).is_empty();
+    let mut head: Vec<Range<usize>> = Vec::with_capacity(EDGE_LINES);
+    let mut start = 0;
+    loop {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |k| start + k);
+        let line = start..end;
+        if nonblank(&line) {
+            head.push(line);
+            if head.len() == EDGE_LINES {
+                break;
+            }
+        }
+        if end == bytes.len() {
+            break;
+        }
+        start = end + 1;
+    }
+    let mut tail: Vec<Range<usize>> = Vec::with_capacity(EDGE_LINES);
+    let mut end = bytes.len();
+    loop {
+        let start = memchr::memrchr(b'\n', &bytes[..end]).map_or(0, |k| k + 1);
+        let line = start..end;
+        if nonblank(&line) {
+            tail.push(line);
+            if tail.len() == EDGE_LINES {
+                break;
+            }
+        }
+        if start == 0 {
+            break;
+        }
+        end = start - 1;
+    }
+    // The two meet on a page with few non-blank lines: a line is one edge line.
+    tail.retain(|r| head.last().is_none_or(|h| r.start > h.start));
+    head.extend(tail.into_iter().rev());
+    head
 }
 
 /// The key both passes use: the line as the template stage keys it (annotations stripped,
@@ -1116,6 +1164,24 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The stage finds edge lines from both ends: the lines `edge_lines` marks.
+        #[test]
+        fn edge_ranges_are_the_edge_lines(lines in proptest::collection::vec("[ a\u{3000}长]{0,3}", 0..40)) {
+            let text = lines.join("\n");
+            let split = crate::chars::split_lines(&text);
+            let edge = edge_lines(&split);
+            let expected: Vec<Range<usize>> = split
+                .iter()
+                .zip(edge)
+                .filter(|(_, e)| *e)
+                .map(|(l, _)| {
+                    let start = l.as_ptr() as usize - text.as_ptr() as usize;
+                    start..start + l.len()
+                })
+                .collect();
+            proptest::prop_assert_eq!(edge_ranges(&text), expected);
+        }
+
         /// Pass 1 reads raw pages and normalises only the lines it keys: the keys are those
         /// of the page normalised whole, as the `unicode` stage would.
         #[test]
