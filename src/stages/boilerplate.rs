@@ -310,8 +310,8 @@ pub fn learn_key(line: &str, converter: &Converter) -> Option<String> {
     line_key(&template::line_key(line, converter))
 }
 
-/// [`learn_key`], but `None` for a [structural](is_structural) key: a key that learning counts
-/// and this stage removes.
+/// [`learn_key`], or `None` when that key is [structural](is_structural): the key of a line
+/// that learning may count and this stage may remove.
 pub fn learnable_key(line: &str, converter: &Converter) -> Option<String> {
     learn_key(line, converter).filter(|k| !is_structural(k))
 }
