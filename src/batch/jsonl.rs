@@ -258,12 +258,7 @@ fn open_lines<'a>(
 
 /// The text field of one JSONL line, when it is a record with a string there.
 fn record_text(line: &[u8], field: &str) -> Option<String> {
-    // Valid UTF-8 (nearly every line) is checked with SIMD (std reads Han text byte by byte:
-    // that was 7 % of a shard's run); the rest is repaired as pass 2 repairs it.
-    let body = match simdutf8::basic::from_utf8(line) {
-        Ok(s) => std::borrow::Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(line),
-    };
+    let (body, _) = line_text(line);
     let record: Record = serde_json::from_str(body.trim_end()).ok()?;
     let (_, raw) = record.0.iter().find(|(k, _)| k == field)?;
     serde_json::from_str(raw.get()).ok()
@@ -342,17 +337,24 @@ struct LineOut {
     undecodable: u64,
 }
 
+/// A line's text, and how many invalid UTF-8 sequences were replaced by U+FFFD. Valid UTF-8
+/// (nearly every line) is checked with SIMD and borrowed: std's check reads Han text byte by
+/// byte (it was 7 % of a shard's run in pass 1).
+fn line_text(line: &[u8]) -> (std::borrow::Cow<'_, str>, u64) {
+    match simdutf8::basic::from_utf8(line) {
+        Ok(s) => (std::borrow::Cow::Borrowed(s), 0),
+        Err(_) => {
+            let d = decode::decode_with(encoding_rs::UTF_8, line);
+            (d.text, d.undecodable)
+        }
+    }
+}
+
 /// Cleans one line (with its `\n`, if any); the output always ends with `\n`.
 fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
-    let (text, undecodable) = match simdutf8::basic::from_utf8(body) {
-        Ok(s) => (std::borrow::Cow::Borrowed(s), 0),
-        Err(_) => {
-            let d = decode::decode_with(encoding_rs::UTF_8, body);
-            (d.text, d.undecodable)
-        }
-    };
+    let (text, undecodable) = line_text(body);
     let keep = |status, warning: Option<String>| {
         let mut bytes = text.as_bytes().to_vec();
         bytes.push(b'\n');
