@@ -698,14 +698,15 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     }
 
     // Tail: bottom up, blank lines and tail lines; a tail block goes whole or not at all.
-    // On a chunked site a bare chunk marker (`3、`) is passed over like a blank line: it
-    // opens an empty chunk, which the `chunks` stage deletes, and it must not hide the tail
-    // above it from this run when it cannot from the next.
+    // On a chunked site a line whose key is a bare chunk marker (`3、`, `3、</b></p>`) is
+    // passed over like a blank line: it opens an empty chunk, which the `chunks` stage
+    // deletes, and it must not hide the tail above it from this run when it cannot from the
+    // next. (The key, not the raw line: the next run sees the line as `markup` left it.)
     let mut tail_start = idx.len();
     let mut n = idx.len();
     while n > head_end {
         let j = n - 1;
-        if blank(j) || (site.chunks && bare_marker(keys.lines[idx[j]])) {
+        if blank(j) || (site.chunks && keys.get(idx[j]).is_some_and(bare_marker)) {
             n = j;
             continue;
         }
@@ -744,10 +745,9 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     })
 }
 
-/// Whether `line` is a chunk marker alone (`1、`, `12、`).
-fn bare_marker(line: &str) -> bool {
-    trim(line)
-        .strip_suffix('、')
+/// Whether a line key is a chunk marker alone (`1、`, `12、`).
+fn bare_marker(key: &str) -> bool {
+    key.strip_suffix('、')
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
@@ -817,6 +817,10 @@ mod tests {
         let once = cleaner.clean(raw).text;
         assert_eq!(once, "");
         assert_eq!(cleaner.clean(&once).text, once);
+        // The same with tags around the marker, which `markup` removes before a second run.
+        let tagged = "\n溫馨提示\n• 1. 本站\n\n溫馨提示\n• 1. 本站\n\n\n2、</b></p>";
+        let once = cleaner.clean(tagged).text;
+        assert_eq!(once, "");
         // A marker that starts a chunk with text in it stops the tail as any text does.
         let kept = "下載本文檔\n文檔簡介\n\n溫馨提示\n• 1. 本站\n3、正文";
         assert_eq!(run(kept).0, "溫馨提示\n• 1. 本站\n3、正文");
