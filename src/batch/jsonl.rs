@@ -459,7 +459,8 @@ impl<'de> Deserialize<'de> for Record {
     }
 }
 
-/// Raw input bytes: hashed for the manifest and counted for the progress bar as they are read.
+/// Raw input bytes: hashed for the manifest (pass 2; pass 1 gives no hasher) and counted for the
+/// progress bar as they are read.
 struct Tee<'a, R> {
     inner: R,
     hasher: Option<&'a mut Sha256>,
