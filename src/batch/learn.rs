@@ -199,12 +199,14 @@ fn count(
             }
         }
         Some(compression) => {
-            let _ = jsonl::for_each_text_batch(&job.path, compression, field, progress, |texts| {
-                let pages: Vec<_> = texts.par_iter().map(|t| cleaner.page_lines(t)).collect();
-                for p in &pages {
-                    add(p);
-                }
-            });
+            let _ = jsonl::for_each_text_batch(
+                &job.path,
+                compression,
+                field,
+                progress,
+                |text| cleaner.page_lines(text),
+                |pages| pages.iter().for_each(&mut add),
+            );
         }
     }
 }

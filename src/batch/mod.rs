@@ -24,6 +24,7 @@ pub mod learn;
 pub mod manifest;
 pub mod output;
 pub mod progress;
+pub mod record;
 pub mod report;
 pub mod stdin;
 pub mod walk;
