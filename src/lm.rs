@@ -304,6 +304,18 @@ mod tests {
         assert!(Lm::load(&TABLES[..TABLES.len() - 1]).is_none());
     }
 
+    /// Every cost of the model is a `-ln` of a probability, never below 0: the byte-garbage
+    /// search gives up early on that ground (`realign::best_reading`).
+    #[test]
+    fn every_cost_is_non_negative() {
+        let lm = Lm::get();
+        assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
+        assert!(lm.pairs.values().all(|&c| c >= 0.0));
+        assert!(lm.words.values().all(|&c| c >= 0.0));
+        assert!(MARKS.iter().all(|&(_, c)| c >= 0.0));
+        const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA < 1.0) };
+    }
+
     #[test]
     fn loads_and_knows_common_characters() {
         let lm = Lm::get();

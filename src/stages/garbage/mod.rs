@@ -189,7 +189,10 @@ pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decisi
     let seen = &chars[span.start..span.end];
     let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
     let after_ctx = &chars[span.end..chars.len().min(span.end + CONTEXT)];
-    let best = best_reading(simp, span, before_ctx, after_ctx);
+    // A span that is not certainly garbage is repaired only by a reading that beats it as it
+    // stands by `MARGIN`: the search can stop once none can.
+    let as_is = (!span.certain).then(|| score(simp, before, seen, after));
+    let best = best_reading(simp, span, before_ctx, after_ctx, as_is.map(|a| a - MARGIN));
     let Some(best) = best else {
         return if span.certain {
             Decision::Removed
@@ -221,7 +224,7 @@ pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decisi
     }
     // The shape `?;…` / `??…`, read as a `。` out of step (see [`span_at`]): taken only when
     // clearly more probable than the span as it stands.
-    let as_is = score(simp, before, seen, after);
+    let as_is = as_is.expect("scored above: the span is not certain");
     if avg <= MAX_UNSURE_AVG && best.cost + MARGIN < as_is {
         Decision::Repaired(best.text)
     } else {
@@ -369,6 +372,28 @@ mod tests {
             let (twice, n) = run(&once);
             prop_assert_eq!(twice, once);
             prop_assert_eq!(n, 0);
+        }
+
+        /// A search that may give up (`below`) finds what the whole search finds, or gives up
+        /// only when that costs at least `below`.
+        #[test]
+        fn giving_up_changes_no_answer(
+            run in "[,;?)(:][燃氣夤芾淼內部優化數據蒄蚄袀膇的了是在一個中國人]{1,20}[a-z?]{0,2}",
+            before in "[，的燃]{0,1}",
+            below in 0f32..400.0,
+        ) {
+            let conv = Converter::new();
+            let simp = Simplifier::new(&conv);
+            let chars: Vec<char> = format!("{before}?{run}。后文").chars().collect();
+            let i = chars.iter().position(|&c| c == '?').unwrap();
+            if let Some(span) = span_at(&chars, i) {
+                let (b, a) = (&chars[..span.start], &chars[span.end..]);
+                let full = best_reading(&simp, &span, b, a, None).map(|r| (r.text, r.cost));
+                match best_reading(&simp, &span, b, a, Some(below)) {
+                    Some(r) => prop_assert_eq!(Some((r.text, r.cost)), full),
+                    None => prop_assert!(full.is_none_or(|(_, c)| c >= below)),
+                }
+            }
         }
 
         #[test]

@@ -464,11 +464,19 @@ fn plausible(c: char) -> bool {
 /// Searches the best pairing of `span`'s bytes; `before` and `after` are a few characters
 /// around it (context for the model). The beam runs on the character model; its best final
 /// readings are then compared by word segmentation over the span and its context.
+///
+/// `below`: the caller takes a reading only if it costs less than this. The search then gives
+/// up (`None`) as soon as every state it keeps costs that much already, which it can tell
+/// when the span has no annotation: then no step lowers a cost, and closing a reading
+/// ([`finish`]) lowers it by at most the unigram cost of the character after the span. Giving
+/// up answers what the whole search would (no reading the caller takes), sooner: most spans
+/// of that kind are real text after a `?`.
 pub fn best_reading<'s>(
     simp: &Simplifier,
     span: &'s Span,
     before_ctx: &[char],
     after_ctx: &[char],
+    below: Option<f32>,
 ) -> Option<Reading> {
     let lm = Lm::get();
     let before = before_ctx.last().copied();
@@ -516,6 +524,11 @@ pub fn best_reading<'s>(
         expanded: HashMap::default(),
     };
 
+    let after_s = after.and_then(|c| word_char(simp, c));
+    // (0.01: a margin for rounding; costs are tens of nats.)
+    let give_up = below
+        .filter(|_| search.readings.is_empty())
+        .map(|b| b + after_s.map_or(0.0, |a| lm.unigram(a)) + 0.01);
     let start_prev = before.and_then(|c| word_char(simp, c));
     let mut beam = vec![State {
         pending: None,
@@ -542,14 +555,13 @@ pub fn best_reading<'s>(
                 prune(all)
             }
         };
-        if beam.is_empty() {
+        if beam.is_empty() || give_up.is_some_and(|g| beam.iter().all(|s| s.cost >= g)) {
             return None;
         }
         for st in &mut beam {
             search.settle(st);
         }
     }
-    let after_s = after.and_then(|c| word_char(simp, c));
     let mut finals: Vec<State> = beam
         .into_iter()
         .filter(|s| s.pending.is_none())
