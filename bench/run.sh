@@ -10,7 +10,7 @@
 #              BENCH_OUT (where timed runs write; default /dev/shm when it has room).
 #              REPEAT (rounds of speed runs, each running every command once; the median
 #              run by wall time is reported;
-#              default 3, 1 with --quick).
+#              default 5, 1 with --quick).
 #
 # Needs Debian/Ubuntu (apt-get), python3 with pip, cargo. Installs PyPI opencc==1.4.2 and
 # rapidfuzz, and the Debian `opencc` command-line converter (falls back to PyPI opencc's CLI).
@@ -24,7 +24,7 @@ if [ $quick = 1 ]; then
     repeat=${REPEAT:-1}
 else
     acc_pages=${ACC_PAGES:-0}; speed_pages=${SPEED_PAGES:-10000}; shard_mb=${SHARD_MB:-1000}
-    repeat=${REPEAT:-3}
+    repeat=${REPEAT:-5}
 fi
 work="${BENCH_TMP:-/tmp/zhclean-bench}"
 log() { echo "== $*" >&2; }
