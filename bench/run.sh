@@ -126,6 +126,7 @@ measure() {
 run_all() {
     local r n name input par bytes pages out wall user sys rss
     for n in "${!configs[@]}"; do : >"$work/runs-$n.tsv"; done
+    : >"$work/rounds.tsv"
     for r in $(seq "$repeat"); do
         for n in "${!configs[@]}"; do
             IFS=$'\t' read -r name input par bytes pages <"$work/config-$n.tsv"
@@ -140,6 +141,7 @@ run_all() {
             sys=$(awk -F': ' '/System time/{print $2}' "$work/time.txt")
             rss=$(awk -F': ' '/Maximum resident/{print $2}' "$work/time.txt")
             printf '%s\t%s\t%s\n' "$wall" "$(echo "$user + $sys" | bc)" "$rss" >>"$work/runs-$n.tsv"
+            printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$input" "$par" "$r" "$wall" "$(echo "$user + $sys" | bc)" >>"$work/rounds.tsv"
             log "round $r/$repeat: $name $input x$par: ${wall}s"
         done
     done
@@ -179,9 +181,10 @@ run_all
 [ "$out_root" = "$work" ] || rmdir "$out_root" 2>/dev/null || true
 echo "Speed: $speed_pages pages = $(echo "scale=1; $batch_bytes/1000000" | bc) MB; JSONL shard = $shard_recs records, $(echo "scale=0; $shard_bytes/1000000" | bc) MB (pages cycled). zhclean runs with boilerplate learning (two passes) and --no-sync. Each row: the median of $repeat runs by wall time; the runs go in rounds (every command once per round)."
 echo
-python3 - "$rows" <<'PY'
+python3 - "$rows" "$work/rounds.tsv" <<'PY'
 import sys
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
+rounds = [l.rstrip("\n").split("\t") for l in open(sys.argv[2], encoding="utf-8")]
 print("| run | input | threads / processes | wall s | MB/s | pages/s | CPU s | MB per CPU s | peak RSS MB |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
 res = {}
@@ -209,6 +212,22 @@ for z in ("zhclean", "nolearn"):
         if (z, inp, "2") in res:
             r = res[(z, inp, "2")][0] / res[(z, inp, "1")][0]
             print(f"- {label}, 2 threads vs 1 thread ({inp}): {r:.2f}x wall (target >= 1.8x): {verdict(r >= 1.8)}")
+# The same ratios round by round (each from runs minutes apart at most): how far this
+# machine's noise moves them.
+def kind(name):
+    return ("zhclean" if name.startswith("zhclean (") else "nolearn" if name.startswith("zhclean --no-learn")
+            else "peer" if name.startswith("Python") else "other")
+per = {}
+for name, inp, par, r, wall, cpu in rounds:
+    per.setdefault((kind(name), "shard" if inp.startswith("JSONL") else "batch", par), []).append((float(wall), float(cpu)))
+def show(label, a, b, i):
+    if a in per and b in per:
+        print(f"- {label}, round by round: " + ", ".join(f"{y[i] / x[i]:.2f}x" for x, y in zip(per[a], per[b])))
+print()
+for z, label in (("zhclean", "zhclean"), ("nolearn", "zhclean --no-learn")):
+    show(f"{label} vs Python peer per CPU second", (z, "batch", "1"), ("peer", "batch", "1"), 1)
+    for inp in ("batch", "shard"):
+        show(f"{label} 2 threads vs 1 ({inp}), wall", (z, inp, "2"), (z, inp, "1"), 0)
 PY
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
