@@ -152,8 +152,11 @@ pub fn process(
             || {
                 rayon::join(
                     || {
+                        // One record per piece of work, as for files (`batch::run`): the
+                        // batch ends when its last piece does.
                         to_clean
                             .par_iter()
+                            .with_max_len(1)
                             .map(|(no, line)| clean_line(*no, line, cleaner, opts.text_field))
                             .collect::<Vec<LineOut>>()
                     },
@@ -240,6 +243,7 @@ pub fn for_each_text_batch<T: Send>(
                     || {
                         to_map
                             .par_iter()
+                            .with_max_len(1)
                             .filter_map(|(_, line)| with_record_text(line, field, &map))
                             .collect::<Vec<T>>()
                     },
