@@ -160,6 +160,14 @@ impl Cleaner {
         }
     }
 
+    /// Builds the tables that stages otherwise build for the first page needing them, so
+    /// that a batch's workers do not wait on one another for them at the start.
+    pub fn prepare(&self) {
+        if self.ctx.config.enabled("garbage") {
+            stages::garbage::prepare(&self.ctx);
+        }
+    }
+
     /// The configuration this cleaner runs with.
     pub fn config(&self) -> &Config {
         &self.ctx.config

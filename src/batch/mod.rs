@@ -151,10 +151,10 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     refuse_overlaps(opts)?;
 
-    // The garbage stage's language model takes a while to build (tens of milliseconds) and
-    // the first page to need it would make every other thread wait: it is built while the
-    // inputs are listed, which is mostly waiting on the file system. (On one thread the two
-    // simply run one after the other.)
+    // The garbage stage's tables take a while to build (tens of milliseconds) and the first
+    // page to need them would make every other thread wait: they are built while the inputs
+    // are listed, which is mostly waiting on the file system. (On one thread the two simply
+    // run one after the other.)
     let (found, ()) = rayon::join(
         || {
             let mut found = Vec::new();
@@ -163,11 +163,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
             }
             found
         },
-        || {
-            if cleaner.config().enabled("garbage") {
-                zhclean::lm::Lm::get();
-            }
-        },
+        || cleaner.prepare(),
     );
     let (jobs, mut entries) = plan(found);
 

@@ -42,6 +42,11 @@ fn function_bits() -> &'static [u64] {
     })
 }
 
+/// Builds [`function_bits`] (see [`super::prepare`]).
+pub fn prepare() {
+    function_bits();
+}
+
 /// Whether `c` is one of [`FUNCTION`], given [`function_bits`].
 fn is_function(bits: &[u64], c: char) -> bool {
     bits.get(c as usize / 64)

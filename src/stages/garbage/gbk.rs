@@ -49,6 +49,11 @@ fn index(lead: u8, trail: u8) -> usize {
     usize::from(lead - LEAD_MIN) * 191 + usize::from(trail - TRAIL_MIN)
 }
 
+/// Builds the table now (see [`super::prepare`]).
+pub fn prepare() {
+    table();
+}
+
 /// The character the pair `lead trail` decodes to, if it is a valid GBK pair.
 pub fn decode(lead: u8, trail: u8) -> Option<char> {
     if !(LEAD_MIN..=LEAD_MAX).contains(&lead) || !(TRAIL_MIN..=TRAIL_MAX).contains(&trail) {

@@ -89,6 +89,17 @@ impl Decisions {
     }
 }
 
+/// Builds now the tables the stage would otherwise build for the first page that needs them:
+/// the character model, the GBK table, the simplified form of every BMP character and the
+/// filler's function words (about 30 ms in all). A batch builds them while it lists its
+/// inputs, so that no worker waits for another to build them.
+pub fn prepare(ctx: &Ctx) {
+    lm::Lm::get();
+    gbk::prepare();
+    ctx.garbage.simplifier(&ctx.converter);
+    filler::prepare();
+}
+
 pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let simp = ctx.garbage.simplifier(&ctx.converter);
     let (repaired, a) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
