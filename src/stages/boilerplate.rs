@@ -655,7 +655,8 @@ pub fn page_lines_with<'t>(
     // Each line with its trimmed form (trimming costs as much as hashing a short line).
     // (Room for a page of average lines, about 60 bytes, without regrowing; bounded, for the
     // page that is one long line.)
-    let mut nonblank: Vec<(&str, &str)> = Vec::with_capacity((text.len() / 48).min(1 << 12));
+    type Line<'t> = (&'t str, &'t str);
+    let mut nonblank: Vec<Line> = Vec::with_capacity((text.len() / 48).min(1 << 12));
     // Fingerprint: the three longest lines (ties broken by content, so it is stable), with
     // digits folded as in the keys: pages that differ only in numbers (a page counter, a
     // record id) are one document, which errs towards learning less. Lengths leave digits
@@ -707,7 +708,7 @@ pub fn page_lines_with<'t>(
         }
         visit(&text[start..]);
     }
-    let (head, tail): (&[(&str, &str)], &[(&str, &str)]) = if nonblank.len() <= 2 * EDGE_LINES {
+    let (head, tail): (&[Line], &[Line]) = if nonblank.len() <= 2 * EDGE_LINES {
         (&nonblank, &[])
     } else {
         (
