@@ -1,5 +1,6 @@
-//! Throughput of the engine on one core: the whole pipeline, and each stage on the text as it
-//! reaches that stage, so a regression shows which stage slowed down.
+//! Throughput of the engine on one core: the whole pipeline, each stage on the text as it
+//! reaches that stage, and boilerplate learning's pass over the raw pages, so a regression
+//! shows which stage (or the learning pass) slowed down.
 //!
 //! Input: the seed page and the 40 real pages from `tests/fixtures`, each cleaned as one page.
 //! `cargo bench --bench pipeline` (add `-- STAGE` to run one).
@@ -68,6 +69,28 @@ fn bench(c: &mut Criterion) {
             (stage.apply)(p, cleaner.ctx());
         }
     }
+    group.finish();
+
+    // Learning's pass 1 (what every page costs before any is cleaned): with the line keys
+    // remembered, as on a site's recurring template lines, and with every key computed, as on
+    // lines seen once (titles).
+    let mut group = c.benchmark_group("learning");
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("page_lines", |b| {
+        b.iter(|| {
+            for p in &pages {
+                std::hint::black_box(cleaner.page_lines(p));
+            }
+        })
+    });
+    let converter = &cleaner.ctx().converter;
+    group.bench_function("page_lines_unremembered", |b| {
+        b.iter(|| {
+            for p in &pages {
+                std::hint::black_box(zhclean::stages::boilerplate::page_lines(p, converter));
+            }
+        })
+    });
     group.finish();
 }
 
