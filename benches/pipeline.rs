@@ -24,6 +24,15 @@ fn pages() -> Vec<String> {
         .collect()
 }
 
+/// Times `f` over every page: one iteration is one pass over all of them.
+fn each_page<R>(b: &mut criterion::Bencher, pages: &[String], f: impl Fn(&str) -> R) {
+    b.iter(|| {
+        for p in pages {
+            std::hint::black_box(f(p));
+        }
+    })
+}
+
 fn bench(c: &mut Criterion) {
     let cleaner = Cleaner::new(Config::default()).unwrap();
     let pages = pages();
@@ -31,13 +40,7 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("pipeline");
     group.throughput(Throughput::Bytes(bytes as u64));
-    group.bench_function("clean", |b| {
-        b.iter(|| {
-            for p in &pages {
-                std::hint::black_box(cleaner.clean(p));
-            }
-        })
-    });
+    group.bench_function("clean", |b| each_page(b, &pages, |p| cleaner.clean(p)));
     group.finish();
 
     // Each stage on its own input: the pages as the stages before it left them.
@@ -77,18 +80,12 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("learning");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.bench_function("page_lines", |b| {
-        b.iter(|| {
-            for p in &pages {
-                std::hint::black_box(cleaner.page_lines(p));
-            }
-        })
+        each_page(b, &pages, |p| cleaner.page_lines(p))
     });
     let converter = &cleaner.ctx().converter;
     group.bench_function("page_lines_unremembered", |b| {
-        b.iter(|| {
-            for p in &pages {
-                std::hint::black_box(zhclean::stages::boilerplate::page_lines(p, converter));
-            }
+        each_page(b, &pages, |p| {
+            zhclean::stages::boilerplate::page_lines(p, converter)
         })
     });
     group.finish();
