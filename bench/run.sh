@@ -187,13 +187,16 @@ rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1], encoding="utf-8")]
 rounds = [l.rstrip("\n").split("\t") for l in open(sys.argv[2], encoding="utf-8")]
 print("| run | input | threads / processes | wall s | MB/s | pages/s | CPU s | MB per CPU s | peak RSS MB |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+def key_of(name, inp, par):
+    """(tool, input kind, threads) of a run, as the targets below name them."""
+    tool = ("zhclean" if name.startswith("zhclean (") else "nolearn" if name.startswith("zhclean --no-learn")
+            else "peer" if name.startswith("Python") else "opencc-py" if "PyPI" in name else "opencc")
+    return (tool, "shard" if inp.startswith("JSONL") else "batch", par)
 res = {}
 for name, inp, par, b, pages, wall, cpu, rss in rows:
     b, pages, wall, cpu, rss = int(b), int(pages), float(wall), float(cpu), int(rss)
     mbs = b / 1e6 / wall
-    key = ("zhclean" if name.startswith("zhclean (") else "nolearn" if name.startswith("zhclean --no-learn")
-           else "peer" if name.startswith("Python") else "opencc-py" if "PyPI" in name else "opencc", "shard" if inp.startswith("JSONL") else "batch", par)
-    res[key] = (mbs, b / 1e6 / cpu)
+    res[key_of(name, inp, par)] = (mbs, b / 1e6 / cpu)
     print(f"| {name} | {inp} | {par} | {wall:.2f} | {mbs:.1f} | {pages / wall:.0f} | {cpu:.2f} | {b / 1e6 / cpu:.1f} | {rss / 1024:.0f} |")
 print()
 def verdict(ok): return "met" if ok else "NOT met"
@@ -214,12 +217,9 @@ for z in ("zhclean", "nolearn"):
             print(f"- {label}, 2 threads vs 1 thread ({inp}): {r:.2f}x wall (target >= 1.8x): {verdict(r >= 1.8)}")
 # The same ratios round by round (each from runs minutes apart at most): how far this
 # machine's noise moves them.
-def kind(name):
-    return ("zhclean" if name.startswith("zhclean (") else "nolearn" if name.startswith("zhclean --no-learn")
-            else "peer" if name.startswith("Python") else "other")
 per = {}
 for name, inp, par, r, wall, cpu in rounds:
-    per.setdefault((kind(name), "shard" if inp.startswith("JSONL") else "batch", par), []).append((float(wall), float(cpu)))
+    per.setdefault(key_of(name, inp, par), []).append((float(wall), float(cpu)))
 def show(label, a, b, i):
     if a in per and b in per:
         print(f"- {label}, round by round: " + ", ".join(f"{y[i] / x[i]:.2f}x" for x, y in zip(per[a], per[b])))

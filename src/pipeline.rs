@@ -160,8 +160,9 @@ impl Cleaner {
         }
     }
 
-    /// Builds the tables that stages otherwise build for the first page needing them, so
-    /// that a batch's workers do not wait on one another for them at the start.
+    /// Builds the garbage stage's tables (the costliest a page can need; other stages build
+    /// only small ones on first use), which that stage otherwise builds for the first page
+    /// needing them, so that a batch's workers do not wait on one another at the start.
     pub fn prepare(&self) {
         if self.ctx.config.enabled("garbage") {
             stages::garbage::prepare(&self.ctx);
