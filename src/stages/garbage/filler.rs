@@ -100,15 +100,20 @@ pub fn remove<'t>(
 /// Han, not a stray and not part of an annotation (a line break, a space, most punctuation),
 /// and it has at most as many units as there are bytes that can start a Han character. So
 /// lines, then the stretches between such characters ([`STOPS`]), have those bytes counted
-/// first (by vector instructions), and [`find`] reads only the stretches that could hold a
+/// first (by vector instructions), and [`find_into`] reads only the stretches that could hold a
 /// long enough run. (`stretches_find_what_the_whole_text_does` checks this against `find`
 /// over the whole text.)
 fn find_all(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut cuts = Vec::new();
+    // One set of buffers for every stretch of the page: a page has a few dozen.
+    let mut buffers = Buffers::default();
     let mut find_in = |from: usize, to: usize| {
-        let found = find(&text[from..to], simp);
-        cuts.extend(found.into_iter().map(|(a, b)| (a + from, b + from)));
+        let at = cuts.len();
+        find_into(&text[from..to], simp, &mut buffers, &mut cuts);
+        for cut in &mut cuts[at..] {
+            *cut = (cut.0 + from, cut.1 + from);
+        }
     };
     let mut line = 0;
     let mut breaks = crate::chars::NEWLINE.positions(text);
@@ -205,14 +210,29 @@ const fn ends_runs(b: u8) -> bool {
     }
 }
 
-/// The byte ranges of `text` labelled filler, in order. Works on the text's bytes.
+/// [`find_into`] with buffers of its own (the tests compare it with [`find_all`]).
+#[cfg(test)]
 fn find(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
+    let mut cuts = Vec::new();
+    find_into(text, simp, &mut Buffers::default(), &mut cuts);
+    cuts
+}
+
+/// The buffers [`find_into`] reuses from one call to the next.
+#[derive(Default)]
+struct Buffers {
+    run: Vec<Unit>,
+    scratch: Scratch,
+}
+
+/// The byte ranges of `text` labelled filler, in order, appended to `cuts`. Works on the
+/// text's bytes.
+fn find_into(text: &str, simp: &Simplifier, buffers: &mut Buffers, cuts: &mut Vec<(usize, usize)>) {
     let lm = Lm::get();
     let function = function_bits();
     let bytes = text.as_bytes();
-    let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut run: Vec<Unit> = Vec::new();
-    let mut scratch = Scratch::default();
+    let Buffers { run, scratch } = buffers;
+    run.clear();
     let mut i = 0;
     loop {
         if run.is_empty() {
@@ -238,10 +258,10 @@ fn find(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
             i = end;
         }
         let Some(&b) = bytes.get(i) else {
-            if run.len() >= MIN_FILLER && !surely_text(lm, &run) {
-                cuts.extend(label(&run, &mut scratch));
+            if run.len() >= MIN_FILLER && !surely_text(lm, run) {
+                cuts.extend(label(run, scratch));
             }
-            return cuts;
+            return;
         };
         // Not Han. Up to two stray ASCII characters between Han characters (`?;` of byte
         // garbage, a letter) do not end a run: filler is often garbled too. They are not
@@ -254,8 +274,8 @@ fn find(text: &str, simp: &Simplifier) -> Vec<(usize, usize)> {
                 continue;
             }
         }
-        if run.len() >= MIN_FILLER && !surely_text(lm, &run) {
-            cuts.extend(label(&run, &mut scratch));
+        if run.len() >= MIN_FILLER && !surely_text(lm, run) {
+            cuts.extend(label(run, scratch));
         }
         run.clear();
         i += utf8_len(b);
