@@ -220,14 +220,17 @@ for z in ("zhclean", "nolearn"):
 per = {}
 for name, inp, par, r, wall, cpu in rounds:
     per.setdefault(key_of(name, inp, par), []).append((float(wall), float(cpu)))
-def show(label, a, b, i):
+def show(label, a, b, i, target):
     if a in per and b in per:
-        print(f"- {label}, round by round: " + ", ".join(f"{y[i] / x[i]:.2f}x" for x, y in zip(per[a], per[b])))
+        ratios = [y[i] / x[i] for x, y in zip(per[a], per[b])]
+        met = sum(r >= target for r in ratios)
+        print(f"- {label}, round by round: " + ", ".join(f"{r:.2f}x" for r in ratios)
+              + f" ({met} of {len(ratios)} at or above {target}x)")
 print()
 for z, label in (("zhclean", "zhclean"), ("nolearn", "zhclean --no-learn")):
-    show(f"{label} vs Python peer per CPU second", (z, "batch", "1"), ("peer", "batch", "1"), 1)
+    show(f"{label} vs Python peer per CPU second", (z, "batch", "1"), ("peer", "batch", "1"), 1, 5)
     for inp in ("batch", "shard"):
-        show(f"{label} 2 threads vs 1 ({inp}), wall", (z, inp, "2"), (z, inp, "1"), 0)
+        show(f"{label} 2 threads vs 1 ({inp}), wall", (z, inp, "2"), (z, inp, "1"), 0, 1.8)
 PY
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
