@@ -8,7 +8,7 @@
 //! Source: the word list `dict.txt` of the `jieba` segmenter (PyPI package `jieba` 0.42.1,
 //! MIT licence), see `data/lm/README.md`. `scripts/build_lm.py` keeps the words seen at least
 //! five times with their costs, as `data/lm/words.bin` (0.8 MB). The model derives from it
-//! (at build time: [`derive`], run by `build.rs`; its format is described there):
+//! (at build time: `derive`, run by `build.rs`; its format is described there):
 //! - word costs, for [`Lm::segment_cost`]: the best segmentation of a text into known words,
 //!   which is what tells `管理等` (`管理` + `等`) from `管理地` (`地` is common, but mostly
 //!   inside words such as `地方`);
@@ -31,7 +31,7 @@ mod derive;
 
 use derive::pair_key;
 
-/// The tables `build.rs` derived from `data/lm/words.bin` ([`derive`]).
+/// The tables `build.rs` derived from `data/lm/words.bin` (`derive`).
 static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.tables"));
 
 /// Cost (nats) of a character the model has never seen: rarer than the rarest it knows.
@@ -72,7 +72,7 @@ const MARKS: [(char, f32); 14] = [
     ('·', 9.8),
 ];
 
-/// The cost of `c` as a punctuation mark ([`MARKS`]); `None` when it is not one.
+/// The cost of `c` as a punctuation mark (`MARKS`); `None` when it is not one.
 pub fn mark_cost(c: char) -> Option<f32> {
     // Every mark is in U+00B7..=U+FF1F and none is a CJK ideograph: most characters asked
     // about (ASCII, Han) are answered without the search.

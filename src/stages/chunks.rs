@@ -5,7 +5,7 @@
 //! middle of words and numbers (`加速20` | `05年`, `discoun` | `ts`). The stage acts when the
 //! `template` stage recognised such a site and the body starts with `1、`: a document's own
 //! list numbering (`分为：\n1、孤立系统`) never starts the body of a chunked page. A page saved
-//! without its site template must show the cuts itself (see [`looks_cut`]). Lines a mirror host put above the site's head stay as they
+//! without its site template must show the cuts itself (see `looks_cut`). Lines a mirror host put above the site's head stay as they
 //! are (learned boilerplate removes them later): the chunks start where the head ended.
 //!
 //! Joining: nothing between the pieces, except where an English text was cut between two words

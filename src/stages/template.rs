@@ -10,9 +10,9 @@
 //! into preview chunks, for the `chunks` stage.
 //!
 //! Most lines a page's ends hold are body text, and a key costs a conversion. So a line gets
-//! its key only when some rule may match it, as [`filter`] tells from the raw line's first and
+//! its key only when some rule may match it, as `filter` tells from the raw line's first and
 //! last characters; then only those rules are run; and a line that recurs across pages (the
-//! site's own template lines) is classified once per thread ([`cache`]). Neither changes any
+//! site's own template lines) is classified once per thread (`cache`). Neither changes any
 //! result: both only skip work whose outcome is known.
 
 mod cache;

@@ -42,7 +42,7 @@ fn function_bits() -> &'static [u64] {
     })
 }
 
-/// Builds [`function_bits`] (see [`super::prepare`]).
+/// Builds `function_bits` (see [`super::prepare`]).
 pub fn prepare() {
     function_bits();
 }
