@@ -197,12 +197,15 @@ pub fn repair_bytes<'t>(
 pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decision {
     let before = span.start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(span.end).copied();
-    let seen = &chars[span.start..span.end];
     let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
     let after_ctx = &chars[span.end..chars.len().min(span.end + CONTEXT)];
     // A span that is not certainly garbage is repaired only by a reading that beats it as it
-    // stands by `MARGIN`: the search can stop once none can.
-    let as_is = (!span.certain).then(|| score(simp, before, seen, after));
+    // stands by `MARGIN`: the search can stop once none can. As it stands means without the
+    // annotations the run went on under: a reading has none of them (they are no bytes of
+    // the sequence), and scoring their letters at the ASCII rate made any run with two of
+    // them lose to a reading of the same bytes out of step (`?:本文檔由用戶(hù)` read as
+    // `。湖北军衔莫紮n由用戶` in the benchmark pages).
+    let as_is = (!span.certain).then(|| score(simp, before, &span.as_it_stands(chars), after));
     let best = best_reading(simp, span, before_ctx, after_ctx, as_is.map(|a| a - MARGIN));
     let Some(best) = best else {
         return if span.certain {
@@ -318,6 +321,12 @@ mod tests {
             "聚四氟乙烯、碳化硅、氮化镓、磷酸铁锂、钛酸锶钡、偏二氯乙烯",
             "WG=mgscosθ=mgh=mg(h1-h(huán)2)=mgh1-mgh2",
             "“l(fā)ogistics” and What is it? B: It's Nancy's.",
+            // A question mark before a run with annotations (the `?;` shape of a `。` read
+            // out of step): the run is in step, its annotations are the site's.
+            concat!(
+                "版權(quán)得?:本文檔由用戶(hù)提供并上傳，收益歸屬內(nèi)容提供方，",
+                "若內(nèi)容存在侵權(quán)，請(qǐng)進(jìn)行舉報(bào)或認(rèn)領(lǐng)"
+            ),
             "二二. 向量間的線性關(guān)系向量間的線性關(guān)系三三. 向量組的秩",
             "(★)答:將微型計算機等微電子技術用于機械",
             "",

@@ -204,6 +204,24 @@ pub struct Span {
     /// End of the opening `?` and its fragment: what goes when the characters after it turn
     /// out to be in step after all (the decoder found its step again inside the head).
     pub head_end: usize,
+    /// The annotations the run went on under (`蜏責(zé)嵩`), as character ranges: no byte of
+    /// the sequence, and text the `ruby` stage removes, so they do not count against the
+    /// span as it stands either ([`Span::as_it_stands`]).
+    pub annotations: Vec<Range<usize>>,
+}
+
+impl Span {
+    /// The span's characters as it stands, without the annotations the run went on under.
+    pub fn as_it_stands(&self, chars: &[char]) -> Vec<char> {
+        let mut out = Vec::with_capacity(self.end - self.start);
+        let mut at = self.start;
+        for a in &self.annotations {
+            out.extend_from_slice(&chars[at..a.start]);
+            at = a.end;
+        }
+        out.extend_from_slice(&chars[at..self.end]);
+        out
+    }
 }
 
 /// A letter of a pinyin annotation: lowercase ASCII or a vowel with a tone mark (or `ü`).
@@ -309,6 +327,7 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
     }
     let mut items = Vec::new();
     let mut lost_ok = Vec::new();
+    let mut annotations = Vec::new();
     let mut certain = false;
     let mut j = i + 1;
     if let Some((r, e)) = fragment_at(chars, j) {
@@ -343,6 +362,7 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
             // An annotation the site put after a garbage character (`蜏責(zé)嵩`): the bytes
             // run on under it.
             if let Some((_, e)) = annotation_at(chars, j) {
+                annotations.push(j..e);
                 j = e;
             }
             continue;
@@ -385,6 +405,7 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
         lost_ok,
         certain,
         head_end,
+        annotations,
     })
 }
 
