@@ -202,7 +202,7 @@ pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decisi
     // A span that is not certainly garbage is repaired only by a reading that beats it as it
     // stands by `MARGIN`: the search can stop once none can. As it stands means without the
     // annotations the run went on under: a reading has none of them (they are no bytes of
-    // the sequence), and scoring their letters at the ASCII rate made any run with two of
+    // the sequence), and scoring their letters at the ASCII rate made a run with several of
     // them lose to a reading of the same bytes out of step (`?:本文檔由用戶(hù)` read as
     // `。湖北军衔莫紮n由用戶` in the benchmark pages).
     let as_is = (!span.certain).then(|| score(simp, before, &span.as_it_stands(chars), after));
