@@ -348,10 +348,82 @@ fn explain_shows_each_stage_change_as_a_diff() {
             "{stage} missing in:\n{out}"
         );
     }
-    assert!(out.contains("== convert: "), "{out}");
-    assert!(out.contains("[-標題-]{+标题+}"), "{out}");
-    assert!(out.contains("[-為經濟-]{+为经济+}"), "{out}");
+    // Not a terminal: no colour, the changes marked in place with their positions.
+    assert!(!out.contains('\x1b'), "{out}");
+    assert!(out.contains(" 1:1 {標題→标题}\n"), "{out}");
+    assert!(out.contains(" 2:1 {為經濟→为经济}\n"), "{out}");
     assert!(!dir.path().join("output").exists());
+
+    let o = run(&["--explain", "p.txt", "--color", "always"], dir.path());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("\x1b[31m為經濟\x1b[m\x1b[32m为经济\x1b[m"),
+        "{out}"
+    );
+}
+
+/// Display columns of a line (a Han character takes two).
+fn columns(line: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    line.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+#[test]
+fn explain_of_the_seed_page_is_short_narrow_and_shows_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = fs::read(common::fixtures().join("golden/seed.raw.txt")).unwrap();
+    write(&dir.path().join("page.txt"), &seed);
+    let o = run(&["--explain", "page.txt", "--color", "never"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.len() < 3 * seed.len(),
+        "{} bytes of explanation for a {}-byte page",
+        out.len(),
+        seed.len()
+    );
+    for line in out.lines() {
+        assert!(columns(line) <= 200, "{} columns: {line}", columns(line));
+    }
+    // Every stage that changed the page shows hunks under its heading.
+    let cleaner = Cleaner::new(Config::default()).unwrap();
+    let text = String::from_utf8(seed.clone()).unwrap();
+    for step in cleaner.explain(&text) {
+        if step.before == step.after {
+            continue;
+        }
+        let head = format!("== {}: ", step.stage);
+        let section = out.split(&head).nth(1).unwrap_or_else(|| panic!("{head}"));
+        let body = section.split("\n== ").next().unwrap();
+        assert!(
+            body.lines().count() > 1,
+            "{} shows no hunk:\n{body}",
+            step.stage
+        );
+    }
+    // Template lines removed whole, annotations removed in place, the repaired garbage with
+    // its note.
+    assert!(
+        out.contains("\n-") && out.contains("全文預(yù)覽已結(jié)束\n"),
+        "{out}"
+    );
+    assert!(out.contains("[-(jìn)-]"), "{out}");
+    assert!(out.contains("note: repaired"), "{out}");
+
+    let o = run(
+        &["--explain", "page.txt", "--explain-format", "json"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let stages = doc["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), zhclean::pipeline::stage_names().count());
+    let garbage = stages.iter().find(|s| s["stage"] == "garbage").unwrap();
+    assert!(!garbage["notes"].as_array().unwrap().is_empty());
+    let hunk = &garbage["hunks"][0];
+    assert!(hunk["line"].as_u64().unwrap() > 0 && hunk["column"].as_u64().unwrap() > 0);
+    let before = hunk["before"].as_str().unwrap();
+    assert!(text.contains(before) && before != hunk["after"].as_str().unwrap());
 }
 
 /// A batch big enough to interrupt: the real pages, repeated and varied, in subdirectories.
