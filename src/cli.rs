@@ -194,6 +194,12 @@ pub fn run() -> Result<Outcome> {
             )
             .into());
         }
+        if args.report_html.is_some() {
+            return Err(BatchError::Usage(
+                "--report-html describes a batch run; with `-` (stdin) use --explain".into(),
+            )
+            .into());
+        }
         return batch::stdin::run(&cleaner, args.check, args.report.as_deref());
     }
 
@@ -211,6 +217,7 @@ pub fn run() -> Result<Outcome> {
         follow_symlinks: args.follow_symlinks,
         quiet: args.quiet,
         report: args.report.clone(),
+        report_html: args.report_html.clone(),
         text_field: args.text_field.clone(),
         bad_lines: args.bad_lines,
         sync: !args.no_sync,

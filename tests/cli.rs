@@ -678,3 +678,106 @@ fn a_shard_larger_than_one_batch_keeps_record_order_whatever_the_jobs() {
     let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     assert_eq!(last["text"], clean("第9999頁 為經濟"));
 }
+
+#[test]
+fn report_html_is_one_self_contained_page_a_browser_loads_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in real_pages() {
+        write(&dir.path().join("in").join(&name), &bytes);
+    }
+    write(
+        &dir.path().join("in/sub/image.png"),
+        b"\x89PNG\r\n\x1a\n\0\0",
+    );
+    write(
+        &dir.path().join("in/sub/s.jsonl"),
+        "{\"id\": 1, \"text\": \"推進(jìn)經濟\"}\n{\"id\": 2, \"text\": \"標題\"}\n",
+    );
+    let o = run(
+        &["in", "-o", "out", "--report-html", "report.html", "-q"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    // Nothing from outside: no script, no external style, font, image or link.
+    let inside = html.replace("http://www.w3.org/2000/svg", "");
+    for outside in ["<script", " src=", "http:", "https:", "@import", "url("] {
+        assert!(!inside.contains(outside), "{outside} in the report");
+    }
+    assert!(
+        html.contains("default-src 'none'"),
+        "a policy that forbids loading"
+    );
+    // The tiles, the four charts, the skipped file with its reason, the samples.
+    let files = real_pages().len() + 2;
+    let tile = format!(r#"<div class="value">{files}</div><div class="label">files</div>"#);
+    assert!(html.contains(&tile), "{tile}");
+    assert_eq!(html.matches("<svg").count(), 4);
+    assert!(
+        html.contains("in/sub/image.png") && html.contains("binary"),
+        "skipped"
+    );
+    assert!(
+        html.contains("in/sub/s.jsonl:1"),
+        "shard records are sampled"
+    );
+    assert!(html.contains("<del>") && html.contains("<ins>"));
+    assert!(html.contains("<details open>"));
+
+    // The same report (but the time) with another thread count.
+    let strip_time = |h: &str| {
+        let cut = |h: &str, label: &str| {
+            let end = h
+                .find(&format!("</div><div class=\"label\">{label}"))
+                .unwrap();
+            let start = h[..end].rfind('>').unwrap();
+            format!("{}{}", &h[..start], &h[end..])
+        };
+        cut(&cut(h, "time"), "speed")
+    };
+    let o = run(
+        &[
+            "in",
+            "-o",
+            "out2",
+            "--report-html",
+            "report2.html",
+            "-q",
+            "-j",
+            "1",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let again = fs::read_to_string(dir.path().join("report2.html")).unwrap();
+    assert_eq!(strip_time(&html), strip_time(&again));
+
+    // A real browser: loads it with no console message, and takes a screenshot.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/screenshot-report.sh");
+    let shot = dir.path().join("shot.png");
+    let o = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(dir.path().join("report.html"))
+        .arg(&shot)
+        .output()
+        .unwrap();
+    if o.status.code() == Some(3) {
+        println!("skipped the browser check: {}", stderr(&o).trim());
+        return;
+    }
+    assert!(o.status.success(), "{}", stderr(&o));
+    let png = fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
+}
+
+#[test]
+fn report_html_inside_an_input_tree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.txt"), "標題\n");
+    let o = run(
+        &["in", "-o", "out", "--report-html", "in/r.html"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.path().join("in/r.html").exists());
+}
