@@ -125,19 +125,24 @@ pub fn explain(cleaner: &Cleaner, text: &str) -> (Vec<StageHunks>, Vec<String>) 
     let stages = cleaner
         .explain(text)
         .into_iter()
-        .map(|step| {
-            let prefix = format!("{}: ", step.stage);
-            let (mine, rest) = notes.drain(..).partition(|n| n.starts_with(&prefix));
-            notes = rest;
-            StageHunks {
-                stage: step.stage,
-                changes: step.changes,
-                hunks: hunks(&step.before, &step.after),
-                notes: mine,
-            }
+        .map(|step| StageHunks {
+            stage: step.stage,
+            changes: step.changes,
+            hunks: hunks(&step.before, &step.after),
+            notes: take_notes(&mut notes, step.stage),
         })
         .collect();
     (stages, notes)
+}
+
+/// Takes `stage`'s notes (those that start `stage: `) out of `notes`, in order.
+pub fn take_notes(notes: &mut Vec<String>, stage: &str) -> Vec<String> {
+    let prefix = format!("{stage}: ");
+    let (mine, rest) = std::mem::take(notes)
+        .into_iter()
+        .partition(|n| n.starts_with(&prefix));
+    *notes = rest;
+    mine
 }
 
 /// The hunks that turn `old` into `new`, in order of position; none when they are equal.
