@@ -12,7 +12,7 @@ use clap::{Parser, ValueEnum};
 use zhclean::stages::boilerplate::LearnOptions;
 use zhclean::{Cleaner, Config, SpacingPolicy};
 
-use crate::batch::{self, BadLines, BatchError, Outcome};
+use crate::batch::{self, explain, BadLines, BatchError, Outcome};
 
 /// Clean saved Chinese web pages in bulk: traditional to simplified, pinyin annotations and
 /// site templates off, and more (see the README).
@@ -56,9 +56,25 @@ pub struct Args {
     #[arg(long, conflicts_with_all = ["explain", "resume"])]
     pub check: bool,
 
-    /// Show every change made to one file, stage by stage, as a readable diff; writes nothing.
+    /// Show every change made to one file, stage by stage, as hunks (`line:column`, a little
+    /// context, the change marked in place); writes nothing.
     #[arg(long, value_name = "FILE", conflicts_with = "resume")]
     pub explain: Option<PathBuf>,
+
+    /// `--explain` output: `text` for people, `json` for tools (per stage: count, hunks with
+    /// position, before, after and context, notes).
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "text")]
+    pub explain_format: explain::Format,
+
+    /// Colours in `--explain` (red removed, green added); without colour, changes are marked
+    /// `[-removed-]{+added+}`. `auto`: when stdout is a terminal and NO_COLOR is unset.
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "auto")]
+    pub color: explain::ColorChoice,
+
+    /// Write a self-contained HTML report for people: summary, charts, learned boilerplate,
+    /// failed and skipped files, before/after of the most changed pages and a random sample.
+    #[arg(long, value_name = "FILE.html", conflicts_with = "explain")]
+    pub report_html: Option<PathBuf>,
 
     /// TOML configuration: `disable = [..]`, `spacing = "remove|keep|add"`, `[overrides]`,
     /// `[[sites]]` (see the README).
@@ -163,7 +179,7 @@ pub fn run() -> Result<Outcome> {
         .context("starting the worker threads")?;
 
     if let Some(file) = &args.explain {
-        return batch::explain::run(&cleaner, file);
+        return explain::run(&cleaner, file, args.explain_format, args.color);
     }
 
     let inputs: Vec<OsString> = if args.inputs.is_empty() {
@@ -175,6 +191,12 @@ pub fn run() -> Result<Outcome> {
         if inputs.len() > 1 {
             return Err(BatchError::Usage(
                 "`-` (stdin) cannot be combined with other inputs".into(),
+            )
+            .into());
+        }
+        if args.report_html.is_some() {
+            return Err(BatchError::Usage(
+                "--report-html describes a batch run; with `-` (stdin) use --explain".into(),
             )
             .into());
         }
@@ -195,6 +217,7 @@ pub fn run() -> Result<Outcome> {
         follow_symlinks: args.follow_symlinks,
         quiet: args.quiet,
         report: args.report.clone(),
+        report_html: args.report_html.clone(),
         text_field: args.text_field.clone(),
         bad_lines: args.bad_lines,
         sync: !args.no_sync,

@@ -348,10 +348,82 @@ fn explain_shows_each_stage_change_as_a_diff() {
             "{stage} missing in:\n{out}"
         );
     }
-    assert!(out.contains("== convert: "), "{out}");
-    assert!(out.contains("[-標題-]{+标题+}"), "{out}");
-    assert!(out.contains("[-為經濟-]{+为经济+}"), "{out}");
+    // Not a terminal: no colour, the changes marked in place with their positions.
+    assert!(!out.contains('\x1b'), "{out}");
+    assert!(out.contains(" 1:1 {標題→标题}\n"), "{out}");
+    assert!(out.contains(" 2:1 {為經濟→为经济}\n"), "{out}");
     assert!(!dir.path().join("output").exists());
+
+    let o = run(&["--explain", "p.txt", "--color", "always"], dir.path());
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("\x1b[31m為經濟\x1b[m\x1b[32m为经济\x1b[m"),
+        "{out}"
+    );
+}
+
+/// Display columns of a line (a Han character takes two).
+fn columns(line: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    line.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+#[test]
+fn explain_of_the_seed_page_is_short_narrow_and_shows_every_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = fs::read(common::fixtures().join("golden/seed.raw.txt")).unwrap();
+    write(&dir.path().join("page.txt"), &seed);
+    let o = run(&["--explain", "page.txt", "--color", "never"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.len() < 3 * seed.len(),
+        "{} bytes of explanation for a {}-byte page",
+        out.len(),
+        seed.len()
+    );
+    for line in out.lines() {
+        assert!(columns(line) <= 200, "{} columns: {line}", columns(line));
+    }
+    // Every stage that changed the page shows hunks under its heading.
+    let cleaner = Cleaner::new(Config::default()).unwrap();
+    let text = String::from_utf8(seed.clone()).unwrap();
+    for step in cleaner.explain(&text) {
+        if step.before == step.after {
+            continue;
+        }
+        let head = format!("== {}: ", step.stage);
+        let section = out.split(&head).nth(1).unwrap_or_else(|| panic!("{head}"));
+        let body = section.split("\n== ").next().unwrap();
+        assert!(
+            body.lines().count() > 1,
+            "{} shows no hunk:\n{body}",
+            step.stage
+        );
+    }
+    // Template lines removed whole, annotations removed in place, the repaired garbage with
+    // its note.
+    assert!(
+        out.contains("\n-") && out.contains("全文預(yù)覽已結(jié)束\n"),
+        "{out}"
+    );
+    assert!(out.contains("[-(jìn)-]"), "{out}");
+    assert!(out.contains("note: repaired"), "{out}");
+
+    let o = run(
+        &["--explain", "page.txt", "--explain-format", "json"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let stages = doc["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), zhclean::pipeline::stage_names().count());
+    let garbage = stages.iter().find(|s| s["stage"] == "garbage").unwrap();
+    assert!(!garbage["notes"].as_array().unwrap().is_empty());
+    let hunk = &garbage["hunks"][0];
+    assert!(hunk["line"].as_u64().unwrap() > 0 && hunk["column"].as_u64().unwrap() > 0);
+    let before = hunk["before"].as_str().unwrap();
+    assert!(text.contains(before) && before != hunk["after"].as_str().unwrap());
 }
 
 /// A batch big enough to interrupt: the real pages, repeated and varied, in subdirectories.
@@ -605,4 +677,107 @@ fn a_shard_larger_than_one_batch_keeps_record_order_whatever_the_jobs() {
     assert_eq!(ids, (0..10_000).collect::<Vec<_>>());
     let last: Value = serde_json::from_str(text.lines().last().unwrap()).unwrap();
     assert_eq!(last["text"], clean("第9999頁 為經濟"));
+}
+
+#[test]
+fn report_html_is_one_self_contained_page_a_browser_loads_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in real_pages() {
+        write(&dir.path().join("in").join(&name), &bytes);
+    }
+    write(
+        &dir.path().join("in/sub/image.png"),
+        b"\x89PNG\r\n\x1a\n\0\0",
+    );
+    write(
+        &dir.path().join("in/sub/s.jsonl"),
+        "{\"id\": 1, \"text\": \"推進(jìn)經濟\"}\n{\"id\": 2, \"text\": \"標題\"}\n",
+    );
+    let o = run(
+        &["in", "-o", "out", "--report-html", "report.html", "-q"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let html = fs::read_to_string(dir.path().join("report.html")).unwrap();
+    // Nothing from outside: no script, no external style, font, image or link.
+    let inside = html.replace("http://www.w3.org/2000/svg", "");
+    for outside in ["<script", " src=", "http:", "https:", "@import", "url("] {
+        assert!(!inside.contains(outside), "{outside} in the report");
+    }
+    assert!(
+        html.contains("default-src 'none'"),
+        "a policy that forbids loading"
+    );
+    // The tiles, the four charts, the skipped file with its reason, the samples.
+    let files = real_pages().len() + 2;
+    let tile = format!(r#"<div class="value">{files}</div><div class="label">files</div>"#);
+    assert!(html.contains(&tile), "{tile}");
+    assert_eq!(html.matches("<svg").count(), 4);
+    assert!(
+        html.contains("in/sub/image.png") && html.contains("binary"),
+        "skipped"
+    );
+    assert!(
+        html.contains("in/sub/s.jsonl:1"),
+        "shard records are sampled"
+    );
+    assert!(html.contains("<del>") && html.contains("<ins>"));
+    assert!(html.contains("<details open>"));
+
+    // The same report (but the time) with another thread count.
+    let strip_time = |h: &str| {
+        let cut = |h: &str, label: &str| {
+            let end = h
+                .find(&format!("</div><div class=\"label\">{label}"))
+                .unwrap();
+            let start = h[..end].rfind('>').unwrap();
+            format!("{}{}", &h[..start], &h[end..])
+        };
+        cut(&cut(h, "time"), "speed")
+    };
+    let o = run(
+        &[
+            "in",
+            "-o",
+            "out2",
+            "--report-html",
+            "report2.html",
+            "-q",
+            "-j",
+            "1",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let again = fs::read_to_string(dir.path().join("report2.html")).unwrap();
+    assert_eq!(strip_time(&html), strip_time(&again));
+
+    // A real browser: loads it with no console message, and takes a screenshot.
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/screenshot-report.sh");
+    let shot = dir.path().join("shot.png");
+    let o = std::process::Command::new("bash")
+        .arg(&script)
+        .arg(dir.path().join("report.html"))
+        .arg(&shot)
+        .output()
+        .unwrap();
+    if o.status.code() == Some(3) {
+        println!("skipped the browser check: {}", stderr(&o).trim());
+        return;
+    }
+    assert!(o.status.success(), "{}", stderr(&o));
+    let png = fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG") && png.len() > 10_000);
+}
+
+#[test]
+fn report_html_inside_an_input_tree_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a.txt"), "標題\n");
+    let o = run(
+        &["in", "-o", "out", "--report-html", "in/r.html"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(!dir.path().join("in/r.html").exists());
 }

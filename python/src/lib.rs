@@ -17,7 +17,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use rayon::prelude::*;
 use zhclean::stages::boilerplate::{self, LearnOptions, LearnedLine, Learner, PageLines};
-use zhclean::{Config, SpacingPolicy};
+use zhclean::{hunks, Config, SpacingPolicy};
 
 create_exception!(
     zhclean,
@@ -197,17 +197,27 @@ impl PyCleaner {
     }
 
     /// Every stage's effect on one page, in pipeline order (stages that changed nothing
-    /// included).
+    /// included): its text before and after, its hunks (as `zhclean --explain` shows them)
+    /// and its notes.
     fn explain(&self, py: Python<'_>, text: String) -> Vec<PyStageChange> {
-        py.detach(|| self.inner.explain(&text))
-            .into_iter()
-            .map(|c| PyStageChange {
-                stage: c.stage,
-                changes: c.changes,
-                before: c.before,
-                after: c.after,
-            })
-            .collect()
+        py.detach(|| {
+            let mut notes = self.inner.clean(&text).report.notes;
+            self.inner
+                .explain(&text)
+                .into_iter()
+                .map(|c| PyStageChange {
+                    stage: c.stage,
+                    changes: c.changes,
+                    hunks: hunks::hunks(&c.before, &c.after)
+                        .into_iter()
+                        .map(PyHunk::from)
+                        .collect(),
+                    notes: hunks::take_notes(&mut notes, c.stage),
+                    before: c.before,
+                    after: c.after,
+                })
+                .collect()
+        })
     }
 
     /// The page as the `boilerplate` stage sees it (every earlier enabled stage applied).
@@ -343,6 +353,73 @@ struct PyStageChange {
     before: String,
     /// The text after the stage.
     after: String,
+    /// The changes as hunks (`zhclean --explain`'s).
+    hunks: Vec<PyHunk>,
+    /// The stage's individual decisions.
+    notes: Vec<String>,
+}
+
+/// One place where a stage changed the text (`zhclean --explain`'s hunks).
+#[pyclass(frozen, get_all, module = "zhclean", name = "Hunk")]
+#[derive(Clone)]
+struct PyHunk {
+    /// `change`, `removed-line` or `added-line`.
+    kind: &'static str,
+    /// 1-based line and column (in characters) of the text before the stage.
+    line: usize,
+    column: usize,
+    /// The hunk's old and new text (context excluded).
+    before: String,
+    after: String,
+    /// Unchanged text on either side, on the same line, and whether the line goes on.
+    context_before: String,
+    context_after: String,
+    cut_before: bool,
+    cut_after: bool,
+    /// The change in order: `("=", kept)`, `("-", removed)`, `("+", added)`.
+    parts: Vec<(&'static str, String)>,
+}
+
+impl From<hunks::Hunk> for PyHunk {
+    fn from(h: hunks::Hunk) -> Self {
+        PyHunk {
+            kind: match h.kind {
+                hunks::Kind::Change => "change",
+                hunks::Kind::RemovedLine => "removed-line",
+                hunks::Kind::AddedLine => "added-line",
+            },
+            line: h.line,
+            column: h.column,
+            before: h.before(),
+            after: h.after(),
+            parts: h
+                .parts
+                .into_iter()
+                .map(|p| {
+                    let op = match p.op {
+                        hunks::Op::Same => "=",
+                        hunks::Op::Removed => "-",
+                        hunks::Op::Added => "+",
+                    };
+                    (op, p.text)
+                })
+                .collect(),
+            context_before: h.context_before,
+            context_after: h.context_after,
+            cut_before: h.cut_before,
+            cut_after: h.cut_after,
+        }
+    }
+}
+
+#[pymethods]
+impl PyHunk {
+    fn __repr__(&self) -> String {
+        format!(
+            "Hunk(kind={:?}, line={}, column={}, before={:?}, after={:?})",
+            self.kind, self.line, self.column, self.before, self.after
+        )
+    }
 }
 
 #[pymethods]
@@ -587,6 +664,7 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add_class::<PyCleaner>()?;
     m.add_class::<PyStageChange>()?;
+    m.add_class::<PyHunk>()?;
     m.add_class::<PyLearnedLine>()?;
     m.add_class::<PyLearner>()?;
     m.add_function(wrap_pyfunction!(threshold, m)?)?;

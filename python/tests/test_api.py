@@ -60,6 +60,48 @@ def test_explain_lists_every_stage_and_ends_with_the_output():
         assert a.after == b.before
 
 
+def test_explain_gives_the_cli_hunks(tmp_path):
+    """The hunks are `zhclean --explain-format json`'s, field for field."""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    page = "標題_第1頁\n全文預覽已結束\n推進(jìn)經濟,  發展\n"
+    steps = Cleaner().explain(page)
+    ruby = next(s for s in steps if s.stage == "ruby")
+    assert ruby.hunks and ruby.hunks[0].kind == "change"
+    assert ("-", "(jìn)") in ruby.hunks[0].parts
+    first = ruby.hunks[0]
+    assert (first.line, first.column, first.before, first.after) == (3, 3, "(jìn)", "")
+    assert first.context_before == "推進" and not first.cut_before
+    assert all(isinstance(n, str) for s in steps for n in s.notes)
+
+    repo = Path(__file__).resolve().parents[2]
+    binary = Path(os.environ.get("ZHCLEAN_BIN", repo / "target" / "release" / "zhclean"))
+    if not binary.exists():
+        pytest.skip(f"no CLI binary at {binary} (run `cargo build --release`)")
+    (tmp_path / "p.txt").write_text(page, encoding="utf-8")
+    out = subprocess.run(
+        [str(binary), "--explain", str(tmp_path / "p.txt"), "--explain-format", "json"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    cli = {s["stage"]: s for s in json.loads(out)["stages"] if s["enabled"]}
+    for step in steps:
+        want = cli[step.stage]
+        assert step.notes == want["notes"]
+        got = [
+            {
+                "kind": h.kind, "line": h.line, "column": h.column,
+                "context_before": h.context_before, "context_after": h.context_after,
+                "cut_before": h.cut_before, "cut_after": h.cut_after,
+                "parts": [list(p) for p in h.parts], "before": h.before, "after": h.after,
+            }
+            for h in step.hunks
+        ]
+        assert got == want["hunks"], step.stage
+
+
 def test_disabled_stages_are_not_run_or_explained():
     c = Cleaner(disable=["convert"])
     assert "convert" not in [s.stage for s in c.explain(ANNOTATED)]

@@ -23,6 +23,36 @@ class StageChange:
     def before(self) -> str: ...
     @property
     def after(self) -> str: ...
+    @property
+    def hunks(self) -> List["Hunk"]: ...
+    @property
+    def notes(self) -> List[str]: ...
+
+class Hunk:
+    """One place where a stage changed the text (`zhclean --explain`'s hunks)."""
+
+    @property
+    def kind(self) -> str:
+        """`change`, `removed-line` or `added-line`."""
+    @property
+    def line(self) -> int: ...
+    @property
+    def column(self) -> int: ...
+    @property
+    def before(self) -> str: ...
+    @property
+    def after(self) -> str: ...
+    @property
+    def context_before(self) -> str: ...
+    @property
+    def context_after(self) -> str: ...
+    @property
+    def cut_before(self) -> bool: ...
+    @property
+    def cut_after(self) -> bool: ...
+    @property
+    def parts(self) -> List[Tuple[str, str]]:
+        """The change in order: ("=", kept), ("-", removed), ("+", added)."""
 
 class LearnedLine:
     """A learned boilerplate line: key, distinct documents (capped), pages."""
@@ -62,7 +92,7 @@ class Cleaner:
     def clean_batch(self, texts: Sequence[str], *, threads: Optional[int] = None) -> List[str]:
         """Cleans many pages in parallel with the GIL released; output order = input order."""
     def explain(self, text: str) -> List[StageChange]:
-        """Every enabled stage's before and after, in pipeline order."""
+        """Every enabled stage's before and after, hunks and notes, in pipeline order."""
     def clean_before_boilerplate(self, text: str) -> str:
         """The page as the `boilerplate` stage sees it."""
     def fingerprint(self, text: str) -> Tuple[int, List[str], List[int], List[int]]:

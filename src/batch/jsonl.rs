@@ -63,7 +63,12 @@ pub struct ShardOptions<'a> {
     pub text_field: &'a str,
     pub bad_lines: BadLines,
     pub sync: bool,
+    /// Sees every record's line number, text and cleaned text (for `--report-html`).
+    pub observe: Option<&'a Observe<'a>>,
 }
+
+/// A record's line number, its text and its cleaned text.
+pub type Observe<'a> = dyn Fn(u64, &str, &str) + Sync + 'a;
 
 /// What cleaning a shard did.
 #[derive(Debug, Default)]
@@ -157,7 +162,9 @@ pub fn process(
                         to_clean
                             .par_iter()
                             .with_max_len(1)
-                            .map(|(no, line)| clean_line(*no, line, cleaner, opts.text_field))
+                            .map(|(no, line)| {
+                                clean_line(*no, line, cleaner, opts.text_field, opts.observe)
+                            })
                             .collect::<Vec<LineOut>>()
                     },
                     || {
@@ -372,7 +379,13 @@ fn line_text(line: &[u8]) -> (std::borrow::Cow<'_, str>, u64) {
 }
 
 /// Cleans one line (with its `\n`, if any); the output always ends with `\n`.
-fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
+fn clean_line(
+    no: u64,
+    line: &[u8],
+    cleaner: &Cleaner,
+    field: &str,
+    observe: Option<&Observe>,
+) -> LineOut {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
     let (text, undecodable) = line_text(body);
@@ -417,6 +430,9 @@ fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
         }
     };
     let cleaned = cleaner.clean(&original);
+    if let Some(observe) = observe {
+        observe(no, &original, &cleaned.text);
+    }
     let changed = cleaned.text != original;
     if let Some(w) = cleaned.report.warnings.first() {
         warning.get_or_insert_with(|| format!("line {no}: {w}"));
@@ -574,7 +590,7 @@ mod tests {
     #[test]
     fn other_fields_are_kept_raw_and_in_order() {
         let line = r#"{"id": 1.50, "text": "為經濟", "meta": {"b": [1, 2], "a": null}}"#;
-        let out = clean_line(1, line.as_bytes(), &cleaner(), "text");
+        let out = clean_line(1, line.as_bytes(), &cleaner(), "text", None);
         let expected = format!(
             r#"{{"id":1.50,"text":{},"meta":{{"b": [1, 2], "a": null}}}}"#,
             serde_json::to_string(&cleaner().clean("為經濟").text).unwrap()
@@ -584,11 +600,11 @@ mod tests {
 
     #[test]
     fn bad_lines_are_kept_and_reported() {
-        let out = clean_line(7, b"{not json\n", &cleaner(), "text");
+        let out = clean_line(7, b"{not json\n", &cleaner(), "text", None);
         assert_eq!(out.bytes, b"{not json\n");
         assert!(matches!(out.status, LineStatus::Bad));
         assert!(out.warning.unwrap().starts_with("line 7:"));
-        let out = clean_line(8, br#"{"body": "x"}"#, &cleaner(), "text");
+        let out = clean_line(8, br#"{"body": "x"}"#, &cleaner(), "text", None);
         assert_eq!(out.bytes, b"{\"body\": \"x\"}\n");
         assert!(matches!(out.status, LineStatus::NoText));
     }
@@ -662,7 +678,7 @@ mod tests {
         /// copied (lossily only where it was not UTF-8).
         #[test]
         fn any_line_gives_one_line(l in line(), no in 1u64..1_000_000) {
-            let out = clean_line(no, &l, shared(), "text");
+            let out = clean_line(no, &l, shared(), "text", None);
             prop_assert!(out.bytes.ends_with(b"\n"));
             prop_assert_eq!(memchr::memchr_iter(b'\n', &out.bytes).count(), 1);
             let body = l.strip_suffix(b"\r").unwrap_or(&l);
@@ -727,6 +743,7 @@ mod tests {
             let opts = ShardOptions {
                 text_field: "text",
                 bad_lines: if skip { BadLines::Skip } else { BadLines::Keep },
+                observe: None,
                 sync: false,
             };
             let progress = Progress::new(1, stored.len() as u64, true);

@@ -26,6 +26,7 @@ pub mod output;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod report_html;
 pub mod stdin;
 pub mod walk;
 
@@ -70,6 +71,8 @@ pub struct Options {
     pub follow_symlinks: bool,
     pub quiet: bool,
     pub report: Option<PathBuf>,
+    /// `--report-html`: the page for people.
+    pub report_html: Option<PathBuf>,
     pub text_field: String,
     pub bad_lines: BadLines,
     pub sync: bool,
@@ -144,6 +147,8 @@ struct Ctx<'a> {
     progress: Progress,
     committed: AtomicUsize,
     abort_after: Option<usize>,
+    /// With `--report-html`: sees every page cleaned.
+    sampler: Option<report_html::sample::Sampler>,
 }
 
 /// Runs a batch.
@@ -210,6 +215,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
         abort_after: std::env::var(ABORT_AFTER_ENV)
             .ok()
             .and_then(|v| v.parse().ok()),
+        sampler: opts.report_html.as_ref().map(|_| Default::default()),
     };
 
     // One file per piece of work. Rayon's default splits the list into a few long runs that
@@ -237,6 +243,19 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let summary = Summary::of(&entries);
     if let Some(path) = &opts.report {
         write_report(path, &summary, Some(&learning), &entries, opts.check)?;
+    }
+    if let (Some(path), Some(sampler)) = (&opts.report_html, ctx.sampler) {
+        let html = report_html::render(&report_html::Run {
+            inputs: &opts.inputs,
+            check: opts.check,
+            summary: &summary,
+            entries: &entries,
+            learning: &learning,
+            elapsed: started.elapsed(),
+            samples: &sampler.finish(),
+        });
+        output::write_all(path, html.as_bytes(), false)
+            .map_err(BatchError::io("cannot write the HTML report", path))?;
     }
     if opts.check {
         let mut out = io::stdout().lock();
@@ -301,10 +320,11 @@ fn refuse_overlaps(opts: &Options) -> Result<(), BatchError> {
         "cannot resolve output directory",
         &opts.output,
     ))?;
-    let report = match &opts.report {
-        Some(r) => Some(walk::resolve(r).map_err(BatchError::io("cannot resolve report path", r))?),
-        None => None,
-    };
+    let mut reports = Vec::new();
+    for r in opts.report.iter().chain(&opts.report_html) {
+        let resolved = walk::resolve(r).map_err(BatchError::io("cannot resolve report path", r))?;
+        reports.push((r, resolved));
+    }
     for input in &opts.inputs {
         // Missing inputs are reported per file later; nothing to compare here.
         let Ok(inp) = fs::canonicalize(input) else {
@@ -327,11 +347,11 @@ fn refuse_overlaps(opts: &Options) -> Result<(), BatchError> {
                 opts.output.display()
             )));
         }
-        if let Some(rep) = &report {
+        for (given, rep) in &reports {
             if (is_dir && rep.starts_with(&inp)) || *rep == inp {
                 return Err(BatchError::Usage(format!(
                     "refusing to write into the input tree: report {} is inside input {}",
-                    opts.report.as_deref().unwrap_or(Path::new("")).display(),
+                    given.display(),
                     input.display()
                 )));
             }
@@ -498,6 +518,9 @@ fn process_text(
         ));
     }
     let cleaned = ctx.cleaner.clean(&decoded.text);
+    if let Some(sampler) = &ctx.sampler {
+        sampler.observe(&job.display, &decoded.text, &cleaned.text);
+    }
     entry.counts.add(&cleaned.report.counts);
     entry.warnings.extend(cleaned.report.warnings);
     entry.bytes_out = cleaned.text.len() as u64;
@@ -546,10 +569,16 @@ fn process_shard(
             }
         }
     }
+    let observe = |no: u64, text: &str, cleaned: &str| {
+        if let Some(sampler) = &ctx.sampler {
+            sampler.observe(&format!("{}:{no}", job.display), text, cleaned);
+        }
+    };
     let opts = ShardOptions {
         text_field: &ctx.opts.text_field,
         bad_lines: ctx.opts.bad_lines,
         sync: ctx.opts.sync,
+        observe: ctx.sampler.as_ref().map(|_| &observe as &jsonl::Observe),
     };
     let out = (!ctx.opts.check).then_some(out_path);
     let stats = jsonl::process(

@@ -233,7 +233,8 @@ pub fn summary_text(s: &Summary, entries: &[FileEntry], elapsed: Duration, check
     t
 }
 
-fn human(bytes: u64) -> String {
+/// `1536` as `1.5 KiB`.
+pub fn human(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut v = bytes as f64;
     let mut u = 0;
