@@ -84,9 +84,7 @@ fn bench(c: &mut Criterion) {
     });
     let converter = &cleaner.ctx().converter;
     group.bench_function("page_lines_unremembered", |b| {
-        each_page(b, &pages, |p| {
-            zhclean::stages::boilerplate::page_lines(p, converter)
-        })
+        each_page(b, &pages, |p| zhclean::learn::page_lines(p, converter))
     });
     group.finish();
 }

@@ -11,8 +11,8 @@
 
 use std::time::Duration;
 
+use zhclean::learn::{Learner, Learning};
 use zhclean::pipeline::{Page, STAGES};
-use zhclean::stages::boilerplate::{LearnOptions, Learner};
 use zhclean::{Cleaner, Config};
 
 /// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`, one system call), so that other
@@ -60,7 +60,7 @@ fn main() {
             for text in &pages {
                 learner.add(&plain.page_lines(text));
             }
-            learned = learner.finish(&LearnOptions::default());
+            learned = learner.finish(&Learning::default());
             thread_cpu() - t
         })
         .min()

@@ -364,6 +364,13 @@ pub fn protected_mask(text: &str, len: usize) -> Vec<bool> {
     mask
 }
 
+/// `b.is_ascii_whitespace()` as comparisons without branches or a bit table, so that the
+/// byte-counting loops using it compile to vector code.
+#[inline]
+pub fn ascii_space(b: u8) -> bool {
+    (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -36,7 +36,7 @@ pub struct Config {
     /// Extra site templates, in the format of `data/sites.toml`; tried after the built-in ones.
     pub sites: Vec<SiteRules>,
     /// Lines learned as boilerplate for this batch (normalised keys, see
-    /// [`crate::stages::boilerplate`]); empty means none.
+    /// [`crate::learn`]); empty means none.
     #[serde(skip)]
     pub boilerplate: Vec<String>,
 }

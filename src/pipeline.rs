@@ -204,9 +204,9 @@ impl Cleaner {
     /// What one raw page contributes to a batch's boilerplate learning (pass 1 of a run):
     /// its line keys and document fingerprint. Costs a conversion of the page, not a
     /// cleaning; the CLI and the Python package both learn through this.
-    pub fn page_lines(&self, text: &str) -> stages::boilerplate::PageLines {
-        stages::boilerplate::page_lines_with(text, |line| {
-            stages::boilerplate::remembered_key(self.ctx.id, line, &self.ctx.converter)
+    pub fn page_lines(&self, text: &str) -> crate::learn::PageLines {
+        crate::learn::page_lines_with(text, |line| {
+            crate::learn::remembered_key(self.ctx.id, line, &self.ctx.converter)
         })
     }
 

@@ -16,7 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use rayon::prelude::*;
-use zhclean::stages::boilerplate::{self, LearnOptions, LearnedLine, Learner, PageLines};
+use zhclean::learn::{self, Learning, LearnedLine, Learner, PageLines};
 use zhclean::{Config, SpacingPolicy};
 
 create_exception!(
@@ -249,7 +249,7 @@ impl PyCleaner {
         min_share: f64,
         threads: Option<usize>,
     ) -> PyResult<Vec<PyLearnedLine>> {
-        let options = LearnOptions {
+        let options = Learning {
             min_docs,
             min_share,
         };
@@ -497,8 +497,8 @@ impl PyLearner {
 impl PyLearner {
     /// The thresholds, or None when fewer than `min_docs` distinct documents were seen (too
     /// few to learn from: nothing is learned or held back, as in the CLI).
-    fn options(&self, min_docs: usize, min_share: f64) -> Option<LearnOptions> {
-        (self.inner.documents() >= min_docs).then_some(LearnOptions {
+    fn options(&self, min_docs: usize, min_share: f64) -> Option<Learning> {
+        (self.inner.documents() >= min_docs).then_some(Learning {
             min_docs,
             min_share,
         })
@@ -510,7 +510,7 @@ impl PyLearner {
 #[pyfunction]
 #[pyo3(signature = (documents, min_docs=5, min_share=0.0))]
 fn threshold(documents: usize, min_docs: usize, min_share: f64) -> usize {
-    LearnOptions {
+    Learning {
         min_docs,
         min_share,
     }
@@ -521,14 +521,14 @@ fn threshold(documents: usize, min_docs: usize, min_share: f64) -> usize {
 /// learned (the CLI's edge-share rule).
 #[pyfunction]
 fn edge_share_ok(edge_pages: u64, mid_pages: u64) -> bool {
-    boilerplate::edge_share_ok(edge_pages, mid_pages)
+    learn::edge_share_ok(edge_pages, mid_pages)
 }
 
 /// The counters of the mid-page sketch that `spelling` uses, one per row (for engines that
 /// add the sketch up elsewhere; a spelling's count is the smallest of its counters).
 #[pyfunction]
 fn mid_indices(spelling: u64) -> Vec<usize> {
-    boilerplate::MidCounts::indices(spelling).to_vec()
+    learn::MidCounts::indices(spelling).to_vec()
 }
 
 /// The mid-page pages of `spellings` (summed) as the sketch reads them, from summed counters
@@ -538,7 +538,7 @@ fn mid_pages(spellings: Vec<u64>, counters: std::collections::HashMap<usize, u64
     spellings
         .into_iter()
         .map(|s| {
-            boilerplate::MidCounts::estimate_from(s, |i| counters.get(&i).copied().unwrap_or(0))
+            learn::MidCounts::estimate_from(s, |i| counters.get(&i).copied().unwrap_or(0))
         })
         .sum()
 }
@@ -550,7 +550,7 @@ fn mid_counts(pages: Vec<Vec<u64>>) -> (Vec<usize>, Vec<u64>) {
     let mut counts: BTreeMap<usize, u64> = BTreeMap::new();
     for mid in &pages {
         for &s in mid {
-            for i in boilerplate::MidCounts::indices(s) {
+            for i in learn::MidCounts::indices(s) {
                 *counts.entry(i).or_default() += 1;
             }
         }
@@ -561,20 +561,20 @@ fn mid_counts(pages: Vec<Vec<u64>>) -> (Vec<usize>, Vec<u64>) {
 /// The normalised key of one line as learning counts it, or None for lines never learned.
 #[pyfunction]
 fn line_key(line: &str) -> Option<String> {
-    boilerplate::line_key(line)
+    learn::line_key(line)
 }
 
 /// A learned list in the CLI's `--boilerplate` file format (`documents<TAB>pages<TAB>key`).
 #[pyfunction]
 fn write_learned(lines: Vec<PyRef<'_, PyLearnedLine>>) -> String {
     let lines: Vec<LearnedLine> = lines.iter().map(|l| LearnedLine::from(&**l)).collect();
-    boilerplate::write_learned(&lines)
+    learn::write_learned(&lines)
 }
 
 /// Reads a `--boilerplate` file's text; raises ValueError naming the first bad line.
 #[pyfunction]
 fn parse_learned(text: &str) -> PyResult<Vec<PyLearnedLine>> {
-    Ok(boilerplate::parse_learned(text)
+    Ok(learn::parse_learned(text)
         .map_err(PyValueError::new_err)?
         .into_iter()
         .map(PyLearnedLine::from)
@@ -603,7 +603,7 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(py, zhclean::pipeline::stage_names().collect::<Vec<_>>())?,
     )?;
     m.add("LEARN_CAP", LEARN_CAP)?;
-    m.add("MAX_SPELLINGS", boilerplate::MAX_SPELLINGS)?;
+    m.add("MAX_SPELLINGS", learn::MAX_SPELLINGS)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

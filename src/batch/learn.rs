@@ -1,7 +1,7 @@
 //! Pass 1 of a run: learning the batch's boilerplate.
 //!
 //! A line that recurs in many distinct documents of a batch is boilerplate (see
-//! `zhclean::stages::boilerplate`). Before cleaning, every input page (every record of every
+//! `zhclean::learn`). Before cleaning, every input page (every record of every
 //! shard) is read once and counted: its line keys and its document fingerprint go into a
 //! [`Learner`]. The learned keys then go into the configuration of the cleaner that pass 2
 //! runs, whose `boilerplate` stage removes them.
@@ -16,8 +16,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use zhclean::stages::boilerplate::{
-    parse_learned, write_learned, LearnOptions, LearnedLine, Learner, PageLines, SharedMidCounts,
+use zhclean::learn::{
+    parse_learned, write_learned, LearnedLine, Learner, Learning as Policy, PageLines,
+    SharedMidCounts,
 };
 use zhclean::Cleaner;
 
@@ -29,7 +30,7 @@ use super::{decode, jsonl, output, BatchError, Job};
 pub struct LearnSettings {
     /// `--no-learn`: no list at all.
     pub enabled: bool,
-    pub options: LearnOptions,
+    pub options: Policy,
     /// `--boilerplate FILE`: load this list instead of learning one.
     pub load: Option<PathBuf>,
     /// `--save-boilerplate FILE`: write the list learned here.
