@@ -6,7 +6,7 @@ use zhclean::learn::{Learner, Learning};
 fn main() {
     let cleaner = zhclean::Cleaner::new(zhclean::Config::default()).expect("config");
     let options = Learning::default();
-    let mut learner = Learner::new(options.min_docs.max(64));
+    let mut learner = Learner::new(&options);
     for p in std::env::args().skip(1) {
         let bytes = std::fs::read(&p).expect("readable file");
         learner.add(&cleaner.page_lines(&String::from_utf8_lossy(&bytes)));

@@ -56,7 +56,7 @@ fn main() {
     let learn = (0..3)
         .map(|_| {
             let t = thread_cpu();
-            let mut learner = Learner::new(64);
+            let mut learner = Learner::new(&Learning::default());
             for text in &pages {
                 learner.add(&plain.page_lines(text));
             }

@@ -6,7 +6,7 @@
 //! and Ray workers are not serialised behind one lock.
 //!
 //! Learning from Python mirrors the CLI's two passes: [`PyCleaner::fingerprint`] is what pass 1
-//! counts for one page, [`PyLearner`] the CLI's counter, [`threshold`] its rule, and
+//! counts for one page, [`PyLearner`] the CLI's counter, [`PyLearning`] its policy, and
 //! [`PyCleaner::with_boilerplate`] the pass-2 cleaner.
 
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use rayon::prelude::*;
-use zhclean::learn::{self, Learning, LearnedLine, Learner, PageLines};
+use zhclean::learn::{self, LearnedLine, Learner, Learning, PageLines, Verdict};
 use zhclean::{Config, SpacingPolicy};
 
 create_exception!(
@@ -25,10 +25,6 @@ create_exception!(
     PyValueError,
     "A configuration the cleaner cannot use; the message is the Rust library's (the CLI prints the same)."
 );
-
-/// Distinct documents a line's counter keeps at least (the CLI's cap is
-/// `max(threshold, LEARN_CAP)`): counting further only costs memory.
-const LEARN_CAP: usize = 64;
 
 fn config_error(e: impl std::fmt::Display) -> PyErr {
     ConfigError::new_err(e.to_string())
@@ -237,9 +233,9 @@ impl PyCleaner {
     }
 
     /// Learns boilerplate over `texts` in this process, exactly as the CLI does over a batch:
-    /// fingerprints every page, counts distinct documents per line, and returns the lines at
-    /// or above `threshold(documents, min_docs, min_share)`, sorted by key. Empty when the
-    /// pages hold fewer than `min_docs` distinct documents (learning is off).
+    /// fingerprints every page, counts distinct documents per line, and returns the lines the
+    /// policy `Learning(min_docs, min_share)` learns, sorted by key. Empty when the pages hold
+    /// fewer than `min_docs` distinct documents (learning is off).
     #[pyo3(signature = (texts, *, min_docs=5, min_share=0.0, threads=None))]
     fn learn(
         &self,
@@ -249,28 +245,19 @@ impl PyCleaner {
         min_share: f64,
         threads: Option<usize>,
     ) -> PyResult<Vec<PyLearnedLine>> {
-        let options = Learning {
+        let policy = Learning {
             min_docs,
             min_share,
         };
         let pages = py
             .detach(|| par_map(texts, threads, |t| self.lines(&t)))
             .map_err(PyValueError::new_err)?;
-        // The threshold depends on the batch's distinct documents, known only after pass 1.
-        let documents = pages
-            .iter()
-            .map(|p| p.document)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
-        if documents < min_docs {
-            return Ok(Vec::new());
-        }
-        let mut learner = Learner::new(options.threshold(documents).max(LEARN_CAP));
+        let mut learner = Learner::new(&policy);
         for page in &pages {
             learner.add(page);
         }
         Ok(learner
-            .finish(&options)
+            .finish(&policy)
             .into_iter()
             .map(PyLearnedLine::from)
             .collect())
@@ -424,23 +411,111 @@ fn fingerprint_tuple(p: PageLines) -> Fingerprint {
     (p.document, p.keys, p.spellings, p.mid)
 }
 
+/// The learning policy (the CLI's `--learn-min-docs` and `--learn-share`): one rule for the
+/// CLI, `Cleaner.learn`, `Learner` and the Ray reducer.
+#[pyclass(frozen, eq, module = "zhclean", name = "Learning")]
+#[derive(Clone, Copy, PartialEq)]
+struct PyLearning {
+    inner: Learning,
+}
+
+#[pymethods]
+impl PyLearning {
+    #[new]
+    #[pyo3(signature = (min_docs=5, min_share=0.0))]
+    fn new(min_docs: usize, min_share: f64) -> Self {
+        PyLearning {
+            inner: Learning {
+                min_docs,
+                min_share,
+            },
+        }
+    }
+
+    #[getter]
+    fn min_docs(&self) -> usize {
+        self.inner.min_docs
+    }
+
+    #[getter]
+    fn min_share(&self) -> f64 {
+        self.inner.min_share
+    }
+
+    /// Distinct documents a line needs in a batch of `documents` distinct documents.
+    fn threshold(&self, documents: usize) -> usize {
+        self.inner.threshold(documents)
+    }
+
+    /// Whether a batch of `documents` distinct documents is large enough to learn from.
+    fn can_learn(&self, documents: usize) -> bool {
+        self.inner.can_learn(documents)
+    }
+
+    /// Distinct documents counted per line at most (None: all of them).
+    #[getter]
+    fn cap(&self) -> Option<usize> {
+        self.inner.cap()
+    }
+
+    /// A line's distinct documents as learned lists report them (up to `cap`).
+    fn reported_documents(&self, documents: usize) -> usize {
+        self.inner.reported_documents(documents)
+    }
+
+    /// Whether a line is learned in a batch of `batch_documents` distinct documents: in
+    /// `line_documents` of them, at the edge of `edge_pages` pages and mid-page on
+    /// `mid_pages` (the threshold and the edge-share rule).
+    fn learns(
+        &self,
+        batch_documents: usize,
+        line_documents: usize,
+        edge_pages: u64,
+        mid_pages: u64,
+    ) -> bool {
+        self.inner
+            .verdict(batch_documents, line_documents, edge_pages, mid_pages)
+            == Verdict::Learned
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Learning(min_docs={}, min_share={})",
+            self.inner.min_docs, self.inner.min_share
+        )
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let l = slf.get().inner;
+        let args = (l.min_docs, l.min_share).into_pyobject(py)?;
+        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
+    }
+}
+
 /// Counts, for each line key, the distinct documents it appears in: the CLI's pass-1
-/// counter. Feed it `Cleaner.fingerprint` results; merge counters built on separate
-/// threads or processes; `finish` applies the CLI's threshold.
+/// counter, for the policy `Learning(min_docs, min_share)`. Feed it `Cleaner.fingerprint`
+/// results; merge counters built on separate threads or processes; `finish` applies the
+/// policy.
 #[pyclass(module = "zhclean", name = "Learner")]
 struct PyLearner {
     inner: Learner,
+    policy: Learning,
 }
 
 #[pymethods]
 impl PyLearner {
-    /// `cap`: distinct documents counted per line at most; it must be at least the
-    /// threshold that `finish` will use (the CLI uses `max(threshold, 64)`).
+    /// The policy decides how far each line's documents are counted (see `Learning.cap`).
     #[new]
-    #[pyo3(signature = (cap=LEARN_CAP))]
-    fn new(cap: usize) -> Self {
+    #[pyo3(signature = (*, min_docs=5, min_share=0.0))]
+    fn new(min_docs: usize, min_share: f64) -> Self {
+        let policy = Learning {
+            min_docs,
+            min_share,
+        };
         PyLearner {
-            inner: Learner::new(cap),
+            inner: Learner::new(&policy),
+            policy,
         }
     }
 
@@ -457,10 +532,16 @@ impl PyLearner {
         });
     }
 
-    /// Adds another learner's counts; `other` is left empty.
-    fn merge(&mut self, mut other: PyRefMut<'_, PyLearner>) {
-        let theirs = std::mem::take(&mut other.inner);
+    /// Adds another learner's counts (made for the same policy); `other` is left empty.
+    fn merge(&mut self, mut other: PyRefMut<'_, PyLearner>) -> PyResult<()> {
+        if other.policy != self.policy {
+            return Err(PyValueError::new_err(
+                "cannot merge learners made for different policies",
+            ));
+        }
+        let theirs = std::mem::replace(&mut other.inner, Learner::new(&self.policy));
         self.inner.merge(theirs);
+        Ok(())
     }
 
     /// Distinct documents seen so far.
@@ -470,43 +551,64 @@ impl PyLearner {
     }
 
     /// Lines in enough documents that `finish` leaves alone because they are often
-    /// mid-page: `(LearnedLine, mid_pages)` pairs, sorted by key.
-    #[pyo3(signature = (min_docs=5, min_share=0.0))]
-    fn held_back(&self, min_docs: usize, min_share: f64) -> Vec<(PyLearnedLine, u64)> {
-        self.options(min_docs, min_share)
-            .map(|o| self.inner.held_back(&o))
-            .unwrap_or_default()
+    /// mid-page: `(LearnedLine, mid_pages)` pairs, sorted by key. `min_docs` and `min_share`
+    /// default to the learner's own.
+    #[pyo3(signature = (min_docs=None, min_share=None))]
+    fn held_back(
+        &self,
+        min_docs: Option<usize>,
+        min_share: Option<f64>,
+    ) -> PyResult<Vec<(PyLearnedLine, u64)>> {
+        let policy = self.policy(min_docs, min_share)?;
+        Ok(self
+            .inner
+            .held_back(&policy)
             .into_iter()
             .map(|(l, mid)| (PyLearnedLine::from(l), mid))
-            .collect()
+            .collect())
     }
 
     /// The learned lines, sorted by key (empty when fewer than `min_docs` distinct
-    /// documents were seen).
-    #[pyo3(signature = (min_docs=5, min_share=0.0))]
-    fn finish(&self, min_docs: usize, min_share: f64) -> Vec<PyLearnedLine> {
-        self.options(min_docs, min_share)
-            .map(|o| self.inner.finish(&o))
-            .unwrap_or_default()
+    /// documents were seen). `min_docs` and `min_share` default to the learner's own.
+    #[pyo3(signature = (min_docs=None, min_share=None))]
+    fn finish(
+        &self,
+        min_docs: Option<usize>,
+        min_share: Option<f64>,
+    ) -> PyResult<Vec<PyLearnedLine>> {
+        let policy = self.policy(min_docs, min_share)?;
+        Ok(self
+            .inner
+            .finish(&policy)
             .into_iter()
             .map(PyLearnedLine::from)
-            .collect()
+            .collect())
     }
 }
 
 impl PyLearner {
-    /// The thresholds, or None when fewer than `min_docs` distinct documents were seen (too
-    /// few to learn from: nothing is learned or held back, as in the CLI).
-    fn options(&self, min_docs: usize, min_share: f64) -> Option<Learning> {
-        (self.inner.documents() >= min_docs).then_some(Learning {
-            min_docs,
-            min_share,
-        })
+    /// The learner's policy with the given thresholds; an error when its counts stopped short
+    /// of what that policy needs (a learner made without a share cannot decide with one).
+    fn policy(&self, min_docs: Option<usize>, min_share: Option<f64>) -> PyResult<Learning> {
+        let policy = Learning {
+            min_docs: min_docs.unwrap_or(self.policy.min_docs),
+            min_share: min_share.unwrap_or(self.policy.min_share),
+        };
+        if !policy.can_decide(self.inner.cap()) {
+            return Err(PyValueError::new_err(format!(
+                "this learner counted up to {:?} documents per line; make it with \
+                 Learner(min_docs={}, min_share={}) to decide with those thresholds",
+                self.inner.cap(),
+                policy.min_docs,
+                policy.min_share
+            )));
+        }
+        Ok(policy)
     }
 }
 
 /// The number of distinct documents a line needs to be learned in a batch of `documents`
-/// distinct documents (the CLI's rule).
+/// distinct documents (`Learning(min_docs, min_share).threshold(documents)`).
 #[pyfunction]
 #[pyo3(signature = (documents, min_docs=5, min_share=0.0))]
 fn threshold(documents: usize, min_docs: usize, min_share: f64) -> usize {
@@ -589,6 +691,7 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyStageChange>()?;
     m.add_class::<PyLearnedLine>()?;
     m.add_class::<PyLearner>()?;
+    m.add_class::<PyLearning>()?;
     m.add_function(wrap_pyfunction!(threshold, m)?)?;
     m.add_function(wrap_pyfunction!(line_key, m)?)?;
     m.add_function(wrap_pyfunction!(edge_share_ok, m)?)?;
@@ -602,7 +705,7 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "STAGES",
         PyTuple::new(py, zhclean::pipeline::stage_names().collect::<Vec<_>>())?,
     )?;
-    m.add("LEARN_CAP", LEARN_CAP)?;
+    m.add("LEARN_CAP", learn::COUNT_FLOOR)?;
     m.add("MAX_SPELLINGS", learn::MAX_SPELLINGS)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

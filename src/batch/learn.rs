@@ -98,9 +98,6 @@ pub(super) fn learn(
         });
     }
     let options = &settings.options;
-    // Count distinct documents up to well past the threshold, so the report says how common
-    // a learned line is; linear look-ups in a short list stay cheap.
-    let cap = options.min_docs.max(64);
     let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
     // One learner per piece of work rayon splits off (not per file): merging moves every
     // key, and a merge per file would move each one once per level of the reduction tree.
@@ -113,7 +110,7 @@ pub(super) fn learn(
         .par_iter()
         .with_min_len(jobs.len().div_ceil(pieces).max(1))
         .fold(
-            || Learner::new(cap),
+            || Learner::new(options),
             |mut learner, job| {
                 count(cleaner, job, text_field, &progress, &mut learner, &mid);
                 progress.file_done();
@@ -121,7 +118,7 @@ pub(super) fn learn(
             },
         )
         .reduce(
-            || Learner::new(cap),
+            || Learner::new(options),
             |mut a, b| {
                 a.merge(b);
                 a
@@ -132,7 +129,7 @@ pub(super) fn learn(
 
     let documents = learner.documents();
     let threshold = options.threshold(documents);
-    if documents < options.min_docs {
+    if !options.can_learn(documents) {
         return Ok(Learning {
             source: "too-small",
             documents,
