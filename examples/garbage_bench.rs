@@ -12,8 +12,8 @@
 //!    and a small corpus of names, terms, classical Chinese and mixed English).
 //! 3. Gold pages: character error rate of the whole pipeline with and without the stage.
 
-use zhclean::pipeline::Page;
 use zhclean::stages::garbage::gbk;
+use zhclean::Page;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/garbage/");
 
@@ -22,7 +22,7 @@ fn stage(cleaner: &zhclean::Cleaner, text: &str) -> (String, u64, Vec<String>) {
         text: text.to_string(),
         ..Page::default()
     };
-    let n = zhclean::stages::garbage::apply(&mut page, cleaner.ctx());
+    let n = cleaner.stage("garbage").expect("a stage").apply(&mut page);
     (page.text, n, page.notes)
 }
 

@@ -17,10 +17,13 @@ pub mod config;
 pub mod converter;
 pub mod learn;
 pub mod lm;
+pub mod page;
 pub mod pipeline;
 pub mod report;
 pub mod stages;
+pub mod tables;
 
-pub use config::{Config, ConfigError, SpacingPolicy};
+pub use config::{Config, ConfigError, SiteRules, SpacingPolicy};
+pub use page::Page;
 pub use pipeline::{Cleaned, Cleaner, Explanation, StageChange};
 pub use report::PageReport;

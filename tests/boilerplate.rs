@@ -218,7 +218,7 @@ fn a_cleaner_with_a_learned_list_cleans_as_one_built_with_it() {
             [lines.first().copied(), lines.last().copied()]
         })
         .flatten()
-        .filter_map(|l| zhclean::learn::learn_key(l, &first.ctx().converter))
+        .filter_map(|l| zhclean::learn::learn_key(l, &first.tables().converter))
         .collect();
     assert!(keys.len() >= 20);
     let shared = first.with_boilerplate(keys.clone());

@@ -208,7 +208,7 @@ impl PyCleaner {
 
     /// The page as the `boilerplate` stage sees it (every earlier enabled stage applied).
     fn clean_before_boilerplate(&self, py: Python<'_>, text: String) -> String {
-        py.detach(|| self.inner.clean_before_boilerplate(&text))
+        py.detach(|| self.inner.clean_before(&text, "boilerplate"))
     }
 
     /// What boilerplate learning counts for one page: `(document, keys, spellings, mid)`:

@@ -8,11 +8,14 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::chars::{ascii_space, trim};
 use crate::converter::Converter;
 use crate::learn::keys::{hash, with_remembered_key, EDGE_LINES};
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
+use crate::stages::Stage;
+use crate::tables::Tables;
 
 /// Share of a page's characters that learned lines may remove without a warning.
 pub const WARN_SHARE: f64 = 0.3;
@@ -145,11 +148,11 @@ impl Learned {
         self.han_counts.contains(&n)
     }
 
-    fn contains(&self, line: &str, ctx: &Ctx) -> bool {
+    fn contains(&self, line: &str, tables: &Tables) -> bool {
         if !self.may_contain(line) {
             return false;
         }
-        with_remembered_key(ctx.id, line, &ctx.converter, |k| {
+        with_remembered_key(tables.id, line, &tables.converter, |k| {
             k.is_some_and(|k| self.hashes.contains(&hash(k)))
         })
     }
@@ -181,8 +184,31 @@ fn over_warn_share(text: &str, removed: usize) -> bool {
     removed as f64 / total as f64 > WARN_SHARE
 }
 
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    if ctx.boilerplate.is_empty() {
+/// The stage: the batch's learned lines, keyed with the shared tables.
+#[derive(Debug)]
+pub struct Boilerplate {
+    tables: Arc<Tables>,
+    learned: Learned,
+}
+
+impl Boilerplate {
+    /// The stage removing `keys` (learned keys, as [`crate::learn::learnable_key`] makes them).
+    pub fn new(keys: &[String], tables: &Arc<Tables>) -> Self {
+        Boilerplate {
+            learned: Learned::new(keys, &tables.converter),
+            tables: Arc::clone(tables),
+        }
+    }
+}
+
+impl Stage for Boilerplate {
+    fn apply(&self, page: &mut Page) -> u64 {
+        apply(page, &self.learned, &self.tables)
+    }
+}
+
+fn apply(page: &mut Page, learned: &Learned, tables: &Tables) -> u64 {
+    if learned.is_empty() {
         return 0;
     }
     // The title the template stage put first is the document's own, however many documents
@@ -193,7 +219,7 @@ pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
     let text = &page.text;
     let gone: Vec<Range<usize>> = edge_ranges(text)
         .into_iter()
-        .filter(|r| !(titled && r.start == 0) && ctx.boilerplate.contains(&text[r.clone()], ctx))
+        .filter(|r| !(titled && r.start == 0) && learned.contains(&text[r.clone()], tables))
         .collect();
     if gone.is_empty() {
         return 0;

@@ -18,7 +18,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
 static WORDS: &str = include_str!("../../data/words/english.txt");
 
@@ -31,7 +31,7 @@ fn is_word(w: &str) -> bool {
     words().contains(w.to_ascii_lowercase().as_str())
 }
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let start = page.chunk_start.unwrap_or(page.body_start);
     let Some(first) = page.text.get(start..).and_then(|t| t.strip_prefix("1、")) else {
         return 0;
@@ -116,14 +116,13 @@ mod tests {
     use crate::{Cleaner, Config};
 
     fn run(title: &str, body: &str) -> String {
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let mut page = Page {
             text: format!("{title}{body}"),
             body_start: title.len(),
             chunked: true,
             ..Page::default()
         };
-        apply(&mut page, cleaner.ctx());
+        apply(&mut page);
         page.text
     }
 
@@ -157,13 +156,12 @@ mod tests {
 
     #[test]
     fn pages_without_a_template_need_cuts_that_look_like_cuts() {
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let run_bare = |text: &str| {
             let mut page = Page {
                 text: text.into(),
                 ..Page::default()
             };
-            apply(&mut page, cleaner.ctx());
+            apply(&mut page);
             page.text
         };
         let piece = |s: &str| s.repeat(80);
@@ -203,13 +201,12 @@ mod tests {
         ] {
             assert_eq!(run("", body), body);
         }
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let text = "1、第一條\n\n2、第二條\n\n3、第三條";
         let mut page = Page {
             text: text.into(),
             ..Page::default()
         };
-        assert_eq!(apply(&mut page, cleaner.ctx()), 0);
+        assert_eq!(apply(&mut page), 0);
         assert_eq!(page.text, text);
     }
 }

@@ -20,14 +20,18 @@ mod filter;
 
 use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
+use std::sync::Arc;
 
 use regex::{Regex, RegexSet};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::chars::{halfwidth, trim};
+use crate::config::SiteRules;
 use crate::converter::Converter;
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 use crate::stages::ruby;
+use crate::stages::Stage;
+use crate::tables::Tables;
 use filter::{Ends, Folds, RuleFilter, Rules};
 
 /// The built-in site templates.
@@ -41,31 +45,6 @@ const HEAD_SCAN_LINES: usize = 80;
 const MAX_TEMPLATE_LINE: usize = 600;
 /// Image and markup lines (`![title](data:…)`, `<image>…`) can carry long URLs.
 const MAX_MARKUP_LINE: usize = 8192;
-
-/// One site's template rules, as written in `data/sites.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteRules {
-    pub name: String,
-    #[serde(default = "default_min_lines")]
-    pub min_lines: usize,
-    #[serde(default)]
-    pub chunks: bool,
-    #[serde(default)]
-    pub title: Vec<String>,
-    #[serde(default)]
-    pub head: Vec<String>,
-    #[serde(default)]
-    pub tail: Vec<String>,
-    #[serde(default)]
-    pub tail_block: Vec<String>,
-    #[serde(default)]
-    pub tail_items: Vec<String>,
-}
-
-fn default_min_lines() -> usize {
-    2
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -341,8 +320,28 @@ fn strip_tags(line: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    apply_with(page, &ctx.converter, &ctx.templates)
+/// The stage: the compiled templates (built-in and the run's), keyed with the shared tables.
+#[derive(Debug)]
+pub struct Template {
+    tables: Arc<Tables>,
+    templates: TemplateSet,
+}
+
+impl Template {
+    /// Compiles the built-in templates and `extra` (the run's `sites`); the error names the
+    /// bad rule.
+    pub fn new(extra: &[SiteRules], tables: &Arc<Tables>) -> Result<Self, String> {
+        Ok(Template {
+            templates: TemplateSet::new(extra, &tables.converter)?,
+            tables: Arc::clone(tables),
+        })
+    }
+}
+
+impl Stage for Template {
+    fn apply(&self, page: &mut Page) -> u64 {
+        apply_with(page, &self.tables.converter, &self.templates)
+    }
 }
 
 /// The stage, with keys made by `converter` (the one `templates` was built for).
@@ -777,7 +776,7 @@ mod tests {
             text: text.to_string(),
             ..Page::default()
         };
-        let n = apply(&mut page, cleaner.ctx());
+        let n = cleaner.stage("template").unwrap().apply(&mut page);
         (page.text, n)
     }
 

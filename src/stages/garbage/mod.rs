@@ -19,13 +19,15 @@ pub mod gbk;
 pub mod realign;
 
 use std::borrow::Cow;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::converter::Converter;
 use crate::lm;
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
+use crate::stages::Stage;
+use crate::tables::Tables;
 use realign::{best_reading, may_start_span, score, simplified_bmp, span_at, Simplifier};
 
 /// Highest average cost (nats per character) of an accepted repair: real prose scores about
@@ -89,20 +91,42 @@ impl Decisions {
     }
 }
 
-/// Builds now the tables the stage would otherwise build for the first page that needs them:
-/// the character model, the GBK table, the simplified form of every BMP character and the
-/// filler's function words (17 to 29 ms in all, timed). A batch builds them while it lists its
-/// inputs, so that no worker waits for another to build them.
-pub fn prepare(ctx: &Ctx) {
-    lm::Lm::get();
-    gbk::prepare();
-    ctx.garbage.simplifier(&ctx.converter);
-    filler::prepare();
+/// The stage: the shared tables and this cleaner's span decisions.
+#[derive(Debug)]
+pub struct Garbage {
+    tables: Arc<Tables>,
+    decisions: Decisions,
 }
 
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let simp = ctx.garbage.simplifier(&ctx.converter);
-    let (repaired, a) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
+impl Garbage {
+    pub fn new(tables: &Arc<Tables>) -> Self {
+        Garbage {
+            tables: Arc::clone(tables),
+            decisions: Decisions::default(),
+        }
+    }
+
+    /// Builds now the tables the stage would otherwise build for the first page that needs
+    /// them: the character model, the GBK table, the simplified form of every BMP character
+    /// and the filler's function words. A batch builds them while it lists its inputs, so
+    /// that no worker waits for another to build them.
+    pub fn prepare(&self) {
+        lm::Lm::get();
+        gbk::prepare();
+        self.decisions.simplifier(&self.tables.converter);
+        filler::prepare();
+    }
+}
+
+impl Stage for Garbage {
+    fn apply(&self, page: &mut Page) -> u64 {
+        apply(page, &self.tables.converter, &self.decisions)
+    }
+}
+
+fn apply(page: &mut Page, converter: &Converter, decisions: &Decisions) -> u64 {
+    let simp = decisions.simplifier(converter);
+    let (repaired, a) = repair_bytes(&page.text, &simp, decisions, &mut page.notes);
     let (filtered, b) = filler::remove(&repaired, &simp, &mut page.notes);
     // Both steps hand back the text they were given when they change nothing (most pages):
     // then there is nothing to copy.
