@@ -3,7 +3,7 @@
 //!
 //! 1. Synthetic spans: windows of real site text (traditional, annotated as the site does:
 //!    the fixture pages without byte garbage, and the seed) are encoded to GBK, damaged the way
-//!    CORRUPTIONS.md section 5 describes (an annotation inserted between the two bytes of a
+//!    `docs/CORRUPTIONS.md` section 5 describes (an annotation inserted between the two bytes of a
 //!    character, or one byte dropped), decoded as these pages were (a lead byte with an ASCII
 //!    byte becomes `?` and eats it; user-defined pairs vanish; full-width `，：（）？；` become
 //!    ASCII), and given to the stage. Each span counts as fully repaired, partly repaired

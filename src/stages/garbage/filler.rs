@@ -10,7 +10,8 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::realign::{is_pinyin_letter, Simplifier};
+use super::score::Simplifier;
+use super::span::is_pinyin_letter;
 use crate::chars::ByteSet;
 use crate::lm::Lm;
 

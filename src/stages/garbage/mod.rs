@@ -17,6 +17,8 @@
 pub mod filler;
 pub mod gbk;
 pub mod realign;
+pub mod score;
+pub mod span;
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -28,7 +30,9 @@ use crate::lm;
 use crate::page::Page;
 use crate::stages::Stage;
 use crate::tables::Tables;
-use realign::{best_reading, may_start_span, score, simplified_bmp, span_at, Simplifier};
+use realign::best_reading;
+use score::{score, simplified_bmp, Simplifier};
+use span::{may_start_span, span_at, Span};
 
 /// Highest average cost (nats per character) of an accepted repair: real prose scores about
 /// 6-8, shifted garbage 11-16.
@@ -218,7 +222,7 @@ pub fn repair_bytes<'t>(
 }
 
 /// The decision for one span of `chars`.
-pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decision {
+pub fn decide(chars: &[char], span: &Span, simp: &Simplifier) -> Decision {
     let before = span.start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(span.end).copied();
     let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
@@ -277,7 +281,7 @@ fn word_average(text: impl Iterator<Item = char>, cost: f32) -> f32 {
     let (mut n, mut cost) = (0.0f32, cost);
     for c in text {
         match lm::mark_cost(c) {
-            Some(m) => cost -= realign::ASCII_COST + m,
+            Some(m) => cost -= lm::ASCII_COST + m,
             None => n += 1.0,
         }
     }
