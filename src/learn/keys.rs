@@ -24,7 +24,7 @@ pub fn learn_key(line: &str, converter: &Converter) -> Option<String> {
     if line.len() > MAX_KEY_CHARS * 6 {
         return None;
     }
-    line_key(&template::line_key(line, converter))
+    line_key(&template::rule_key(line, converter))
 }
 
 /// [`learn_key`], or `None` when that key is [structural](is_structural): the key of a line

@@ -52,13 +52,13 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
     // Formatting tags around a line go before keying (`<p><b>文档简介</b></p>`).
     while s.starts_with('<') {
         match memchr::memchr(b'>', s.as_bytes()) {
-            Some(gt) if super::is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
+            Some(gt) if super::key::is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
             _ => break,
         }
     }
     while s.ends_with('>') {
         match memchr::memrchr(b'<', s.as_bytes()) {
-            Some(lt) if super::is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
+            Some(lt) if super::key::is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
             _ => break,
         }
     }
