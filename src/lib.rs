@@ -15,6 +15,8 @@ pub mod annotations;
 pub mod chars;
 pub mod config;
 pub mod converter;
+#[cfg(test)]
+mod fmm;
 pub mod learn;
 pub mod lm;
 pub mod page;

@@ -34,7 +34,7 @@ use crate::stages::{chunks, layout, markup, punct, ruby, unicode, PageFn, Stage}
 use crate::tables::Tables;
 
 /// The stage names, in pipeline order: the names `disable` accepts, counts and `--explain`
-/// use. [`Stages::in_order`] lists the stages themselves in this order.
+/// use. `Stages::in_order` lists the stages themselves in this order.
 pub const STAGES: [&str; 11] = [
     "unicode",
     "template",

@@ -135,7 +135,7 @@ impl Fingerprint {
 /// A raw line's spelling: a hash of its bytes, trimmed, eight at a time. It is computed for
 /// every line of a page, which a key (a conversion each) would make too costly, so nothing is
 /// folded; one key has a few spellings (annotated or not, converted by one table or another,
-/// other page numbers), and learning keeps the smallest [`MAX_SPELLINGS`] of them for the key.
+/// other page numbers), and learning keeps the smallest [`MAX_SPELLINGS`](crate::learn::MAX_SPELLINGS) of them for the key.
 /// (A key with more spellings is under-counted mid-page, which errs towards learning it, as
 /// before mid-page lines were counted.)
 pub fn spelling(line: &str) -> u64 {

@@ -15,10 +15,10 @@ pub struct PageLines {
     pub document: u64,
     /// The edge lines' keys, sorted and distinct.
     pub keys: Vec<String>,
-    /// For each key, the [`spelling`] of the raw line it came from (the smallest, when two
+    /// For each key, the [`spelling`](crate::learn::spelling) of the raw line it came from (the smallest, when two
     /// lines of the page share a key).
     pub spellings: Vec<u64>,
-    /// The [`spelling`]s of the page's other (mid-page) lines, sorted and distinct.
+    /// The [`spelling`](crate::learn::spelling)s of the page's other (mid-page) lines, sorted and distinct.
     pub mid: Vec<u64>,
 }
 

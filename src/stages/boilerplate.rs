@@ -10,7 +10,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::chars::{ascii_space, trim};
+use crate::chars::{ascii_space, trim, CharSet};
 use crate::converter::Converter;
 use crate::learn::keys::{hash, with_remembered_key, EDGE_LINES};
 use crate::page::Page;
@@ -37,38 +37,6 @@ pub struct Learned {
     han_chars: CharSet,
 }
 
-/// A set of characters: a bitmap over the Basic Multilingual Plane, a hash set beyond it.
-#[derive(Debug, Default)]
-struct CharSet {
-    bmp: Vec<u64>,
-    rest: HashSet<char>,
-}
-
-impl CharSet {
-    fn insert(&mut self, c: char) {
-        let u = c as usize;
-        if u < 0x10000 {
-            if self.bmp.is_empty() {
-                self.bmp = vec![0; 0x10000 / 64];
-            }
-            self.bmp[u / 64] |= 1 << (u % 64);
-        } else {
-            self.rest.insert(c);
-        }
-    }
-
-    fn contains(&self, c: char) -> bool {
-        let u = c as usize;
-        if u < 0x10000 {
-            self.bmp
-                .get(u / 64)
-                .is_some_and(|w| w & (1 << (u % 64)) != 0)
-        } else {
-            self.rest.contains(&c)
-        }
-    }
-}
-
 /// The Han characters of `s`, counting stops once past `limit` (the result is then
 /// `limit + 1`): an edge line is often a long paragraph, and no learned key is that long.
 fn han_count(s: &str, limit: usize) -> usize {
@@ -85,7 +53,7 @@ fn han_count(s: &str, limit: usize) -> usize {
 }
 
 impl Learned {
-    /// From learned keys (as [`line_key`] makes them), for lines converted by `converter`.
+    /// From learned keys (as [`line_key`](crate::learn::line_key) makes them), for lines converted by `converter`.
     pub fn new(keys: &[String], converter: &Converter) -> Self {
         let han_counts: HashSet<usize> = keys.iter().map(|k| han_count(k, usize::MAX)).collect();
         let mut han_chars = CharSet::default();
@@ -244,7 +212,7 @@ fn apply(page: &mut Page, learned: &Learned, tables: &Tables) -> u64 {
     removed
 }
 
-/// The byte ranges of `text`'s edge lines ([`edge_lines`] of its lines), in order, each
+/// The byte ranges of `text`'s edge lines ([`edge_lines`](crate::learn::keys::edge_lines) of its lines), in order, each
 /// once: a scan from each end.
 fn edge_ranges(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();

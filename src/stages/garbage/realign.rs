@@ -1,5 +1,5 @@
 //! Byte-level garbage: re-pair the bytes of a span decoded one byte out of step ([`super::span`]
-//! finds them) and choose the lost bytes, with a beam search scored by [`super::score`].
+//! finds them) and choose the lost bytes, with a beam search scored by [`mod@super::score`].
 //!
 //! How the damage happened (`docs/CORRUPTIONS.md`, section 5): the page went through GBK bytes, and
 //! ASCII (an annotation `(xì)`, a line break) was inserted between the two bytes of a
