@@ -27,6 +27,11 @@ use std::path::{Path, PathBuf};
 #[path = "src/lm/derive.rs"]
 mod lm_derive;
 
+/// The reference forward maximum match (folding the tables; the converter's tests check its
+/// matcher against it).
+#[path = "src/fmm.rs"]
+mod fmm;
+
 fn main() {
     let data = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
     let opencc = data.join("opencc");
@@ -45,6 +50,7 @@ fn main() {
     );
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/lm/derive.rs");
+    println!("cargo:rerun-if-changed=src/fmm.rs");
     println!(
         "cargo:rerun-if-changed={}",
         data.join("lm/words.bin").display()
@@ -112,7 +118,7 @@ fn main() {
     let snapshot = entries.clone();
     for v in entries.values_mut() {
         for _ in 0..4 {
-            let next = forward_max_match(v, &snapshot, max);
+            let next = fmm::forward_max_match(v, |k| snapshot.get(k).map(String::as_str), max);
             if next == *v {
                 break;
             }
@@ -211,26 +217,7 @@ impl<'a> Chain<'a> {
     }
 
     fn convert(&self, s: &str) -> String {
-        let once = forward_max_match(s, self.step1, self.max1);
-        forward_max_match(&once, self.step2, self.max2)
+        let once = fmm::forward_max_match(s, |k| self.step1.get(k).map(String::as_str), self.max1);
+        fmm::forward_max_match(&once, |k| self.step2.get(k).map(String::as_str), self.max2)
     }
-}
-
-fn forward_max_match(s: &str, dict: &BTreeMap<String, String>, max: usize) -> String {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    'outer: while i < chars.len() {
-        for len in (1..=max.min(chars.len() - i)).rev() {
-            let key: String = chars[i..i + len].iter().collect();
-            if let Some(v) = dict.get(&key) {
-                out.push_str(v);
-                i += len;
-                continue 'outer;
-            }
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
 }

@@ -6,7 +6,7 @@
 //! `cargo bench --bench pipeline` (add `-- STAGE` to run one).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zhclean::pipeline::{Page, STAGES};
+use zhclean::Page;
 use zhclean::{Cleaner, Config};
 
 fn pages() -> Vec<String> {
@@ -52,16 +52,16 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     let mut group = c.benchmark_group("stage");
-    for stage in STAGES {
+    for (name, stage) in cleaner.stages() {
         let input = staged.clone();
         let stage_bytes: usize = input.iter().map(|p| p.text.len()).sum();
         group.throughput(Throughput::Bytes(stage_bytes as u64));
-        group.bench_function(stage.name, |b| {
+        group.bench_function(name, |b| {
             b.iter_batched(
                 || input.clone(),
                 |mut pages| {
                     for p in &mut pages {
-                        std::hint::black_box((stage.apply)(p, cleaner.ctx()));
+                        std::hint::black_box(stage.apply(p));
                     }
                     pages
                 },
@@ -69,7 +69,7 @@ fn bench(c: &mut Criterion) {
             )
         });
         for p in &mut staged {
-            (stage.apply)(p, cleaner.ctx());
+            stage.apply(p);
         }
     }
     group.finish();
@@ -82,11 +82,9 @@ fn bench(c: &mut Criterion) {
     group.bench_function("page_lines", |b| {
         each_page(b, &pages, |p| cleaner.page_lines(p))
     });
-    let converter = &cleaner.ctx().converter;
+    let converter = &cleaner.tables().converter;
     group.bench_function("page_lines_unremembered", |b| {
-        each_page(b, &pages, |p| {
-            zhclean::stages::boilerplate::page_lines(p, converter)
-        })
+        each_page(b, &pages, |p| zhclean::learn::page_lines(p, converter))
     });
     group.finish();
 }

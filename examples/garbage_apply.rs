@@ -1,7 +1,7 @@
 //! Prints a file as the `garbage` stage leaves it:
 //! `cargo run --release --example garbage_apply -- FILE`.
 
-use zhclean::pipeline::Page;
+use zhclean::Page;
 
 fn main() {
     let cleaner = zhclean::Cleaner::new(zhclean::Config::default()).expect("default config");
@@ -10,6 +10,6 @@ fn main() {
         text: std::fs::read_to_string(&path).expect("readable file"),
         ..Page::default()
     };
-    zhclean::stages::garbage::apply(&mut page, cleaner.ctx());
+    cleaner.stage("garbage").expect("a stage").apply(&mut page);
     print!("{}", page.text);
 }

@@ -3,7 +3,7 @@
 //!
 //! 1. Synthetic spans: windows of real site text (traditional, annotated as the site does:
 //!    the fixture pages without byte garbage, and the seed) are encoded to GBK, damaged the way
-//!    CORRUPTIONS.md section 5 describes (an annotation inserted between the two bytes of a
+//!    `docs/CORRUPTIONS.md` section 5 describes (an annotation inserted between the two bytes of a
 //!    character, or one byte dropped), decoded as these pages were (a lead byte with an ASCII
 //!    byte becomes `?` and eats it; user-defined pairs vanish; full-width `，：（）？；` become
 //!    ASCII), and given to the stage. Each span counts as fully repaired, partly repaired
@@ -12,8 +12,8 @@
 //!    and a small corpus of names, terms, classical Chinese and mixed English).
 //! 3. Gold pages: character error rate of the whole pipeline with and without the stage.
 
-use zhclean::pipeline::Page;
 use zhclean::stages::garbage::gbk;
+use zhclean::Page;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/garbage/");
 
@@ -22,7 +22,7 @@ fn stage(cleaner: &zhclean::Cleaner, text: &str) -> (String, u64, Vec<String>) {
         text: text.to_string(),
         ..Page::default()
     };
-    let n = zhclean::stages::garbage::apply(&mut page, cleaner.ctx());
+    let n = cleaner.stage("garbage").expect("a stage").apply(&mut page);
     (page.text, n, page.notes)
 }
 

@@ -1,7 +1,7 @@
 //! Runs only the `garbage` stage over the files given and prints its decisions, e.g.
 //! `cargo run --release --example garbage_notes -- tests/fixtures/garbage/*.txt`.
 
-use zhclean::pipeline::Page;
+use zhclean::Page;
 
 fn main() {
     let cleaner = zhclean::Cleaner::new(zhclean::Config::default()).expect("default config");
@@ -11,7 +11,7 @@ fn main() {
             text,
             ..Page::default()
         };
-        let n = zhclean::stages::garbage::apply(&mut page, cleaner.ctx());
+        let n = cleaner.stage("garbage").expect("a stage").apply(&mut page);
         println!("== {path}: {n}");
         for note in &page.notes {
             println!("  {note}");

@@ -1,12 +1,12 @@
 //! Learns boilerplate over the files named on the command line and prints the learned lines
 //! (distinct documents, pages, key), as pass 1 of a `zhclean` run would:
 //! `cargo run --example learn -- FILE...`
-use zhclean::stages::boilerplate::{LearnOptions, Learner};
+use zhclean::learn::{Learner, Learning};
 
 fn main() {
     let cleaner = zhclean::Cleaner::new(zhclean::Config::default()).expect("config");
-    let options = LearnOptions::default();
-    let mut learner = Learner::new(options.min_docs.max(64));
+    let options = Learning::default();
+    let mut learner = Learner::new(&options);
     for p in std::env::args().skip(1) {
         let bytes = std::fs::read(&p).expect("readable file");
         learner.add(&cleaner.page_lines(&String::from_utf8_lossy(&bytes)));

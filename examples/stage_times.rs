@@ -11,8 +11,9 @@
 
 use std::time::Duration;
 
-use zhclean::pipeline::{Page, STAGES};
-use zhclean::stages::boilerplate::{LearnOptions, Learner};
+use zhclean::learn::{Learner, Learning};
+use zhclean::pipeline::STAGES;
+use zhclean::Page;
 use zhclean::{Cleaner, Config};
 
 /// CPU time this thread has run (`CLOCK_THREAD_CPUTIME_ID`, one system call), so that other
@@ -56,11 +57,11 @@ fn main() {
     let learn = (0..3)
         .map(|_| {
             let t = thread_cpu();
-            let mut learner = Learner::new(64);
+            let mut learner = Learner::new(&Learning::default());
             for text in &pages {
                 learner.add(&plain.page_lines(text));
             }
-            learned = learner.finish(&LearnOptions::default());
+            learned = learner.finish(&Learning::default());
             thread_cpu() - t
         })
         .min()
@@ -77,9 +78,9 @@ fn main() {
             text: text.clone(),
             ..Page::default()
         };
-        for (i, stage) in STAGES.iter().enumerate() {
+        for (i, (_, stage)) in cleaner.stages().enumerate() {
             let t = thread_cpu();
-            (stage.apply)(&mut page, cleaner.ctx());
+            stage.apply(&mut page);
             times[i] += thread_cpu() - t;
         }
     }
@@ -89,7 +90,7 @@ fn main() {
     if let Ok(name) = std::env::var("STAGE") {
         let at = STAGES
             .iter()
-            .position(|s| s.name == name)
+            .position(|s| *s == name)
             .expect("STAGE names a stage");
         let inputs: Vec<Page> = pages
             .iter()
@@ -98,8 +99,8 @@ fn main() {
                     text: text.clone(),
                     ..Page::default()
                 };
-                for stage in &STAGES[..at] {
-                    (stage.apply)(&mut page, cleaner.ctx());
+                for (_, stage) in cleaner.stages().take(at) {
+                    stage.apply(&mut page);
                 }
                 page
             })
@@ -109,7 +110,7 @@ fn main() {
                 let mut copies = inputs.clone();
                 let t = thread_cpu();
                 for page in &mut copies {
-                    (STAGES[at].apply)(page, cleaner.ctx());
+                    cleaner.stage(&name).expect("a stage").apply(page);
                 }
                 thread_cpu() - t
             })
@@ -126,7 +127,7 @@ fn main() {
     for (stage, d) in STAGES.iter().zip(&times) {
         println!(
             "{:12} {:8.3} s {:5.1} % {:9.1} MB/s",
-            stage.name,
+            stage,
             d.as_secs_f64(),
             100.0 * d.as_secs_f64() / total.as_secs_f64(),
             mbs(*d)

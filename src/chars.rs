@@ -15,6 +15,59 @@ pub fn is_han(c: char) -> bool {
         | 0x3040..=0x30FF | 0x3007)
 }
 
+/// Han ideographs of the BMP only, no kana: the characters the character model and GBK know,
+/// where [`is_han`] is about how text is spaced and punctuated.
+pub fn is_bmp_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
+/// A set of characters: a bit per BMP code point (8 KB, allocated at the first insert), a hash
+/// set beyond. Read once per character of a page where it is used, so membership is one word.
+#[derive(Debug, Default, Clone)]
+pub struct CharSet {
+    bmp: Vec<u64>,
+    rest: std::collections::HashSet<char>,
+}
+
+impl CharSet {
+    pub fn insert(&mut self, c: char) {
+        let u = c as usize;
+        if u < 0x10000 {
+            if self.bmp.is_empty() {
+                self.bmp = vec![0; 0x10000 / 64];
+            }
+            self.bmp[u / 64] |= 1 << (u % 64);
+        } else {
+            self.rest.insert(c);
+        }
+    }
+
+    pub fn contains(&self, c: char) -> bool {
+        let u = c as usize;
+        if u < 0x10000 {
+            self.bmp
+                .get(u / 64)
+                .is_some_and(|w| w & (1 << (u % 64)) != 0)
+        } else {
+            !self.rest.is_empty() && self.rest.contains(&c)
+        }
+    }
+
+    /// The BMP bits, 64 code points a word from U+0000 (empty while no BMP character is in):
+    /// for rank queries over the set.
+    pub fn bmp_words(&self) -> &[u64] {
+        &self.bmp
+    }
+}
+
+impl FromIterator<char> for CharSet {
+    fn from_iter<I: IntoIterator<Item = char>>(iter: I) -> Self {
+        let mut set = CharSet::default();
+        iter.into_iter().for_each(|c| set.insert(c));
+        set
+    }
+}
+
 /// Full-width (CJK) punctuation: it carries its own spacing, so no space goes next to it.
 /// Curly quotes are not here: they are shared with English (see [`quote_is_cjk`]).
 pub fn is_cjk_punct(c: char) -> bool {
@@ -362,6 +415,13 @@ pub fn protected_mask(text: &str, len: usize) -> Vec<bool> {
         last_byte = r.end;
     }
     mask
+}
+
+/// `b.is_ascii_whitespace()` as comparisons without branches or a bit table, so that the
+/// byte-counting loops using it compile to vector code.
+#[inline]
+pub fn ascii_space(b: u8) -> bool {
+    (b == b' ') | (b == b'\t') | (b == b'\n') | (b == b'\r') | (b == 0x0C)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Parser, ValueEnum};
-use zhclean::stages::boilerplate::LearnOptions;
+use zhclean::learn::Learning;
 use zhclean::{Cleaner, Config, SpacingPolicy};
 
 use crate::batch::{self, explain, BadLines, BatchError, Outcome};
@@ -124,11 +124,11 @@ pub struct Args {
 
     /// A line is learned as boilerplate when it appears in at least this many distinct
     /// documents of the batch…
-    #[arg(long, value_name = "K", default_value_t = LearnOptions::default().min_docs)]
+    #[arg(long, value_name = "K", default_value_t = Learning::default().min_docs)]
     pub learn_min_docs: usize,
 
     /// …and in at least this share (0 to 1) of the batch's distinct documents.
-    #[arg(long, value_name = "SHARE", default_value_t = LearnOptions::default().min_share)]
+    #[arg(long, value_name = "SHARE", default_value_t = Learning::default().min_share)]
     pub learn_share: f64,
 
     /// Load the boilerplate list from FILE (as `--save-boilerplate` writes it) instead of
@@ -223,7 +223,7 @@ pub fn run() -> Result<Outcome> {
         sync: !args.no_sync,
         learn: batch::learn::LearnSettings {
             enabled: !args.no_learn,
-            options: LearnOptions {
+            options: Learning {
                 min_docs: args.learn_min_docs,
                 min_share: args.learn_share,
             },

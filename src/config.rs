@@ -6,8 +6,6 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::stages::template::SiteRules;
-
 /// Spacing between Han characters and Latin letters or digits.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -36,16 +34,43 @@ pub struct Config {
     /// Extra site templates, in the format of `data/sites.toml`; tried after the built-in ones.
     pub sites: Vec<SiteRules>,
     /// Lines learned as boilerplate for this batch (normalised keys, see
-    /// [`crate::stages::boilerplate`]); empty means none.
+    /// [`crate::learn`]); empty means none.
     #[serde(skip)]
     pub boilerplate: Vec<String>,
+}
+
+/// One site's template rules, as written in `data/sites.toml` (the `template` stage compiles
+/// them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteRules {
+    pub name: String,
+    #[serde(default = "default_min_lines")]
+    pub min_lines: usize,
+    #[serde(default)]
+    pub chunks: bool,
+    #[serde(default)]
+    pub title: Vec<String>,
+    #[serde(default)]
+    pub head: Vec<String>,
+    #[serde(default)]
+    pub tail: Vec<String>,
+    #[serde(default)]
+    pub tail_block: Vec<String>,
+    #[serde(default)]
+    pub tail_items: Vec<String>,
+}
+
+fn default_min_lines() -> usize {
+    2
 }
 
 /// A configuration that cannot be used, with the reason.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("unknown stage {0:?} in `disable` (stages: {list})", list = crate::pipeline::stage_names().collect::<Vec<_>>().join(", "))]
-    UnknownStage(String),
+    /// A name in `disable` that is no stage, and the stages there are.
+    #[error("unknown stage {0:?} in `disable` (stages: {1})")]
+    UnknownStage(String, String),
     #[error("invalid TOML config: {0}")]
     Toml(#[from] toml::de::Error),
     #[error("site rules: {0}")]

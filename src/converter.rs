@@ -684,22 +684,7 @@ mod tests {
     /// table-driven matcher must reproduce.
     fn reference(text: &str) -> String {
         let dict: BTreeMap<&str, &str> = builtin_entries().collect();
-        let chars: Vec<char> = text.chars().collect();
-        let mut out = String::new();
-        let mut i = 0;
-        'next: while i < chars.len() {
-            for len in (1..=10.min(chars.len() - i)).rev() {
-                let key: String = chars[i..i + len].iter().collect();
-                if let Some(v) = dict.get(key.as_str()) {
-                    out.push_str(v);
-                    i += len;
-                    continue 'next;
-                }
-            }
-            out.push(chars[i]);
-            i += 1;
-        }
-        out
+        crate::fmm::forward_max_match(text, |k| dict.get(k).copied(), 10)
     }
 
     #[test]

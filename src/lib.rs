@@ -15,12 +15,18 @@ pub mod annotations;
 pub mod chars;
 pub mod config;
 pub mod converter;
+#[cfg(test)]
+mod fmm;
 pub mod hunks;
+pub mod learn;
 pub mod lm;
+pub mod page;
 pub mod pipeline;
 pub mod report;
 pub mod stages;
+pub mod tables;
 
-pub use config::{Config, ConfigError, SpacingPolicy};
+pub use config::{Config, ConfigError, SiteRules, SpacingPolicy};
+pub use page::Page;
 pub use pipeline::{Cleaned, Cleaner, Explanation, StageChange};
 pub use report::PageReport;

@@ -43,8 +43,9 @@ const LAMBDA: f32 = 0.7;
 /// Longest word looked up when segmenting, in characters.
 const MAX_WORD: usize = 6;
 
-/// Cost of one ASCII character in a segmented text (it stands for itself).
-const ASCII_COST: f32 = 4.0;
+/// Cost of one ASCII character in a scored or segmented text: it stands for itself and breaks
+/// the bigram context.
+pub const ASCII_COST: f32 = 4.0;
 
 /// Characters given the first ids (the most frequent ones): their attested pairs are also kept
 /// as a bit matrix (128 KB), since running text is mostly made of them and one bit is much

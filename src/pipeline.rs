@@ -13,7 +13,7 @@
 //! | `convert`     | traditional (Taiwan-style) to simplified                             |
 //! | `punct`       | Chinese-context punctuation to full width, full-width ASCII to half  |
 //! | `space`       | spaces between Han characters and around full-width punctuation      |
-//! | `boilerplate` | lines this batch learned as boilerplate (see `batch`)                |
+//! | `boilerplate` | lines this batch learned as boilerplate (see [`crate::learn`])     |
 //! | `layout`      | trailing spaces, blank-line runs, one final newline                  |
 //!
 //! Each stage sees only the output of the one before it; what a later stage needs from an
@@ -22,69 +22,93 @@
 use std::sync::Arc;
 
 use crate::config::{Config, ConfigError};
-use crate::converter::Converter;
+use crate::learn::PageLines;
+use crate::page::Page;
 use crate::report::PageReport;
-use crate::stages::{self, template::TemplateSet};
+use crate::stages::boilerplate::Boilerplate;
+use crate::stages::convert::Convert;
+use crate::stages::garbage::Garbage;
+use crate::stages::space::Space;
+use crate::stages::template::Template;
+use crate::stages::{chunks, layout, markup, punct, ruby, unicode, PageFn, Stage};
+use crate::tables::Tables;
 
-/// One page on its way through the pipeline.
-#[derive(Debug, Clone, Default)]
-pub struct Page {
-    /// The text as the stages have left it so far.
-    pub text: String,
-    /// Byte offset where the body starts in `text` (after the title line the `template` stage
-    /// puts first); 0 when there is no title.
-    pub body_start: usize,
-    /// Whether the recognised site cuts its body into preview chunks `1、` `2、` ….
-    pub chunked: bool,
-    /// Byte offset of the first line after the site's head region, where its first chunk
-    /// marker is (later than `body_start` when a mirror host added lines above the head).
-    pub chunk_start: Option<usize>,
-    /// Warnings for the report (a stage that had to guess, or removed a lot).
-    pub warnings: Vec<String>,
-    /// Individual decisions worth showing in `--explain` (`garbage: 燃?xì)夤芾淼 -> 燃氣管理等`).
-    pub notes: Vec<String>,
-}
-
-/// What every stage may read: the run's configuration and the shared, immutable tables.
-pub struct Ctx {
-    /// Unique per cleaner built in this process: keys per-thread memos of results that
-    /// depend on this cleaner's tables (another cleaner may convert differently).
-    pub id: u64,
-    pub config: Config,
-    /// The tables are shared with the cleaners [`Cleaner::with_boilerplate`] makes from this
-    /// one (a run's pass 2 cleans with the same tables and the list pass 1 learned).
-    pub converter: Arc<Converter>,
-    pub templates: Arc<TemplateSet>,
-    pub boilerplate: stages::boilerplate::Learned,
-    /// Garbage-span decisions, shared by every page this cleaner cleans.
-    pub garbage: Arc<stages::garbage::Decisions>,
-}
-
-/// A stage: a name (for switches, counts and `--explain`) and the function that applies it.
-pub struct Stage {
-    pub name: &'static str,
-    pub apply: fn(&mut Page, &Ctx) -> u64,
-}
-
-/// The pipeline, in order.
-#[rustfmt::skip]
-pub const STAGES: &[Stage] = &[
-    Stage { name: "unicode",     apply: stages::unicode::apply },
-    Stage { name: "template",    apply: stages::template::apply },
-    Stage { name: "chunks",      apply: stages::chunks::apply },
-    Stage { name: "markup",      apply: stages::markup::apply },
-    Stage { name: "garbage",     apply: stages::garbage::apply },
-    Stage { name: "ruby",        apply: stages::ruby::apply },
-    Stage { name: "convert",     apply: stages::convert::apply },
-    Stage { name: "punct",       apply: stages::punct::apply },
-    Stage { name: "space",       apply: stages::space::apply },
-    Stage { name: "boilerplate", apply: stages::boilerplate::apply },
-    Stage { name: "layout",      apply: stages::layout::apply },
+/// The stage names, in pipeline order: the names `disable` accepts, counts and `--explain`
+/// use. `Stages::in_order` lists the stages themselves in this order.
+pub const STAGES: [&str; 11] = [
+    "unicode",
+    "template",
+    "chunks",
+    "markup",
+    "garbage",
+    "ruby",
+    "convert",
+    "punct",
+    "space",
+    "boilerplate",
+    "layout",
 ];
 
 /// The stage names, in pipeline order.
 pub fn stage_names() -> impl Iterator<Item = &'static str> {
-    STAGES.iter().map(|s| s.name)
+    STAGES.into_iter()
+}
+
+/// Every stage, built once from the configuration and the tables. Cloning shares them (the
+/// costly ones are behind `Arc`s).
+#[derive(Clone)]
+struct Stages {
+    unicode: PageFn,
+    template: Arc<Template>,
+    chunks: PageFn,
+    markup: PageFn,
+    garbage: Arc<Garbage>,
+    ruby: PageFn,
+    convert: Convert,
+    punct: PageFn,
+    space: Space,
+    boilerplate: Arc<Boilerplate>,
+    layout: PageFn,
+}
+
+impl Stages {
+    fn new(config: &Config, tables: &Arc<Tables>) -> Result<Self, ConfigError> {
+        Ok(Stages {
+            unicode: unicode::apply,
+            template: Arc::new(
+                Template::new(&config.sites, tables).map_err(ConfigError::SiteRules)?,
+            ),
+            chunks: chunks::apply,
+            markup: markup::apply,
+            garbage: Arc::new(Garbage::new(tables)),
+            ruby: ruby::apply,
+            convert: Convert::new(tables),
+            punct: punct::apply,
+            space: Space {
+                policy: config.spacing,
+            },
+            boilerplate: Arc::new(Boilerplate::new(&config.boilerplate, tables)),
+            layout: layout::apply,
+        })
+    }
+
+    /// THE pipeline: every stage with its name, in order.
+    #[rustfmt::skip]
+    fn in_order(&self) -> [(&'static str, &dyn Stage); STAGES.len()] {
+        [
+            ("unicode",     &self.unicode),
+            ("template",    &*self.template),
+            ("chunks",      &self.chunks),
+            ("markup",      &self.markup),
+            ("garbage",     &*self.garbage),
+            ("ruby",        &self.ruby),
+            ("convert",     &self.convert),
+            ("punct",       &self.punct),
+            ("space",       &self.space),
+            ("boilerplate", &*self.boilerplate),
+            ("layout",      &self.layout),
+        ]
+    }
 }
 
 /// A cleaned page.
@@ -110,53 +134,45 @@ type Observer<'a> = dyn FnMut(&'static str, u64, &str, &str) + 'a;
 
 /// The cleaning engine: build once, share between threads (`Send + Sync`).
 pub struct Cleaner {
-    ctx: Ctx,
+    config: Config,
+    tables: Arc<Tables>,
+    stages: Stages,
 }
 
 impl Cleaner {
-    /// Validates `config` and builds the tables it needs.
+    /// Validates `config` and builds the tables and stages it needs.
     pub fn new(config: Config) -> Result<Self, ConfigError> {
         for name in &config.disable {
-            if !stage_names().any(|s| s == name) {
-                return Err(ConfigError::UnknownStage(name.clone()));
+            if !STAGES.contains(&name.as_str()) {
+                return Err(ConfigError::UnknownStage(name.clone(), STAGES.join(", ")));
             }
         }
-        let converter = Converter::with_overrides(&config.overrides)?;
-        let templates =
-            TemplateSet::new(&config.sites, &converter).map_err(ConfigError::SiteRules)?;
-        let boilerplate = stages::boilerplate::Learned::new(&config.boilerplate, &converter);
-        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let tables = Arc::new(Tables::new(&config)?);
+        let stages = Stages::new(&config, &tables)?;
         Ok(Cleaner {
-            ctx: Ctx {
-                id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
-                config,
-                converter: Arc::new(converter),
-                templates: Arc::new(templates),
-                boilerplate,
-                garbage: Default::default(),
-            },
+            config,
+            tables,
+            stages,
         })
     }
 
     /// This cleaner with `keys` as its boilerplate list (what `Cleaner::new` would build from
     /// this configuration with `boilerplate = keys`, without building the tables again). It
-    /// shares this cleaner's tables, its garbage decisions and its id, so the per-thread
-    /// memos of line keys made while learning serve the cleaning too: all of those depend
-    /// on the tables alone.
+    /// shares this cleaner's tables and stages, its garbage decisions among them, and the
+    /// tables' id, so the per-thread memos of line keys made while learning serve the
+    /// cleaning too: all of those depend on the tables alone.
     pub fn with_boilerplate(&self, keys: Vec<String>) -> Cleaner {
-        let boilerplate = stages::boilerplate::Learned::new(&keys, &self.ctx.converter);
+        let stages = Stages {
+            boilerplate: Arc::new(Boilerplate::new(&keys, &self.tables)),
+            ..self.stages.clone()
+        };
         Cleaner {
-            ctx: Ctx {
-                id: self.ctx.id,
-                config: Config {
-                    boilerplate: keys,
-                    ..self.ctx.config.clone()
-                },
-                converter: Arc::clone(&self.ctx.converter),
-                templates: Arc::clone(&self.ctx.templates),
-                boilerplate,
-                garbage: Arc::clone(&self.ctx.garbage),
+            config: Config {
+                boilerplate: keys,
+                ..self.config.clone()
             },
+            tables: Arc::clone(&self.tables),
+            stages,
         }
     }
 
@@ -164,24 +180,35 @@ impl Cleaner {
     /// only small ones on first use), which that stage otherwise builds for the first page
     /// needing them, so that a batch's workers do not wait on one another at the start.
     pub fn prepare(&self) {
-        if self.ctx.config.enabled("garbage") {
-            stages::garbage::prepare(&self.ctx);
+        if self.config.enabled("garbage") {
+            self.stages.garbage.prepare();
         }
     }
 
     /// The configuration this cleaner runs with.
     pub fn config(&self) -> &Config {
-        &self.ctx.config
+        &self.config
     }
 
-    /// The shared tables (for the batch layer's boilerplate learning).
-    pub fn ctx(&self) -> &Ctx {
-        &self.ctx
+    /// The tables its stages share (the converter with the run's overrides).
+    pub fn tables(&self) -> &Tables {
+        &self.tables
+    }
+
+    /// Every stage with its name, in pipeline order, whether enabled or not: for tests and
+    /// tools that run one stage alone.
+    pub fn stages(&self) -> impl Iterator<Item = (&'static str, &dyn Stage)> + '_ {
+        self.stages.in_order().into_iter()
+    }
+
+    /// The stage called `name`.
+    pub fn stage(&self, name: &str) -> Option<&dyn Stage> {
+        self.stages().find(|(n, _)| *n == name).map(|(_, s)| s)
     }
 
     /// Cleans one page.
     pub fn clean(&self, text: &str) -> Cleaned {
-        self.run(text, None)
+        self.run(text, STAGES.len(), None)
     }
 
     /// Cleans one page and records every stage's before and after.
@@ -189,6 +216,7 @@ impl Cleaner {
         let mut steps = Vec::new();
         self.run(
             text,
+            STAGES.len(),
             Some(&mut |stage, changes, before: &str, after: &str| {
                 steps.push(StageChange {
                     stage,
@@ -204,45 +232,37 @@ impl Cleaner {
     /// What one raw page contributes to a batch's boilerplate learning (pass 1 of a run):
     /// its line keys and document fingerprint. Costs a conversion of the page, not a
     /// cleaning; the CLI and the Python package both learn through this.
-    pub fn page_lines(&self, text: &str) -> stages::boilerplate::PageLines {
-        stages::boilerplate::page_lines_with(text, |line| {
-            stages::boilerplate::remembered_key(self.ctx.id, line, &self.ctx.converter)
+    pub fn page_lines(&self, text: &str) -> PageLines {
+        crate::learn::page_lines_with(text, |line| {
+            crate::learn::remembered_key(self.tables.id, line, &self.tables.converter)
         })
     }
 
-    /// Runs the enabled stages up to (not including) `boilerplate`: the text as that stage
-    /// sees it.
-    pub fn clean_before_boilerplate(&self, text: &str) -> String {
-        let mut page = Page {
-            text: text.to_string(),
-            ..Page::default()
-        };
-        for stage in STAGES.iter().filter(|s| s.name != "boilerplate") {
-            if self.ctx.config.enabled(stage.name) {
-                (stage.apply)(&mut page, &self.ctx);
-            }
-        }
-        page.text
+    /// Runs the enabled stages before `stage` (all of them for a name that is no stage): the
+    /// text as that stage sees it.
+    pub fn clean_before(&self, text: &str, stage: &str) -> String {
+        let end = STAGES
+            .iter()
+            .position(|s| *s == stage)
+            .unwrap_or(STAGES.len());
+        self.run(text, end, None).text
     }
 
-    /// Runs every enabled stage; `observe` (for `--explain`) sees each stage's before and
-    /// after, and costs a copy of the text per stage only when it is given.
-    fn run(&self, text: &str, mut observe: Option<&mut Observer>) -> Cleaned {
-        let mut page = Page {
-            text: text.to_string(),
-            ..Page::default()
-        };
+    /// Runs the enabled stages among the first `end`; `observe` (for `--explain`) sees each
+    /// stage's before and after, and costs a copy of the text per stage only when it is given.
+    fn run(&self, text: &str, end: usize, mut observe: Option<&mut Observer>) -> Cleaned {
+        let mut page = Page::new(text);
         let mut report = PageReport::default();
-        for stage in STAGES {
-            if !self.ctx.config.enabled(stage.name) {
+        for (name, stage) in self.stages.in_order().into_iter().take(end) {
+            if !self.config.enabled(name) {
                 continue;
             }
             let before = observe.as_ref().map(|_| page.text.clone());
-            let n = (stage.apply)(&mut page, &self.ctx);
+            let n = stage.apply(&mut page);
             if let (Some(f), Some(before)) = (observe.as_mut(), before) {
-                f(stage.name, n, &before, &page.text);
+                f(name, n, &before, &page.text);
             }
-            report.counts.push((stage.name, n));
+            report.counts.push((name, n));
         }
         report.warnings = page.warnings;
         report.notes = page.notes;
@@ -250,5 +270,19 @@ impl Cleaner {
             text: page.text,
             report,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stages_run_in_the_order_of_their_names() {
+        let cleaner = Cleaner::new(Config::default()).unwrap();
+        let names: Vec<&str> = cleaner.stages().map(|(n, _)| n).collect();
+        assert_eq!(names, STAGES);
+        let explained: Vec<&str> = cleaner.explain("正文").iter().map(|c| c.stage).collect();
+        assert_eq!(explained, STAGES);
     }
 }

@@ -130,7 +130,7 @@ fn learned_lines_are_the_template_lines_and_nothing_else() {
     let conv = zhclean::converter::Converter::new();
     for (_, head, foot) in SITES {
         for line in head.iter().chain(foot.iter()) {
-            let key = zhclean::stages::boilerplate::learn_key(line, &conv).unwrap();
+            let key = zhclean::learn::learn_key(line, &conv).unwrap();
             assert!(
                 learned.contains(&key.as_str()),
                 "not learned: {line} ({key})\nlearned: {learned:?}"
@@ -218,7 +218,7 @@ fn a_cleaner_with_a_learned_list_cleans_as_one_built_with_it() {
             [lines.first().copied(), lines.last().copied()]
         })
         .flatten()
-        .filter_map(|l| zhclean::stages::boilerplate::learn_key(l, &first.ctx().converter))
+        .filter_map(|l| zhclean::learn::learn_key(l, &first.tables().converter))
         .collect();
     assert!(keys.len() >= 20);
     let shared = first.with_boilerplate(keys.clone());

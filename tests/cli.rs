@@ -15,38 +15,11 @@ use std::process::Stdio;
 
 mod common;
 
-use common::{clean, run, stderr, tree, unprivileged, write, zhclean};
+use common::{
+    clean, entry, make_batch, real_pages, report, run, stderr, tree, unprivileged, write, zhclean,
+};
 use serde_json::Value;
 use zhclean::{Cleaner, Config};
-
-/// The real pages shipped in `input/`.
-fn real_pages() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
-    let mut pages: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read(&p).unwrap())
-        })
-        .collect();
-    pages.sort();
-    assert!(pages.len() >= 6, "input/ ships real pages");
-    pages
-}
-
-fn report(path: &Path) -> Value {
-    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
-}
-
-fn entry<'a>(report: &'a Value, path_suffix: &str) -> &'a Value {
-    report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["path"].as_str().unwrap().ends_with(path_suffix))
-        .unwrap_or_else(|| panic!("no report entry for {path_suffix}"))
-}
 
 #[test]
 fn no_arguments_cleans_input_into_output() {
@@ -424,17 +397,6 @@ fn explain_of_the_seed_page_is_short_narrow_and_shows_every_stage() {
     assert!(hunk["line"].as_u64().unwrap() > 0 && hunk["column"].as_u64().unwrap() > 0);
     let before = hunk["before"].as_str().unwrap();
     assert!(text.contains(before) && before != hunk["after"].as_str().unwrap());
-}
-
-/// A batch big enough to interrupt: the real pages, repeated and varied, in subdirectories.
-fn make_batch(root: &Path, n: usize) {
-    let pages = real_pages();
-    for i in 0..n {
-        let (name, bytes) = &pages[i % pages.len()];
-        let mut bytes = bytes.clone();
-        bytes.extend(format!("\n第{i}頁\n").as_bytes());
-        write(&root.join(format!("d{}/{i:03}-{name}", i % 3)), bytes);
-    }
 }
 
 #[test]

@@ -10,7 +10,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use proptest::prelude::*;
-use zhclean::pipeline::{Page, STAGES};
+use zhclean::pipeline::STAGES;
+use zhclean::Page;
 use zhclean::{Cleaner, Config};
 
 fn cleaner() -> &'static Cleaner {
@@ -51,9 +52,9 @@ fn run_stages(text: &str, chunked: bool, stages: &[usize]) -> Result<Page, TestC
         // it shortened, e.g. on "\n標題_第1頁\n"; nothing reads it afterwards. Reported as an
         // engine issue.)
         check_page(&page, previous)?;
-        let stage = &STAGES[i];
-        (stage.apply)(&mut page, cleaner().ctx());
-        previous = stage.name;
+        let (name, stage) = cleaner().stages().nth(i).expect("a stage");
+        stage.apply(&mut page);
+        previous = name;
     }
     Ok(page)
 }
@@ -131,7 +132,7 @@ proptest! {
             .iter()
             .enumerate()
             .filter(|(i, _)| mask & (1 << i) != 0)
-            .map(|(_, s)| s.name.to_string())
+            .map(|(_, s)| s.to_string())
             .collect();
         let c = Cleaner::new(Config { disable, ..Config::default() }).unwrap();
         let once = c.clean(&s);
@@ -194,20 +195,19 @@ fn crafted_inputs_take_linear_time() {
         "http://",
         "\u{FFFD}",
     ];
-    for stage in STAGES {
-        let size = if ["template", "markup", "punct"].contains(&stage.name) {
+    for (name, stage) in cleaner().stages() {
+        let size = if ["template", "markup", "punct"].contains(&name) {
             BIG
         } else {
             SMALL
         };
-        let apply = stage.apply;
-        finishes_within(300, stage.name, move || {
+        finishes_within(300, name, move || {
             for u in units {
                 let mut page = Page {
                     text: u.repeat(size / u.len()),
                     ..Page::default()
                 };
-                apply(&mut page, cleaner().ctx());
+                stage.apply(&mut page);
             }
         });
     }

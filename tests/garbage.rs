@@ -1,7 +1,7 @@
 //! The `garbage` stage over copies of the real pages (`tests/fixtures/garbage/`): every byte
 //! garbage span and filler run, with what the stage does to it, and no change on the others.
 
-use zhclean::pipeline::Page;
+use zhclean::Page;
 
 fn run(text: &str) -> (String, u64, Vec<String>) {
     let cleaner = zhclean::Cleaner::new(zhclean::Config::default()).expect("default config");
@@ -9,7 +9,7 @@ fn run(text: &str) -> (String, u64, Vec<String>) {
         text: text.to_string(),
         ..Page::default()
     };
-    let n = zhclean::stages::garbage::apply(&mut page, cleaner.ctx());
+    let n = cleaner.stage("garbage").expect("a stage").apply(&mut page);
     (page.text, n, page.notes)
 }
 

@@ -112,7 +112,7 @@ fn only_template_lines_are_removed_as_lines() {
         let title = out.lines().next().unwrap_or_default();
         for line in raw.lines().map(str::trim).filter(|l| !l.is_empty()) {
             let title_repeat =
-                zhclean::stages::template::line_key(line, &converter).starts_with(title);
+                zhclean::stages::template::rule_key(line, &converter).starts_with(title);
             assert!(
                 kept.contains(line) || shape.is_match(line) || title_repeat,
                 "{name}: body line removed: {line}"

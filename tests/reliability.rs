@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use common::{clean, run, stderr, tree, unprivileged, write, zhclean, BIN};
+use common::{
+    clean, entry, make_batch, real_pages, report, run, stderr, tree, unprivileged, write, zhclean,
+    BIN,
+};
 use serde_json::Value;
 
 fn temps(t: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<&PathBuf> {
@@ -24,47 +27,8 @@ fn temps(t: &BTreeMap<PathBuf, Vec<u8>>) -> Vec<&PathBuf> {
         .collect()
 }
 
-fn report(path: &Path) -> Value {
-    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
-}
-
 fn files(r: &Value) -> &Vec<Value> {
     r["files"].as_array().unwrap()
-}
-
-fn entry<'a>(r: &'a Value, suffix: &str) -> &'a Value {
-    files(r)
-        .iter()
-        .find(|e| e["path"].as_str().unwrap().ends_with(suffix))
-        .unwrap_or_else(|| panic!("no report entry for {suffix}"))
-}
-
-/// The real pages shipped in `input/`.
-fn real_pages() -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
-    let mut pages: Vec<_> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
-    pages.sort();
-    pages
-}
-
-/// `n` real pages, varied, spread over three subdirectories.
-fn make_batch(root: &Path, n: usize) {
-    let pages = real_pages();
-    for i in 0..n {
-        let (name, bytes) = &pages[i % pages.len()];
-        let mut bytes = bytes.clone();
-        bytes.extend(format!("\n第{i}頁\n").as_bytes());
-        write(&root.join(format!("d{}/{i:03}-{name}", i % 3)), bytes);
-    }
 }
 
 /// A small JSONL shard with a broken line (line 3) and a record without text (line 5).

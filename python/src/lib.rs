@@ -6,7 +6,7 @@
 //! and Ray workers are not serialised behind one lock.
 //!
 //! Learning from Python mirrors the CLI's two passes: [`PyCleaner::fingerprint`] is what pass 1
-//! counts for one page, [`PyLearner`] the CLI's counter, [`threshold`] its rule, and
+//! counts for one page, [`learn::PyLearner`] the CLI's counter, [`learn::PyLearning`] its policy, and
 //! [`PyCleaner::with_boilerplate`] the pass-2 cleaner.
 
 use std::collections::BTreeMap;
@@ -16,7 +16,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use rayon::prelude::*;
-use zhclean::stages::boilerplate::{self, LearnOptions, LearnedLine, Learner, PageLines};
+use zhclean::learn::{self as core_learn, Learner, Learning, PageLines};
+
+mod learn;
+use learn::{fingerprint_tuple, Fingerprint, PyLearnedLine, PyLearner, PyLearning};
 use zhclean::{hunks, Config, SpacingPolicy};
 
 create_exception!(
@@ -25,10 +28,6 @@ create_exception!(
     PyValueError,
     "A configuration the cleaner cannot use; the message is the Rust library's (the CLI prints the same)."
 );
-
-/// Distinct documents a line's counter keeps at least (the CLI's cap is
-/// `max(threshold, LEARN_CAP)`): counting further only costs memory.
-const LEARN_CAP: usize = 64;
 
 fn config_error(e: impl std::fmt::Display) -> PyErr {
     ConfigError::new_err(e.to_string())
@@ -222,7 +221,7 @@ impl PyCleaner {
 
     /// The page as the `boilerplate` stage sees it (every earlier enabled stage applied).
     fn clean_before_boilerplate(&self, py: Python<'_>, text: String) -> String {
-        py.detach(|| self.inner.clean_before_boilerplate(&text))
+        py.detach(|| self.inner.clean_before(&text, "boilerplate"))
     }
 
     /// What boilerplate learning counts for one page: `(document, keys, spellings, mid)`:
@@ -247,9 +246,9 @@ impl PyCleaner {
     }
 
     /// Learns boilerplate over `texts` in this process, exactly as the CLI does over a batch:
-    /// fingerprints every page, counts distinct documents per line, and returns the lines at
-    /// or above `threshold(documents, min_docs, min_share)`, sorted by key. Empty when the
-    /// pages hold fewer than `min_docs` distinct documents (learning is off).
+    /// fingerprints every page, counts distinct documents per line, and returns the lines the
+    /// policy `Learning(min_docs, min_share)` learns, sorted by key. Empty when the pages hold
+    /// fewer than `min_docs` distinct documents (learning is off).
     #[pyo3(signature = (texts, *, min_docs=5, min_share=0.0, threads=None))]
     fn learn(
         &self,
@@ -259,28 +258,19 @@ impl PyCleaner {
         min_share: f64,
         threads: Option<usize>,
     ) -> PyResult<Vec<PyLearnedLine>> {
-        let options = LearnOptions {
+        let policy = Learning {
             min_docs,
             min_share,
         };
         let pages = py
             .detach(|| par_map(texts, threads, |t| self.lines(&t)))
             .map_err(PyValueError::new_err)?;
-        // The threshold depends on the batch's distinct documents, known only after pass 1.
-        let documents = pages
-            .iter()
-            .map(|p| p.document)
-            .collect::<std::collections::HashSet<_>>()
-            .len();
-        if documents < min_docs {
-            return Ok(Vec::new());
-        }
-        let mut learner = Learner::new(options.threshold(documents).max(LEARN_CAP));
+        let mut learner = Learner::new(&policy);
         for page in &pages {
             learner.add(page);
         }
         Ok(learner
-            .finish(&options)
+            .finish(&policy)
             .into_iter()
             .map(PyLearnedLine::from)
             .collect())
@@ -438,226 +428,6 @@ impl PyStageChange {
     }
 }
 
-/// One learned boilerplate line: its key, the distinct documents it was seen in (counting
-/// stops at the learner's cap) and the pages it was seen on.
-#[pyclass(frozen, get_all, eq, module = "zhclean", name = "LearnedLine")]
-#[derive(Clone, PartialEq)]
-struct PyLearnedLine {
-    key: String,
-    documents: usize,
-    pages: u64,
-}
-
-impl From<LearnedLine> for PyLearnedLine {
-    fn from(l: LearnedLine) -> Self {
-        PyLearnedLine {
-            key: l.key,
-            documents: l.documents,
-            pages: l.pages,
-        }
-    }
-}
-
-impl From<&PyLearnedLine> for LearnedLine {
-    fn from(l: &PyLearnedLine) -> Self {
-        LearnedLine {
-            key: l.key.clone(),
-            documents: l.documents,
-            pages: l.pages,
-        }
-    }
-}
-
-#[pymethods]
-impl PyLearnedLine {
-    #[new]
-    fn new(key: String, documents: usize, pages: u64) -> Self {
-        PyLearnedLine {
-            key,
-            documents,
-            pages,
-        }
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "LearnedLine(key={:?}, documents={}, pages={})",
-            self.key, self.documents, self.pages
-        )
-    }
-
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        let py = slf.py();
-        let l = slf.get();
-        let args = (l.key.clone(), l.documents, l.pages).into_pyobject(py)?;
-        PyTuple::new(py, [slf.get_type().into_any(), args.into_any()])
-    }
-}
-
-/// `Cleaner.fingerprint`'s result: `(document, keys, spellings, mid)`.
-type Fingerprint = (u64, Vec<String>, Vec<u64>, Vec<u64>);
-
-fn fingerprint_tuple(p: PageLines) -> Fingerprint {
-    (p.document, p.keys, p.spellings, p.mid)
-}
-
-/// Counts, for each line key, the distinct documents it appears in: the CLI's pass-1
-/// counter. Feed it `Cleaner.fingerprint` results; merge counters built on separate
-/// threads or processes; `finish` applies the CLI's threshold.
-#[pyclass(module = "zhclean", name = "Learner")]
-struct PyLearner {
-    inner: Learner,
-}
-
-#[pymethods]
-impl PyLearner {
-    /// `cap`: distinct documents counted per line at most; it must be at least the
-    /// threshold that `finish` will use (the CLI uses `max(threshold, 64)`).
-    #[new]
-    #[pyo3(signature = (cap=LEARN_CAP))]
-    fn new(cap: usize) -> Self {
-        PyLearner {
-            inner: Learner::new(cap),
-        }
-    }
-
-    /// Adds one page, as `Cleaner.fingerprint` returns it: `add(*cleaner.fingerprint(page))`.
-    /// Without `spellings` and `mid` nothing is known of mid-page lines, and the edge-share
-    /// rule holds nothing back.
-    #[pyo3(signature = (document, keys, spellings=Vec::new(), mid=Vec::new()))]
-    fn add(&mut self, document: u64, keys: Vec<String>, spellings: Vec<u64>, mid: Vec<u64>) {
-        self.inner.add(&PageLines {
-            document,
-            keys,
-            spellings,
-            mid,
-        });
-    }
-
-    /// Adds another learner's counts; `other` is left empty.
-    fn merge(&mut self, mut other: PyRefMut<'_, PyLearner>) {
-        let theirs = std::mem::take(&mut other.inner);
-        self.inner.merge(theirs);
-    }
-
-    /// Distinct documents seen so far.
-    #[getter]
-    fn documents(&self) -> usize {
-        self.inner.documents()
-    }
-
-    /// Lines in enough documents that `finish` leaves alone because they are often
-    /// mid-page: `(LearnedLine, mid_pages)` pairs, sorted by key.
-    #[pyo3(signature = (min_docs=5, min_share=0.0))]
-    fn held_back(&self, min_docs: usize, min_share: f64) -> Vec<(PyLearnedLine, u64)> {
-        self.options(min_docs, min_share)
-            .map(|o| self.inner.held_back(&o))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(l, mid)| (PyLearnedLine::from(l), mid))
-            .collect()
-    }
-
-    /// The learned lines, sorted by key (empty when fewer than `min_docs` distinct
-    /// documents were seen).
-    #[pyo3(signature = (min_docs=5, min_share=0.0))]
-    fn finish(&self, min_docs: usize, min_share: f64) -> Vec<PyLearnedLine> {
-        self.options(min_docs, min_share)
-            .map(|o| self.inner.finish(&o))
-            .unwrap_or_default()
-            .into_iter()
-            .map(PyLearnedLine::from)
-            .collect()
-    }
-}
-
-impl PyLearner {
-    /// The thresholds, or None when fewer than `min_docs` distinct documents were seen (too
-    /// few to learn from: nothing is learned or held back, as in the CLI).
-    fn options(&self, min_docs: usize, min_share: f64) -> Option<LearnOptions> {
-        (self.inner.documents() >= min_docs).then_some(LearnOptions {
-            min_docs,
-            min_share,
-        })
-    }
-}
-
-/// The number of distinct documents a line needs to be learned in a batch of `documents`
-/// distinct documents (the CLI's rule).
-#[pyfunction]
-#[pyo3(signature = (documents, min_docs=5, min_share=0.0))]
-fn threshold(documents: usize, min_docs: usize, min_share: f64) -> usize {
-    LearnOptions {
-        min_docs,
-        min_share,
-    }
-    .threshold(documents)
-}
-
-/// Whether a line at the edge of `edge_pages` pages and mid-page on `mid_pages` pages may be
-/// learned (the CLI's edge-share rule).
-#[pyfunction]
-fn edge_share_ok(edge_pages: u64, mid_pages: u64) -> bool {
-    boilerplate::edge_share_ok(edge_pages, mid_pages)
-}
-
-/// The counters of the mid-page sketch that `spelling` uses, one per row (for engines that
-/// add the sketch up elsewhere; a spelling's count is the smallest of its counters).
-#[pyfunction]
-fn mid_indices(spelling: u64) -> Vec<usize> {
-    boilerplate::MidCounts::indices(spelling).to_vec()
-}
-
-/// The mid-page pages of `spellings` (summed) as the sketch reads them, from summed counters
-/// kept elsewhere (`counters`: index -> count; absent ones are 0): the CLI's reading.
-#[pyfunction]
-fn mid_pages(spellings: Vec<u64>, counters: std::collections::HashMap<usize, u64>) -> u64 {
-    spellings
-        .into_iter()
-        .map(|s| {
-            boilerplate::MidCounts::estimate_from(s, |i| counters.get(&i).copied().unwrap_or(0))
-        })
-        .sum()
-}
-
-/// The mid-page sketch of some pages, sparse: `(indices, counts)` of its non-zero counters,
-/// from each page's `mid` (as `Cleaner.fingerprint` returns it). Sketches add up.
-#[pyfunction]
-fn mid_counts(pages: Vec<Vec<u64>>) -> (Vec<usize>, Vec<u64>) {
-    let mut counts: BTreeMap<usize, u64> = BTreeMap::new();
-    for mid in &pages {
-        for &s in mid {
-            for i in boilerplate::MidCounts::indices(s) {
-                *counts.entry(i).or_default() += 1;
-            }
-        }
-    }
-    counts.into_iter().unzip()
-}
-
-/// The normalised key of one line as learning counts it, or None for lines never learned.
-#[pyfunction]
-fn line_key(line: &str) -> Option<String> {
-    boilerplate::line_key(line)
-}
-
-/// A learned list in the CLI's `--boilerplate` file format (`documents<TAB>pages<TAB>key`).
-#[pyfunction]
-fn write_learned(lines: Vec<PyRef<'_, PyLearnedLine>>) -> String {
-    let lines: Vec<LearnedLine> = lines.iter().map(|l| LearnedLine::from(&**l)).collect();
-    boilerplate::write_learned(&lines)
-}
-
-/// Reads a `--boilerplate` file's text; raises ValueError naming the first bad line.
-#[pyfunction]
-fn parse_learned(text: &str) -> PyResult<Vec<PyLearnedLine>> {
-    Ok(boilerplate::parse_learned(text)
-        .map_err(PyValueError::new_err)?
-        .into_iter()
-        .map(PyLearnedLine::from)
-        .collect())
-}
-
 #[pymodule]
 fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -667,21 +437,22 @@ fn _zhclean(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyHunk>()?;
     m.add_class::<PyLearnedLine>()?;
     m.add_class::<PyLearner>()?;
-    m.add_function(wrap_pyfunction!(threshold, m)?)?;
-    m.add_function(wrap_pyfunction!(line_key, m)?)?;
-    m.add_function(wrap_pyfunction!(edge_share_ok, m)?)?;
-    m.add_function(wrap_pyfunction!(mid_indices, m)?)?;
-    m.add_function(wrap_pyfunction!(mid_counts, m)?)?;
-    m.add_function(wrap_pyfunction!(mid_pages, m)?)?;
-    m.add_function(wrap_pyfunction!(write_learned, m)?)?;
-    m.add_function(wrap_pyfunction!(parse_learned, m)?)?;
+    m.add_class::<PyLearning>()?;
+    m.add_function(wrap_pyfunction!(learn::threshold, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::line_key, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::edge_share_ok, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::mid_indices, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::mid_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::mid_pages, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::write_learned, m)?)?;
+    m.add_function(wrap_pyfunction!(learn::parse_learned, m)?)?;
     m.add_function(wrap_pyfunction!(_cleaner_from_json, m)?)?;
     m.add(
         "STAGES",
         PyTuple::new(py, zhclean::pipeline::stage_names().collect::<Vec<_>>())?,
     )?;
-    m.add("LEARN_CAP", LEARN_CAP)?;
-    m.add("MAX_SPELLINGS", boilerplate::MAX_SPELLINGS)?;
+    m.add("LEARN_CAP", core_learn::COUNT_FLOOR)?;
+    m.add("MAX_SPELLINGS", core_learn::MAX_SPELLINGS)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

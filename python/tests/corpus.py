@@ -7,11 +7,17 @@ removes. Records have extra columns that every path must keep."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Dict, List
 
 REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "pages"
+
+def cli_binary() -> Path:
+    """The release CLI the byte-for-byte comparisons run (``ZHCLEAN_BIN`` overrides)."""
+    return Path(os.environ.get("ZHCLEAN_BIN", REPO / "target" / "release" / "zhclean"))
+
 
 #: Records in the generated corpus and shards it is spread over.
 N_PAGES = 320

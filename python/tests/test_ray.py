@@ -4,7 +4,6 @@ other column intact."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from pathlib import Path
 from typing import List
@@ -12,8 +11,8 @@ from typing import List
 import pytest
 
 import zhclean
-from conftest import REPO, expected_in_process, read_jsonl_dir, write_jsonl_shards
-from corpus import MANUAL_CREDIT
+from conftest import expected_in_process, read_jsonl_dir, write_jsonl_shards
+from corpus import MANUAL_CREDIT, cli_binary
 
 pytest.importorskip("ray")
 import zhclean.ray as zr  # noqa: E402  (needs ray)
@@ -111,10 +110,6 @@ def test_config_and_nulls_travel_to_workers(ray_cluster):
 
 # ---------------------------------------------------------------------------------------
 # The CLI, byte for byte. Adjust `cli_command` if the CLI's flags change.
-
-def cli_binary() -> Path:
-    return Path(os.environ.get("ZHCLEAN_BIN", REPO / "target" / "release" / "zhclean"))
-
 
 def cli_command(binary: Path, input_dir: Path, output_dir: Path) -> List[str]:
     """One CLI run over the whole shard directory (learning is per run, so all shards must

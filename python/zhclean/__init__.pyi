@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 __version__: str
 #: Stage names in pipeline order (the names `disable` accepts).
 STAGES: Tuple[str, ...]
-#: Distinct documents a learner counts per line at least (the CLI's cap is max(threshold, 64)).
+#: Distinct documents a learner counts per line at least when it may stop counting (see Learning.cap).
 LEARN_CAP: int
 MAX_SPELLINGS: int
 
@@ -120,10 +120,33 @@ class Cleaner:
     def boilerplate(self) -> List[str]:
         """The learned line keys this cleaner removes."""
 
-class Learner:
-    """Distinct documents per line key: the CLI's pass-1 counter."""
+class Learning:
+    """The learning policy (the CLI's `--learn-min-docs`, `--learn-share`): one rule for the
+    CLI, `Cleaner.learn`, `Learner` and `zhclean.ray`."""
 
-    def __init__(self, cap: int = 64) -> None: ...
+    def __init__(self, min_docs: int = 5, min_share: float = 0.0) -> None: ...
+    @property
+    def min_docs(self) -> int: ...
+    @property
+    def min_share(self) -> float: ...
+    @property
+    def cap(self) -> Optional[int]:
+        """Distinct documents counted per line at most (None with a share: all of them)."""
+    def threshold(self, documents: int) -> int:
+        """Distinct documents a line needs in a batch of `documents` distinct documents."""
+    def can_learn(self, documents: int) -> bool:
+        """Whether a batch of `documents` distinct documents is large enough to learn from."""
+    def reported_documents(self, documents: int) -> int:
+        """A line's distinct documents as learned lists report them (up to `cap`)."""
+    def learns(
+        self, batch_documents: int, line_documents: int, edge_pages: int, mid_pages: int
+    ) -> bool:
+        """Whether a line is learned: the threshold and the edge-share rule."""
+
+class Learner:
+    """Distinct documents per line key: the CLI's pass-1 counter, for one policy."""
+
+    def __init__(self, *, min_docs: int = 5, min_share: float = 0.0) -> None: ...
     def add(
         self,
         document: int,
@@ -133,14 +156,16 @@ class Learner:
     ) -> None:
         """Adds one page, as `Cleaner.fingerprint` returns it: `add(*fingerprint)`."""
     def merge(self, other: "Learner") -> None:
-        """Adds another learner's counts; `other` is left empty."""
+        """Adds another learner's counts (same policy); `other` is left empty."""
     @property
     def documents(self) -> int:
         """Distinct documents seen."""
-    def finish(self, min_docs: int = 5, min_share: float = 0.0) -> List[LearnedLine]:
-        """The learned lines, sorted by key."""
+    def finish(
+        self, min_docs: Optional[int] = None, min_share: Optional[float] = None
+    ) -> List[LearnedLine]:
+        """The learned lines, sorted by key (thresholds default to the learner's own)."""
     def held_back(
-        self, min_docs: int = 5, min_share: float = 0.0
+        self, min_docs: Optional[int] = None, min_share: Optional[float] = None
     ) -> List[Tuple[LearnedLine, int]]:
         """Frequent lines left alone because they are often mid-page, with that count."""
 

@@ -7,10 +7,11 @@ Two phases, the CLI's two passes spread over the cluster:
    ``Cleaner.fingerprint`` the CLI counts) and emits ``(key, document, pages)`` rows; two
    groupbys count, for each line key, its *distinct documents over the whole dataset*, and
    one sentinel row per page (key ``""``, never a real key) counts the dataset's distinct
-   documents, which sets the threshold (``zhclean.threshold``, the CLI's rule). Only keys
-   already at or above the smallest possible threshold reach the driver. The same rows carry
-   each key's raw spellings and every block's mid-page sketch (summed by the first groupby),
-   from which the driver applies the CLI's edge-share rule (``zhclean.edge_share_ok``).
+   documents, which sets the threshold. Only keys already at or above the smallest possible
+   threshold reach the driver. The same rows carry each key's raw spellings and every block's
+   mid-page sketch (summed by the first groupby), from which the driver reads each key's
+   mid-page count. Every decision (threshold, edge-share rule, documents reported) is the
+   CLI's, through ``zhclean.Learning``.
 2. ``clean_dataset``: every block is cleaned by a ``Cleaner`` carrying the learned keys; all
    other columns pass through untouched.
 
@@ -34,7 +35,7 @@ import ray.data
 from ray.data.aggregate import Count, Sum
 from ray.data.datasource import BlockBasedFileDatasink
 
-from . import LEARN_CAP, MAX_SPELLINGS, Cleaner, LearnedLine, edge_share_ok, mid_counts, mid_indices, mid_pages, threshold
+from . import MAX_SPELLINGS, Cleaner, LearnedLine, Learning, mid_counts, mid_indices, mid_pages
 
 __all__ = [
     "read_shards",
@@ -155,7 +156,8 @@ def learn_boilerplate(
     **map_args: Any,
 ) -> List[LearnedLine]:
     """Phase 1: the boilerplate lines of the whole dataset, as the CLI learns them over one
-    batch (sorted by key; ``documents`` capped like the CLI's counter).
+    batch with ``--learn-min-docs min_docs --learn-share min_share`` (sorted by key;
+    ``documents`` reported as the CLI reports them, ``Learning.reported_documents``).
 
     Runs the dataset once (fingerprints and two distributed groupbys). Empty when the
     dataset holds fewer than ``min_docs`` distinct documents. ``cleaner`` must be the
@@ -182,10 +184,11 @@ def learn_boilerplate(
     per_key = per_pair.groupby("key", num_partitions=num_partitions).aggregate(
         Count(alias_name="documents"), Sum("pages", alias_name="pages")
     )
-    # No key below max(min_docs, 2) distinct documents can ever be learned: drop them on
-    # the workers so the driver only sees candidates (and the document-count row, unless
-    # the dataset is too small to learn from at all). Spelling and sketch rows stay behind.
-    floor = threshold(0, min_docs, 0.0)
+    # No key below the threshold of an empty batch can ever be learned: drop them on the
+    # workers so the driver only sees candidates (and the document-count row, unless the
+    # dataset is too small to learn from at all). Spelling and sketch rows stay behind.
+    policy = Learning(min_docs, min_share)
+    floor = policy.threshold(0)
     candidates = per_key.map_batches(
         lambda t: t.filter(
             pc.and_(
@@ -196,20 +199,18 @@ def learn_boilerplate(
         batch_format="pyarrow",
     ).take_all()
     documents = next((r["documents"] for r in candidates if r["key"] == _DOCUMENT_KEY), 0)
-    if documents < min_docs:
+    if not policy.can_learn(documents):
         return []
-    need = threshold(documents, min_docs, min_share)
+    need = policy.threshold(documents)
     frequent = sorted(
         (r for r in candidates if r["key"] != _DOCUMENT_KEY and r["documents"] >= need),
         key=lambda r: r["key"],
     )
     mid = _mid_pages(per_pair, [r["key"] for r in frequent])
-    # The CLI's counter stops counting a line's documents at max(threshold, LEARN_CAP).
-    cap = max(need, LEARN_CAP)
     return [
-        LearnedLine(r["key"], min(int(r["documents"]), cap), int(r["pages"]))
+        LearnedLine(r["key"], policy.reported_documents(int(r["documents"])), int(r["pages"]))
         for r in frequent
-        if edge_share_ok(int(r["pages"]), mid[r["key"]])
+        if policy.learns(documents, int(r["documents"]), int(r["pages"]), mid[r["key"]])
     ]
 
 

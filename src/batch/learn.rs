@@ -1,7 +1,7 @@
 //! Pass 1 of a run: learning the batch's boilerplate.
 //!
 //! A line that recurs in many distinct documents of a batch is boilerplate (see
-//! `zhclean::stages::boilerplate`). Before cleaning, every input page (every record of every
+//! `zhclean::learn`). Before cleaning, every input page (every record of every
 //! shard) is read once and counted: its line keys and its document fingerprint go into a
 //! [`Learner`]. The learned keys then go into the configuration of the cleaner that pass 2
 //! runs, whose `boilerplate` stage removes them.
@@ -16,8 +16,9 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 use serde::Serialize;
-use zhclean::stages::boilerplate::{
-    parse_learned, write_learned, LearnOptions, LearnedLine, Learner, PageLines, SharedMidCounts,
+use zhclean::learn::{
+    parse_learned, write_learned, LearnedLine, Learner, Learning as Policy, PageLines,
+    SharedMidCounts,
 };
 use zhclean::Cleaner;
 
@@ -29,7 +30,7 @@ use super::{decode, jsonl, output, BatchError, Job};
 pub struct LearnSettings {
     /// `--no-learn`: no list at all.
     pub enabled: bool,
-    pub options: LearnOptions,
+    pub options: Policy,
     /// `--boilerplate FILE`: load this list instead of learning one.
     pub load: Option<PathBuf>,
     /// `--save-boilerplate FILE`: write the list learned here.
@@ -97,9 +98,6 @@ pub(super) fn learn(
         });
     }
     let options = &settings.options;
-    // Count distinct documents up to well past the threshold, so the report says how common
-    // a learned line is; linear look-ups in a short list stay cheap.
-    let cap = options.min_docs.max(64);
     let progress = Progress::new(jobs.len() as u64, jobs.iter().map(|j| j.size).sum(), quiet);
     // One learner per piece of work rayon splits off (not per file): merging moves every
     // key, and a merge per file would move each one once per level of the reduction tree.
@@ -112,7 +110,7 @@ pub(super) fn learn(
         .par_iter()
         .with_min_len(jobs.len().div_ceil(pieces).max(1))
         .fold(
-            || Learner::new(cap),
+            || Learner::new(options),
             |mut learner, job| {
                 count(cleaner, job, text_field, &progress, &mut learner, &mid);
                 progress.file_done();
@@ -120,7 +118,7 @@ pub(super) fn learn(
             },
         )
         .reduce(
-            || Learner::new(cap),
+            || Learner::new(options),
             |mut a, b| {
                 a.merge(b);
                 a
@@ -131,7 +129,7 @@ pub(super) fn learn(
 
     let documents = learner.documents();
     let threshold = options.threshold(documents);
-    if documents < options.min_docs {
+    if !options.can_learn(documents) {
         return Ok(Learning {
             source: "too-small",
             documents,

@@ -28,7 +28,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
 static WORDS: &str = include_str!("../../data/words/english.txt");
 
@@ -41,7 +41,7 @@ fn is_word(w: &str) -> bool {
     words().contains(w.to_ascii_lowercase().as_str())
 }
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let start = page.chunk_start.unwrap_or(page.body_start);
     let Some(region) = page.text.get(start..) else {
         return 0;
@@ -575,14 +575,13 @@ mod tests {
     use crate::{Cleaner, Config};
 
     fn run(title: &str, body: &str) -> String {
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let mut page = Page {
             text: format!("{title}{body}"),
             body_start: title.len(),
             chunked: true,
             ..Page::default()
         };
-        apply(&mut page, cleaner.ctx());
+        apply(&mut page);
         page.text
     }
 
@@ -619,13 +618,12 @@ mod tests {
 
     #[test]
     fn pages_without_a_template_need_cuts_that_look_like_cuts() {
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let run_bare = |text: &str| {
             let mut page = Page {
                 text: text.into(),
                 ..Page::default()
             };
-            apply(&mut page, cleaner.ctx());
+            apply(&mut page);
             page.text
         };
         let piece = |s: &str| s.repeat(80);
@@ -716,13 +714,12 @@ mod tests {
         ] {
             assert_eq!(run("", body), body);
         }
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let text = "1、第一條\n\n2、第二條\n\n3、第三條";
         let mut page = Page {
             text: text.into(),
             ..Page::default()
         };
-        assert_eq!(apply(&mut page, cleaner.ctx()), 0);
+        assert_eq!(apply(&mut page), 0);
         assert_eq!(page.text, text);
     }
 }

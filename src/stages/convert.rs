@@ -4,13 +4,32 @@
 //! (`經(jīng)濟(jì)`) are whole again. Counts replaced keys (a phrase counts once).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
+use crate::stages::Stage;
+use crate::tables::Tables;
 
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let (out, n) = ctx.converter.convert_counted(&page.text);
-    if let Cow::Owned(s) = out {
-        page.text = s;
+/// The stage, converting with the shared converter.
+#[derive(Debug, Clone)]
+pub struct Convert {
+    tables: Arc<Tables>,
+}
+
+impl Convert {
+    pub fn new(tables: &Arc<Tables>) -> Self {
+        Convert {
+            tables: Arc::clone(tables),
+        }
     }
-    n as u64
+}
+
+impl Stage for Convert {
+    fn apply(&self, page: &mut Page) -> u64 {
+        let (out, n) = self.tables.converter.convert_counted(&page.text);
+        if let Cow::Owned(s) = out {
+            page.text = s;
+        }
+        n as u64
+    }
 }

@@ -13,9 +13,9 @@
 //! Counts lines trimmed and blank-line runs collapsed.
 
 use crate::chars::trim;
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let (out, n) = tidy(&page.text);
     page.text = out;
     n

@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::chars::{trim, ByteSet};
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
 const BLOCK: &[&str] = &[
     "p",
@@ -108,7 +108,7 @@ fn entity_re() -> &'static Regex {
     })
 }
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let mut count = 0;
     // Each round can only shrink the text, so this ends; four rounds cover triple escaping.
     for _ in 0..4 {
@@ -254,15 +254,13 @@ fn named(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Cleaner, Config};
 
     fn run(s: &str) -> String {
-        let cleaner = Cleaner::new(Config::default()).unwrap();
         let mut page = Page {
             text: s.to_string(),
             ..Page::default()
         };
-        apply(&mut page, cleaner.ctx());
+        apply(&mut page);
         page.text
     }
 

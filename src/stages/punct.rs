@@ -19,9 +19,9 @@ use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::chars::{char_at, in_ranges, is_cjk, is_han, is_space, protected_ranges, ByteSet};
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let (out, n) = fix(&page.text);
     if let Cow::Owned(s) = out {
         page.text = s;

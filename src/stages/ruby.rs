@@ -16,9 +16,9 @@ use std::borrow::Cow;
 
 use crate::annotations;
 use crate::chars::ByteSet;
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let (out, n) = strip(&page.text);
     if let Cow::Owned(s) = out {
         page.text = s;

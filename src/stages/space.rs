@@ -23,14 +23,23 @@ use crate::chars::{
     protected_ranges, quote_is_cjk, ByteSet,
 };
 use crate::config::SpacingPolicy;
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
+use crate::stages::Stage;
 
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let (out, n) = fix(&page.text, ctx.config.spacing);
-    if let Cow::Owned(out) = out {
-        page.text = out;
+/// The stage, with the run's spacing policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Space {
+    pub policy: SpacingPolicy,
+}
+
+impl Stage for Space {
+    fn apply(&self, page: &mut Page) -> u64 {
+        let (out, n) = fix(&page.text, self.policy);
+        if let Cow::Owned(out) = out {
+            page.text = out;
+        }
+        n
     }
-    n
 }
 
 /// How a character behaves for spacing.

@@ -1,7 +1,7 @@
 //! Stage `template`: site template lines off, the document title kept once as line one.
 //!
 //! Templates are data: `data/sites.toml` (compiled in) plus the `sites` of the run's config.
-//! Each rule is a regular expression over a line's *key* (see [`line_key`]), so one rule
+//! Each rule is a regular expression over a line's *key* (see [`rule_key`]), so one rule
 //! matches every spelling mirrors use. A site is recognised on a page only when enough of its
 //! lines are there (`min_lines`); an unrecognised page passes unchanged.
 //!
@@ -17,18 +17,23 @@
 
 mod cache;
 mod filter;
+mod key;
+mod lines;
 
-use std::borrow::Cow;
-use std::cell::{Cell, OnceCell, RefCell};
+use std::sync::Arc;
 
 use regex::{Regex, RegexSet};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::chars::{halfwidth, trim};
+use crate::chars::trim;
+use crate::config::SiteRules;
 use crate::converter::Converter;
-use crate::pipeline::{Ctx, Page};
-use crate::stages::ruby;
-use filter::{Ends, Folds, RuleFilter, Rules};
+use crate::page::Page;
+use crate::stages::Stage;
+use crate::tables::Tables;
+use filter::{Folds, RuleFilter, Rules};
+pub use key::rule_key;
+use lines::Keys;
 
 /// The built-in site templates.
 static BUILTIN: &str = include_str!("../../data/sites.toml");
@@ -41,31 +46,6 @@ const HEAD_SCAN_LINES: usize = 80;
 const MAX_TEMPLATE_LINE: usize = 600;
 /// Image and markup lines (`![title](data:…)`, `<image>…`) can carry long URLs.
 const MAX_MARKUP_LINE: usize = 8192;
-
-/// One site's template rules, as written in `data/sites.toml`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SiteRules {
-    pub name: String,
-    #[serde(default = "default_min_lines")]
-    pub min_lines: usize,
-    #[serde(default)]
-    pub chunks: bool,
-    #[serde(default)]
-    pub title: Vec<String>,
-    #[serde(default)]
-    pub head: Vec<String>,
-    #[serde(default)]
-    pub tail: Vec<String>,
-    #[serde(default)]
-    pub tail_block: Vec<String>,
-    #[serde(default)]
-    pub tail_items: Vec<String>,
-}
-
-fn default_min_lines() -> usize {
-    2
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -237,112 +217,28 @@ fn classify(rules: &RegexSet, roles: &[u8], key: &str) -> u8 {
     rules.matches(key).iter().fold(0, |acc, r| acc | roles[r])
 }
 
-/// The form of a line that rules match: annotations stripped, converted to simplified,
-/// full-width punctuation as ASCII, whitespace kept only as one space between two ASCII
-/// letters or digits (`Unit 1 Cinderella`), trimmed.
-pub fn line_key(line: &str, converter: &Converter) -> String {
-    // Tags around a template line (`<p><b>文檔簡介</b>`) do not make it body text.
-    let untagged = strip_tags(line);
-    let stripped = ruby::strip(&untagged).0;
-    let converted = converter.convert(&stripped);
-    let mut key = String::with_capacity(converted.len());
-    let mut space = false;
-    for c in converted.chars() {
-        let c = match halfwidth(c) {
-            '\u{3000}' | '\u{a0}' => ' ',
-            c => c,
-        };
-        if c.is_whitespace() {
-            space = !key.is_empty();
-            continue;
-        }
-        if space && c.is_ascii_alphanumeric() && key.ends_with(|p: char| p.is_ascii_alphanumeric())
-        {
-            key.push(' ');
-        }
-        space = false;
-        key.push(c);
-    }
-    key
+/// The stage: the compiled templates (built-in and the run's), keyed with the shared tables.
+#[derive(Debug)]
+pub struct Template {
+    tables: Arc<Tables>,
+    templates: TemplateSet,
 }
 
-/// The tags line keys drop, formatting tags only: `<img alt=…>` and `<image>` lines carry the
-/// title.
-const DROPPED_TAGS: [&str; 29] = [
-    "p", "b", "i", "u", "s", "em", "strong", "span", "div", "font", "br", "center", "a", "h1",
-    "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "tr", "th", "table", "tbody", "section",
-    "article",
-];
-
-/// A dropped tag: `<`, an optional `/`, a name of [`DROPPED_TAGS`] in any case, attributes after
-/// whitespace, an optional `/`, `>`.
-fn tag_re() -> &'static Regex {
-    static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        let names = DROPPED_TAGS.join("|");
-        Regex::new(&format!(r"(?i)</?(?:{names})(?:\s[^<>]*)?/?>")).expect("tag pattern")
-    })
-}
-
-/// Whether `span`, a `<` … `>` of a line, is a tag that key making drops. Its tags hold no
-/// other `<` or `>`, so a span without them matches the tag pattern only as a whole.
-fn is_dropped_tag(span: &str) -> bool {
-    let inner = &span[1..span.len() - 1];
-    if memchr::memchr2(b'<', b'>', inner.as_bytes()).is_some() {
-        return false;
-    }
-    // The pattern, spelled out: the name runs up to whitespace (the ASCII whitespace `\s`
-    // holds) or `/`, and is followed by nothing, `/`, or whitespace and attributes.
-    let inner = inner.strip_prefix('/').unwrap_or(inner);
-    let name_len = inner
-        .bytes()
-        .position(|b| {
-            matches!(
-                b,
-                b'/' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b' ' | 0x80..
-            )
+impl Template {
+    /// Compiles the built-in templates and `extra` (the run's `sites`); the error names the
+    /// bad rule.
+    pub fn new(extra: &[SiteRules], tables: &Arc<Tables>) -> Result<Self, String> {
+        Ok(Template {
+            templates: TemplateSet::new(extra, &tables.converter)?,
+            tables: Arc::clone(tables),
         })
-        .unwrap_or(inner.len());
-    let (name, rest) = inner.split_at(name_len);
-    if rest.bytes().next().is_some_and(|b| b >= 0x80) {
-        // A non-ASCII character in the name or right after it: Unicode whitespace ends a name,
-        // and case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
-        return tag_re().is_match(span);
     }
-    DROPPED_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
-        && (rest.is_empty() || rest == "/" || rest.starts_with(char::is_whitespace))
 }
 
-/// `line` without its dropped tags, as `tag_re().replace_all(line, "")` has it: a dropped tag
-/// is a `<` … `>` span with no other `<` in it, so each `<` is looked at once.
-fn strip_tags(line: &str) -> Cow<'_, str> {
-    let bytes = line.as_bytes();
-    let mut out = String::new();
-    let mut last = 0;
-    let mut at = 0;
-    while let Some(lt) = memchr::memchr(b'<', &bytes[at..]).map(|p| at + p) {
-        match memchr::memchr2(b'<', b'>', &bytes[lt + 1..]).map(|p| lt + 1 + p) {
-            Some(gt) if bytes[gt] == b'>' => {
-                if is_dropped_tag(&line[lt..=gt]) {
-                    out.push_str(&line[last..lt]);
-                    last = gt + 1;
-                }
-                at = gt + 1;
-            }
-            // Another `<` before any `>`: this one opens no tag.
-            Some(next) => at = next,
-            None => break,
-        }
+impl Stage for Template {
+    fn apply(&self, page: &mut Page) -> u64 {
+        apply_with(page, &self.tables.converter, &self.templates)
     }
-    if last == 0 {
-        return Cow::Borrowed(line);
-    }
-    out.push_str(&line[last..]);
-    Cow::Owned(out)
-}
-
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    apply_with(page, &ctx.converter, &ctx.templates)
 }
 
 /// The stage, with keys made by `converter` (the one `templates` was built for).
@@ -420,221 +316,6 @@ fn best_site<'t>(
         }
     }
     best.filter(|(_, a)| a.removed > 0)
-}
-
-/// Line keys and their classification per site, computed on first use: only lines near the
-/// ends of a page are ever looked at, the body in between is never converted twice, a line no
-/// rule can match (as its ends tell) is not converted at all, and a recurring line is looked
-/// up ([`cache`]).
-struct Keys<'a> {
-    lines: &'a [&'a str],
-    converter: &'a Converter,
-    templates: &'a TemplateSet,
-    probes: Vec<OnceCell<Probe>>,
-    keys: Vec<OnceCell<Option<String>>>,
-    /// `roles[line * sites + site]`: the rule kinds the line matches, with [`KNOWN`] once
-    /// classified.
-    roles: Vec<Cell<u8>>,
-    /// Title captures made so far: (title pattern, line, title).
-    titles: RefCell<Vec<(usize, usize, Option<String>)>>,
-    /// Room for one line's kinds per site.
-    scratch: RefCell<Vec<u8>>,
-}
-
-/// Flag of a `Keys::roles` entry: the line is classified.
-const KNOWN: u8 = 0x80;
-
-/// What a line's raw text tells before its key.
-#[derive(Clone, Copy)]
-struct Probe {
-    /// Whitespace only.
-    blank: bool,
-    /// Neither blank nor overlong: the line gets a key.
-    keyed: bool,
-    /// The ends of its key ([`filter::ends`]), for keyed lines when the converter allows.
-    ends: Option<Ends>,
-    /// The rules, of all sites, that these ends leave; `None`: any.
-    candidates: Option<Rules>,
-}
-
-impl<'a> Keys<'a> {
-    fn new(lines: &'a [&'a str], converter: &'a Converter, templates: &'a TemplateSet) -> Self {
-        let n = lines.len();
-        let cells = n * templates.sites.len();
-        Keys {
-            lines,
-            converter,
-            templates,
-            probes: (0..n).map(|_| OnceCell::new()).collect(),
-            keys: (0..n).map(|_| OnceCell::new()).collect(),
-            roles: vec![Cell::new(0); cells],
-            titles: RefCell::new(Vec::new()),
-            scratch: RefCell::new(Vec::new()),
-        }
-    }
-
-    fn probe(&self, i: usize) -> &Probe {
-        self.probes[i].get_or_init(|| {
-            let l = self.lines[i];
-            let trimmed = trim(l);
-            let max = if matches!(trimmed.as_bytes().first(), Some(b'<' | b'!')) {
-                MAX_MARKUP_LINE
-            } else {
-                MAX_TEMPLATE_LINE
-            };
-            let blank = trimmed.is_empty();
-            let keyed = l.len() <= max && !blank;
-            let ends = (keyed && self.templates.folds.is_some())
-                .then(|| filter::ends(trimmed))
-                .flatten();
-            let candidates = match (ends, &self.templates.filter) {
-                (Some(ends), Some(filter)) => Some(filter.candidates(&ends)),
-                _ => None,
-            };
-            Probe {
-                blank,
-                keyed,
-                ends,
-                candidates,
-            }
-        })
-    }
-
-    /// Whether line `i` holds nothing but whitespace and formatting tags (`</b></p>`).
-    fn blank(&self, i: usize) -> bool {
-        let p = self.probe(i);
-        if p.blank {
-            return true;
-        }
-        match p.ends {
-            Some(Ends::Empty) => true,
-            Some(Ends::Chars { .. }) => false,
-            None => self.get(i) == Some(""),
-        }
-    }
-
-    /// The key of line `i`; `None` for blank or overlong lines.
-    fn get(&self, i: usize) -> Option<&str> {
-        self.keys[i]
-            .get_or_init(|| {
-                self.probe(i)
-                    .keyed
-                    .then(|| line_key(self.lines[i], self.converter))
-            })
-            .as_deref()
-    }
-
-    /// The rule kinds among `kinds` of site `s` that line `i` matches.
-    fn roles(&self, s: usize, site: &Site, i: usize, kinds: u8) -> u8 {
-        let cell = &self.roles[i * self.templates.sites.len() + s];
-        if cell.get() & KNOWN != 0 {
-            return cell.get() & kinds;
-        }
-        let p = self.probe(i);
-        if !p.keyed {
-            return 0;
-        }
-        if p.ends == Some(Ends::Empty) {
-            return site.empty_roles & kinds;
-        }
-        if p.candidates
-            .is_some_and(|c| c & site.kind_rules[kinds as usize] == 0)
-        {
-            return 0;
-        }
-        self.classify(i);
-        cell.get() & kinds
-    }
-
-    /// Classifies keyed line `i` for every site, from the cache of recurring lines or from
-    /// its key.
-    fn classify(&self, i: usize) {
-        let sites = &self.templates.sites;
-        let cells = &self.roles[i * sites.len()..(i + 1) * sites.len()];
-        let entry = cache::Entry::new(self.lines[i]);
-        let mut kinds = self.scratch.borrow_mut();
-        kinds.clear();
-        kinds.resize(sites.len(), 0);
-        if !self.templates.cache.get(&entry, &mut kinds) {
-            let key = self.get(i).unwrap_or_default();
-            let candidates = self.probe(i).candidates;
-            // Results of the rules run alone, by pattern, for the sites that share them.
-            let mut ran: Vec<(usize, bool)> = Vec::new();
-            for (k, site) in kinds.iter_mut().zip(sites) {
-                let Some(candidates) = candidates else {
-                    *k = classify(&site.rules, &site.roles, key);
-                    continue;
-                };
-                // The filter leaves a line a rule or two, and running those alone costs less
-                // than the whole set.
-                let is_candidate = |r: usize| candidates & (1 << (site.offset + r)) != 0;
-                for rule in (0..site.each.len()).filter(|&r| is_candidate(r)) {
-                    let id = site.ids[rule];
-                    let hit = match ran.iter().find(|(p, _)| *p == id) {
-                        Some(&(_, hit)) => hit,
-                        None => {
-                            let hit = site.each[rule].is_match(key);
-                            ran.push((id, hit));
-                            hit
-                        }
-                    };
-                    if hit {
-                        *k |= site.roles[rule];
-                    }
-                }
-            }
-            self.templates.cache.offer(&entry, &kinds);
-        }
-        for (cell, k) in cells.iter().zip(kinds.iter()) {
-            cell.set(k | KNOWN);
-        }
-    }
-
-    /// Whether line `i`'s key may start like `title` (as a repeat of the title does, with or
-    /// without an extension), told from its first character when the line tells it.
-    fn may_start_like(&self, i: usize, title: &str) -> bool {
-        match (
-            self.probe(i).ends,
-            title.chars().next(),
-            &self.templates.folds,
-        ) {
-            (Some(Ends::Empty), _, _) => title.is_empty(),
-            (Some(Ends::Chars { first, .. }), Some(t), Some(folds)) => folds.may_start(first, t),
-            _ => true,
-        }
-    }
-
-    /// The title site `site` takes from line `i`: the `title` capture of its first title rule
-    /// that matches, less a file extension.
-    fn title(&self, site: &Site, i: usize) -> Option<String> {
-        let candidates = self.probe(i).candidates;
-        site.each[..site.titles]
-            .iter()
-            .zip(&site.ids)
-            .enumerate()
-            .find_map(|(rule, (re, &id))| {
-                // A rule the line's ends rule out need not be run (title rules are the first
-                // of a site's rules).
-                if candidates.is_some_and(|c| c & (1 << (site.offset + rule)) == 0) {
-                    return None;
-                }
-                self.capture(id, re, i)
-            })
-    }
-
-    /// The `title` capture of `re` (pattern `id`) on line `i`, less a file extension;
-    /// remembered, as title lines are looked at again in each pass and by each site.
-    fn capture(&self, id: usize, re: &Regex, i: usize) -> Option<String> {
-        if let Some((_, _, t)) = self.titles.borrow().iter().find(|e| (e.0, e.1) == (id, i)) {
-            return t.clone();
-        }
-        let key = self.get(i).unwrap_or_default();
-        let title = re
-            .captures(key)
-            .map(|c| strip_extension(c.name("title").map_or("", |m| m.as_str())));
-        self.titles.borrow_mut().push((id, i, title.clone()));
-        title
-    }
 }
 
 struct Applied {
@@ -768,6 +449,7 @@ fn strip_extension(title: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::key::{is_dropped_tag, strip_tags, tag_re};
     use super::*;
     use crate::{Cleaner, Config};
 
@@ -777,7 +459,7 @@ mod tests {
             text: text.to_string(),
             ..Page::default()
         };
-        let n = apply(&mut page, cleaner.ctx());
+        let n = cleaner.stage("template").unwrap().apply(&mut page);
         (page.text, n)
     }
 
@@ -790,7 +472,7 @@ mod tests {
             "已阅读5页，还剩13页未读，继续免费阅读",
         ] {
             assert_eq!(
-                line_key(line, &c),
+                rule_key(line, &c),
                 "已阅读5页,还剩13页未读,继续免费阅读",
                 "{line}"
             );

@@ -13,9 +13,9 @@ use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use crate::chars::ByteSet;
-use crate::pipeline::{Ctx, Page};
+use crate::page::Page;
 
-pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
+pub fn apply(page: &mut Page) -> u64 {
     let (out, n) = normalize(&page.text);
     if n > 0 {
         page.text = out;

@@ -205,3 +205,45 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     }
     out
 }
+
+/// The real pages shipped in `input/`, sorted by name.
+pub fn real_pages() -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("input");
+    let mut pages: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read(&p).unwrap())
+        })
+        .collect();
+    pages.sort();
+    assert!(pages.len() >= 6, "input/ ships real pages");
+    pages
+}
+
+/// A batch big enough to interrupt: `n` real pages, varied, spread over three subdirectories.
+pub fn make_batch(root: &Path, n: usize) {
+    let pages = real_pages();
+    for i in 0..n {
+        let (name, bytes) = &pages[i % pages.len()];
+        let mut bytes = bytes.clone();
+        bytes.extend(format!("\n第{i}頁\n").as_bytes());
+        write(&root.join(format!("d{}/{i:03}-{name}", i % 3)), bytes);
+    }
+}
+
+/// A `--report` file, parsed.
+pub fn report(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(path).unwrap()).unwrap()
+}
+
+/// The report's entry for the file whose path ends with `suffix`.
+pub fn entry<'a>(report: &'a serde_json::Value, suffix: &str) -> &'a serde_json::Value {
+    report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["path"].as_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no report entry for {suffix}"))
+}

@@ -501,7 +501,7 @@ mod tests {
     use super::sample::Sampler;
     use super::*;
     use crate::batch::learn::HeldBack;
-    use zhclean::stages::boilerplate::LearnedLine;
+    use zhclean::learn::LearnedLine;
 
     fn learning(n: usize) -> Learning {
         let line = |i: usize| LearnedLine {

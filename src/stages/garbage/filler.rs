@@ -10,8 +10,9 @@
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
-use super::realign::{is_pinyin_letter, Simplifier};
-use crate::chars::ByteSet;
+use super::score::Simplifier;
+use super::span::is_pinyin_letter;
+use crate::chars::{is_bmp_ideograph, ByteSet, CharSet};
 use crate::lm::Lm;
 
 /// Shortest stretch removed as filler, in characters.
@@ -29,32 +30,16 @@ const EDGE: f32 = 4.0;
 /// Characters so common around any word that a pair with one of them is no evidence of filler.
 const FUNCTION: &str = "的了是在和与及或也就都而之其以于为不有个这那一上中下们着地得所把被从对";
 
-/// [`FUNCTION`] as a bit per BMP code point: read for every character of a page (searching
-/// the string each time cost more than the rest of the check).
-fn function_bits() -> &'static [u64] {
-    static BITS: OnceLock<Box<[u64]>> = OnceLock::new();
-    BITS.get_or_init(|| {
-        let mut bits = vec![0u64; 0x10000 / 64].into_boxed_slice();
-        for f in FUNCTION.chars() {
-            bits[f as usize / 64] |= 1 << (f as usize % 64);
-        }
-        bits
-    })
+/// [`FUNCTION`] as a set, read for every character of a page (searching the string each time
+/// cost more than the rest of the check).
+fn function_set() -> &'static CharSet {
+    static SET: OnceLock<CharSet> = OnceLock::new();
+    SET.get_or_init(|| FUNCTION.chars().collect())
 }
 
-/// Builds `function_bits` (see [`super::prepare`]).
+/// Builds `function_set` (see [`super::Garbage::prepare`]).
 pub fn prepare() {
-    function_bits();
-}
-
-/// Whether `c` is one of [`FUNCTION`], given [`function_bits`].
-fn is_function(bits: &[u64], c: char) -> bool {
-    bits.get(c as usize / 64)
-        .is_some_and(|w| w & (1 << (c as usize % 64)) != 0)
-}
-
-fn is_han(c: char) -> bool {
-    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+    function_set();
 }
 
 /// One Han character of a run, with the annotation that follows it if any.
@@ -229,7 +214,7 @@ struct Buffers {
 /// text's bytes.
 fn find_into(text: &str, simp: &Simplifier, buffers: &mut Buffers, cuts: &mut Vec<(usize, usize)>) {
     let lm = Lm::get();
-    let function = function_bits();
+    let function = function_set();
     let bytes = text.as_bytes();
     let Buffers { run, scratch } = buffers;
     run.clear();
@@ -253,7 +238,7 @@ fn find_into(text: &str, simp: &Simplifier, buffers: &mut Buffers, cuts: &mut Ve
                 start: i,
                 end,
                 simplified,
-                function: is_function(function, simplified),
+                function: function.contains(simplified),
             });
             i = end;
         }
@@ -299,7 +284,7 @@ fn han_at(bytes: &[u8], i: usize) -> Option<char> {
         return None;
     }
     let cp = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-    char::from_u32(cp).filter(|&c| is_han(c))
+    char::from_u32(cp).filter(|&c| is_bmp_ideograph(c))
 }
 
 /// Length in bytes of the UTF-8 character whose first byte is `b`.
@@ -509,7 +494,7 @@ mod tests {
                 start: 3 * k,
                 end: 3 * k + 3,
                 simplified: c,
-                function: is_function(function_bits(), c),
+                function: function_set().contains(c),
             })
             .collect()
     }

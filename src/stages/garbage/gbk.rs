@@ -49,7 +49,7 @@ fn index(lead: u8, trail: u8) -> usize {
     usize::from(lead - LEAD_MIN) * 191 + usize::from(trail - TRAIL_MIN)
 }
 
-/// Builds the table now (see [`super::prepare`]).
+/// Builds the table now (see [`super::Garbage::prepare`]).
 pub fn prepare() {
     table();
 }

@@ -17,16 +17,22 @@
 pub mod filler;
 pub mod gbk;
 pub mod realign;
+pub mod score;
+pub mod span;
 
 use std::borrow::Cow;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::converter::Converter;
 use crate::lm;
-use crate::pipeline::{Ctx, Page};
-use realign::{best_reading, may_start_span, score, simplified_bmp, span_at, Simplifier};
+use crate::page::Page;
+use crate::stages::Stage;
+use crate::tables::Tables;
+use realign::best_reading;
+use score::{score, simplified_bmp, Simplifier};
+use span::{may_start_span, span_at, Span};
 
 /// Highest average cost (nats per character) of an accepted repair: real prose scores about
 /// 6-8, shifted garbage 11-16.
@@ -89,20 +95,42 @@ impl Decisions {
     }
 }
 
-/// Builds now the tables the stage would otherwise build for the first page that needs them:
-/// the character model, the GBK table, the simplified form of every BMP character and the
-/// filler's function words (17 to 29 ms in all, timed). A batch builds them while it lists its
-/// inputs, so that no worker waits for another to build them.
-pub fn prepare(ctx: &Ctx) {
-    lm::Lm::get();
-    gbk::prepare();
-    ctx.garbage.simplifier(&ctx.converter);
-    filler::prepare();
+/// The stage: the shared tables and this cleaner's span decisions.
+#[derive(Debug)]
+pub struct Garbage {
+    tables: Arc<Tables>,
+    decisions: Decisions,
 }
 
-pub fn apply(page: &mut Page, ctx: &Ctx) -> u64 {
-    let simp = ctx.garbage.simplifier(&ctx.converter);
-    let (repaired, a) = repair_bytes(&page.text, &simp, &ctx.garbage, &mut page.notes);
+impl Garbage {
+    pub fn new(tables: &Arc<Tables>) -> Self {
+        Garbage {
+            tables: Arc::clone(tables),
+            decisions: Decisions::default(),
+        }
+    }
+
+    /// Builds now the tables the stage would otherwise build for the first page that needs
+    /// them: the character model, the GBK table, the simplified form of every BMP character
+    /// and the filler's function words. A batch builds them while it lists its inputs, so
+    /// that no worker waits for another to build them.
+    pub fn prepare(&self) {
+        lm::Lm::get();
+        gbk::prepare();
+        self.decisions.simplifier(&self.tables.converter);
+        filler::prepare();
+    }
+}
+
+impl Stage for Garbage {
+    fn apply(&self, page: &mut Page) -> u64 {
+        apply(page, &self.tables.converter, &self.decisions)
+    }
+}
+
+fn apply(page: &mut Page, converter: &Converter, decisions: &Decisions) -> u64 {
+    let simp = decisions.simplifier(converter);
+    let (repaired, a) = repair_bytes(&page.text, &simp, decisions, &mut page.notes);
     let (filtered, b) = filler::remove(&repaired, &simp, &mut page.notes);
     // Both steps hand back the text they were given when they change nothing (most pages):
     // then there is nothing to copy.
@@ -194,7 +222,7 @@ pub fn repair_bytes<'t>(
 }
 
 /// The decision for one span of `chars`.
-pub fn decide(chars: &[char], span: &realign::Span, simp: &Simplifier) -> Decision {
+pub fn decide(chars: &[char], span: &Span, simp: &Simplifier) -> Decision {
     let before = span.start.checked_sub(1).map(|k| chars[k]);
     let after = chars.get(span.end).copied();
     let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
@@ -253,7 +281,7 @@ fn word_average(text: impl Iterator<Item = char>, cost: f32) -> f32 {
     let (mut n, mut cost) = (0.0f32, cost);
     for c in text {
         match lm::mark_cost(c) {
-            Some(m) => cost -= realign::ASCII_COST + m,
+            Some(m) => cost -= lm::ASCII_COST + m,
             None => n += 1.0,
         }
     }

@@ -24,7 +24,7 @@
 
 use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Look};
 
-use crate::chars::halfwidth;
+use crate::chars::{halfwidth, CharSet};
 use crate::converter::Converter;
 use crate::stages::ruby;
 
@@ -52,13 +52,13 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
     // Formatting tags around a line go before keying (`<p><b>文档简介</b></p>`).
     while s.starts_with('<') {
         match memchr::memchr(b'>', s.as_bytes()) {
-            Some(gt) if super::is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
+            Some(gt) if super::key::is_dropped_tag(&s[..=gt]) => s = s[gt + 1..].trim_start(),
             _ => break,
         }
     }
     while s.ends_with('>') {
         match memchr::memrchr(b'<', s.as_bytes()) {
-            Some(lt) if super::is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
+            Some(lt) if super::key::is_dropped_tag(&s[lt..]) => s = s[..lt].trim_end(),
             _ => break,
         }
     }
@@ -292,7 +292,7 @@ struct RuleChars {
     any: Rules,
     /// A bit per BMP character: whether a rule's set names it. Most characters of a page are
     /// named by none, and their rules are `any`.
-    named: Box<[u64]>,
+    named: CharSet,
     /// `named_before[w]`: how many characters below `64 * w` are named.
     named_before: Box<[u32]>,
     /// The rules of each named BMP character, in code point order.
@@ -315,7 +315,7 @@ impl RuleChars {
         starts.dedup();
         let mut masks = vec![0; starts.len()];
         let mut any = 0;
-        let mut named = vec![0u64; 0x10000 / 64].into_boxed_slice();
+        let mut named = CharSet::default();
         for (i, set) in sets.iter().enumerate() {
             let bit: Rules = 1 << i;
             match set {
@@ -326,7 +326,9 @@ impl RuleChars {
                 Chars::Set(class) => {
                     for r in class.ranges() {
                         for c in r.start() as u32..=(r.end() as u32).min(0xFFFF) {
-                            named[c as usize / 64] |= 1 << (c % 64);
+                            if let Some(ch) = char::from_u32(c) {
+                                named.insert(ch);
+                            }
                         }
                         let from = starts.partition_point(|&s| s < r.start() as u32);
                         for (s, m) in starts[from..].iter().zip(&mut masks[from..]) {
@@ -339,9 +341,9 @@ impl RuleChars {
                 }
             }
         }
-        let mut named_before = Vec::with_capacity(named.len());
+        let mut named_before = Vec::with_capacity(named.bmp_words().len());
         let mut named_masks = Vec::new();
-        for (w, &word) in named.iter().enumerate() {
+        for (w, &word) in named.bmp_words().iter().enumerate() {
             named_before.push(named_masks.len() as u32);
             for b in (0..64).filter(|b| word & (1 << b) != 0) {
                 let c = (w * 64 + b) as u32;
@@ -362,7 +364,7 @@ impl RuleChars {
         let c = c as u32;
         if c < 0x10000 {
             let (w, bit) = (c as usize / 64, 1u64 << (c % 64));
-            let word = self.named[w];
+            let word = self.named.bmp_words().get(w).copied().unwrap_or(0);
             if word & bit == 0 {
                 return self.any;
             }

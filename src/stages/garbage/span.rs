@@ -1,0 +1,250 @@
+//! Finding the spans a GBK round trip shifted out of step (`燃?xì)夤芾淼?91`), and reading each
+//! back into the byte sequence the repair search pairs again ([`Span`]). See
+//! [`super::realign`] for how the damage happened.
+
+use std::ops::Range;
+
+use super::gbk;
+use crate::annotations;
+
+/// Longest run of visible characters taken into one span; a longer run is cut there so the
+/// search stays small (a real shifted run ends at the next ASCII byte, within a sentence).
+const MAX_RUN: usize = 64;
+
+/// One element of a span's byte sequence.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A byte of a visible character.
+    Byte(u8),
+    /// The byte a `?` hides (a lead-byte value), with the reading of the annotation fragment
+    /// that follows it, if any.
+    Hidden(Option<String>),
+    /// A letter that is really a trail byte, with the reading of the annotation after it.
+    Letter(u8, Option<String>),
+    /// A byte assumed lost at the end of a span (odd length, no `?`).
+    LostTrail,
+}
+
+/// A candidate span: chars `start..end` of the text and the byte sequence read from them.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub items: Vec<Item>,
+    /// `lost_ok[k]`: a lost user-defined pair may sit just before item `k`.
+    pub lost_ok: Vec<bool>,
+    /// The span holds an annotation fragment without its `(` after a `?`: only byte
+    /// garbage makes that shape, so the span is garbage whatever the repair finds.
+    pub certain: bool,
+    /// End of the opening `?` and its fragment: what goes when the characters after it turn
+    /// out to be in step after all (the decoder found its step again inside the head).
+    pub head_end: usize,
+    /// The annotations the run went on under (`蜏責(zé)嵩`), as character ranges: no byte of
+    /// the sequence, and text the `ruby` stage removes, so they do not count against the
+    /// span as it stands either ([`Span::as_it_stands`]).
+    pub annotations: Vec<Range<usize>>,
+}
+
+impl Span {
+    /// The span's characters as it stands, without the annotations the run went on under.
+    pub fn as_it_stands(&self, chars: &[char]) -> Vec<char> {
+        let mut out = Vec::with_capacity(self.end - self.start);
+        let mut at = self.start;
+        for a in &self.annotations {
+            out.extend_from_slice(&chars[at..a.start]);
+            at = a.end;
+        }
+        out.extend_from_slice(&chars[at..self.end]);
+        out
+    }
+}
+
+/// A letter of a pinyin annotation: lowercase ASCII or a vowel with a tone mark (or `ü`).
+pub(super) fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase()
+        || matches!(
+            c,
+            'ā' | 'á'
+                | 'ǎ'
+                | 'à'
+                | 'ē'
+                | 'é'
+                | 'ě'
+                | 'è'
+                | 'ī'
+                | 'í'
+                | 'ǐ'
+                | 'ì'
+                | 'ō'
+                | 'ó'
+                | 'ǒ'
+                | 'ò'
+                | 'ū'
+                | 'ú'
+                | 'ǔ'
+                | 'ù'
+                | 'ǖ'
+                | 'ǘ'
+                | 'ǚ'
+                | 'ǜ'
+                | 'ü'
+        )
+}
+
+/// `pinyin)` at `i`: the canonical reading and the index after the `)`.
+fn fragment_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+    let mut j = i;
+    while j < chars.len() && j - i <= 6 && is_pinyin_letter(chars[j]) {
+        j += 1;
+    }
+    if j == i || chars.get(j) != Some(&')') {
+        return None;
+    }
+    let frag: String = chars[i..j].iter().collect();
+    Some((annotations::canonical(&frag)?, j + 1))
+}
+
+/// `(pinyin)` at `i`.
+fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+    (chars.get(i) == Some(&'(')).then(|| fragment_at(chars, i + 1))?
+}
+
+/// Full-width punctuation that the page store turned into ASCII, with its GBK trail byte
+/// (the lead is `A3`).
+fn ascii_fied(c: char) -> Option<u8> {
+    Some(match c {
+        ',' => 0xAC,
+        ':' => 0xBA,
+        ';' => 0xBB,
+        '?' => 0xBF,
+        '(' => 0xA8,
+        ')' => 0xA9,
+        _ => return None,
+    })
+}
+
+/// A character that can stand in a span of shifted text: anything non-ASCII with a GBK pair.
+fn span_char(c: char) -> Option<[u8; 2]> {
+    if c.is_ascii() {
+        return None;
+    }
+    gbk::encode(c)
+}
+
+/// Characters of the longest head [`span_at`] reads: the `?`, a fragment of at most seven
+/// letters (see [`fragment_at`]) and its `)`. Whether a span starts at a `?` depends on these
+/// and on the character before the `?`, nothing else.
+const MAX_HEAD: usize = 9;
+
+/// Whether [`span_at`] finds a span at some `?` of `text`. Decodes only the few characters
+/// after each `?`: most pages have none, or only `?` that open no span (URLs, questions).
+pub fn may_start_span(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'?', bytes).any(|i| {
+        // `(` is ASCII, so the character before the `?` is `(` exactly when the byte is.
+        if i > 0 && bytes[i - 1] == b'(' {
+            return false;
+        }
+        let mut head = ['\0'; MAX_HEAD];
+        let mut n = 0;
+        for (slot, c) in head.iter_mut().zip(text[i..].chars()) {
+            *slot = c;
+            n += 1;
+        }
+        span_at(&head[..n], 0).is_some()
+    })
+}
+
+/// Reads a span that starts at the `?` at `i`, if the shape there is one byte garbage makes.
+pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
+    if chars.get(i) != Some(&'?') || (i > 0 && chars[i - 1] == '(') {
+        return None;
+    }
+    let mut items = Vec::new();
+    let mut lost_ok = Vec::new();
+    let mut annotations = Vec::new();
+    let mut certain = false;
+    let mut j = i + 1;
+    if let Some((r, e)) = fragment_at(chars, j) {
+        items.push(Item::Hidden(Some(r)));
+        certain = true;
+        j = e;
+    } else if let (Some(t), Some(_)) = (
+        chars.get(j).and_then(|&c| ascii_fied(c)),
+        chars.get(j + 1).and_then(|&c| span_char(c)),
+    ) {
+        // `??梢` / `?;趯`: a full-width mark read out of step (`；` = `A3 BB` shown as
+        // `;`), whose `A3` is the trail byte of the character the `?` hides. The only
+        // punctuation with that trail is `。` (`A1 A3`), and a Han character there would not
+        // be evidence of anything (the shape is also a question mark before a `;`): so the
+        // hidden byte is read as `A1`, and the caller decides whether the `。` reading is clearly
+        // better than the span as it stands.
+        items.extend([Item::Byte(0xA1), Item::Byte(0xA3), Item::Byte(t)]);
+        j += 1;
+    } else {
+        return None;
+    }
+    let head_end = j;
+    let mut run = 0;
+    while j < chars.len() && run < MAX_RUN {
+        let c = chars[j];
+        if let Some([a, b]) = span_char(c) {
+            lost_ok.resize(items.len() + 1, false);
+            lost_ok[items.len()] = true;
+            items.extend([Item::Byte(a), Item::Byte(b)]);
+            run += 1;
+            j += 1;
+            // An annotation the site put after a garbage character (`蜏責(zé)嵩`): the bytes
+            // run on under it.
+            if let Some((_, e)) = annotation_at(chars, j) {
+                annotations.push(j..e);
+                j = e;
+            }
+            continue;
+        }
+        if c == '?' {
+            if let Some((r, e)) = fragment_at(chars, j + 1) {
+                items.push(Item::Hidden(Some(r)));
+                certain = true;
+                j = e;
+            } else {
+                items.push(Item::Hidden(None));
+                j += 1;
+            }
+            break;
+        }
+        if (0x40..=0x7E).contains(&(c as u32)) && c.is_ascii_alphanumeric() {
+            if let Some((r, e)) = annotation_at(chars, j + 1) {
+                lost_ok.resize(items.len() + 1, false);
+                lost_ok[items.len()] = true;
+                items.push(Item::Letter(c as u8, Some(r)));
+                j = e;
+            } else if byte_len(&items) % 2 == 1 {
+                items.push(Item::Letter(c as u8, None));
+                j += 1;
+            }
+        }
+        break;
+    }
+    // An odd count is whole when the last byte is ASCII: the trail byte of the last
+    // character, which the decoder showed or hid in a garbage pair (`酫` holds the `Q` of
+    // `熱Q2`). Otherwise the last byte's partner is lost.
+    if byte_len(&items) % 2 == 1 && !matches!(items.last(), Some(Item::Byte(b)) if *b < 0x80) {
+        items.push(Item::LostTrail);
+    }
+    lost_ok.resize(items.len() + 1, false);
+    Some(Span {
+        start: i,
+        end: j,
+        items,
+        lost_ok,
+        certain,
+        head_end,
+        annotations,
+    })
+}
+
+/// Bytes in a sequence of items (each stands for one byte).
+pub(super) fn byte_len(items: &[Item]) -> usize {
+    items.len()
+}
