@@ -383,6 +383,11 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     // passed over like a blank line: it opens an empty chunk, which the `chunks` stage
     // deletes, and it must not hide the tail above it from this run when it cannot from the
     // next. (The key, not the raw line: the next run sees the line as `markup` left it.)
+    let chunked_body = site.chunks
+        && (head_end..idx.len())
+            .find(|&k| !blank(k))
+            .and_then(|k| keys.get(idx[k]))
+            .is_some_and(|k| k.starts_with("1、"));
     let mut tail_start = idx.len();
     let mut n = idx.len();
     while n > head_end {
@@ -390,6 +395,16 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
         if blank(j) || (site.chunks && keys.get(idx[j]).is_some_and(bare_marker)) {
             n = j;
             continue;
+        }
+        // A chunk that opens below a tail line is glued to it by `chunks` when the body is cut
+        // into chunks (`• 1. 本站` | `2、经济` makes `• 1. 本站经济`, a tail item the next run
+        // removes): it goes with it.
+        if chunked_body && keys.get(idx[j]).is_some_and(opens_chunk) {
+            let above = (head_end..j).rev().find(|&k| !blank(k));
+            if above.is_some_and(|k| role(k, TAIL | BLOCK | ITEM) != 0) {
+                n = j;
+                continue;
+            }
         }
         let r = role(j, TAIL | BLOCK | ITEM);
         let start = if r & (TAIL | BLOCK) != 0 {
@@ -430,6 +445,12 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
 fn bare_marker(key: &str) -> bool {
     key.strip_suffix('、')
         .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Whether a line key starts with a chunk marker other than the first (`2、…`).
+fn opens_chunk(key: &str) -> bool {
+    let digits = key.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && key[digits..].starts_with('、') && &key[..digits] != "1"
 }
 
 /// Drops a trailing document-file extension from a title.
@@ -506,6 +527,13 @@ mod tests {
         // A marker that starts a chunk with text in it stops the tail as any text does.
         let kept = "下載本文檔\n文檔簡介\n\n溫馨提示\n• 1. 本站\n3、正文";
         assert_eq!(run(kept).0, "溫馨提示\n• 1. 本站\n3、正文");
+        // On a body cut into chunks, a chunk below a tail line is glued to it (and would be
+        // removed by a second run): it goes with the tail (a case proptest found).
+        let glued =
+            "\n版權(quán)說明:本文檔由用戶提供并上传,請進行舉報或認領\n文檔簡介\n1、\n溫馨提示\n\
+• 1. 本站\n\n溫馨提示\n• 1. 本站\n\n\n2、經(jīng)濟(jì)";
+        let once = cleaner.clean(glued).text;
+        assert_eq!(once, "");
     }
 
     #[test]
