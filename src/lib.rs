@@ -15,6 +15,7 @@ pub mod annotations;
 pub mod chars;
 pub mod config;
 pub mod converter;
+pub mod extract;
 pub mod lm;
 pub mod pipeline;
 pub mod report;
