@@ -63,6 +63,8 @@ pub struct ShardOptions<'a> {
     pub text_field: &'a str,
     pub bad_lines: BadLines,
     pub sync: bool,
+    /// Which records' texts are HTML (see `batch::html`).
+    pub input_format: zhclean::extract::Format,
 }
 
 /// What cleaning a shard did.
@@ -157,7 +159,15 @@ pub fn process(
                         to_clean
                             .par_iter()
                             .with_max_len(1)
-                            .map(|(no, line)| clean_line(*no, line, cleaner, opts.text_field))
+                            .map(|(no, line)| {
+                                clean_line_as(
+                                    *no,
+                                    line,
+                                    cleaner,
+                                    opts.text_field,
+                                    opts.input_format,
+                                )
+                            })
                             .collect::<Vec<LineOut>>()
                     },
                     || {
@@ -372,7 +382,19 @@ fn line_text(line: &[u8]) -> (std::borrow::Cow<'_, str>, u64) {
 }
 
 /// Cleans one line (with its `\n`, if any); the output always ends with `\n`.
+#[cfg(test)]
 fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
+    clean_line_as(no, line, cleaner, field, zhclean::extract::Format::Auto)
+}
+
+/// [`clean_line`] with the rule for which records are HTML.
+fn clean_line_as(
+    no: u64,
+    line: &[u8],
+    cleaner: &Cleaner,
+    field: &str,
+    format: zhclean::extract::Format,
+) -> LineOut {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
     let body = body.strip_suffix(b"\r").unwrap_or(body);
     let (text, undecodable) = line_text(body);
@@ -416,7 +438,8 @@ fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
             )
         }
     };
-    let cleaned = cleaner.clean(&original);
+    let is_html = super::html::is_html(format, None, original.as_bytes());
+    let cleaned = super::html::clean(cleaner, &original, is_html);
     let changed = cleaned.text != original;
     if let Some(w) = cleaned.report.warnings.first() {
         warning.get_or_insert_with(|| format!("line {no}: {w}"));
@@ -728,6 +751,7 @@ mod tests {
                 text_field: "text",
                 bad_lines: if skip { BadLines::Skip } else { BadLines::Keep },
                 sync: false,
+                input_format: zhclean::extract::Format::Auto,
             };
             let progress = Progress::new(1, stored.len() as u64, true);
             let stats = process(&inp, Some(&out), c, shared(), &opts, &progress).unwrap();

@@ -19,6 +19,7 @@
 
 pub mod decode;
 pub mod explain;
+pub mod html;
 pub mod jsonl;
 pub mod learn;
 pub mod manifest;
@@ -73,6 +74,8 @@ pub struct Options {
     pub text_field: String,
     pub bad_lines: BadLines,
     pub sync: bool,
+    /// Which inputs are HTML (`--input-format`).
+    pub input_format: zhclean::extract::Format,
     /// Pass 1: how the boilerplate list is learned or loaded.
     pub learn: learn::LearnSettings,
 }
@@ -168,7 +171,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let (jobs, mut entries) = plan(found);
 
     // Pass 1: learn the batch's boilerplate, then clean with a cleaner that knows it.
-    let learning = learn::learn(cleaner, &jobs, &opts.text_field, &opts.learn, opts.quiet)?;
+    let learning = learn::learn(cleaner, &jobs, opts)?;
     let with_list;
     let cleaner = if learning.lines.is_empty() {
         cleaner
@@ -485,7 +488,8 @@ fn process_text(
             return Ok(None);
         }
     }
-    let decoded = decode::decode(&bytes).map_err(|b| NotDone {
+    let is_html = html::is_html(ctx.opts.input_format, Some(&job.path), &bytes);
+    let decoded = html::decode(&bytes, is_html).map_err(|b| NotDone {
         skip: true,
         message: b.0,
     })?;
@@ -497,7 +501,10 @@ fn process_text(
             decoded.undecodable
         ));
     }
-    let cleaned = ctx.cleaner.clean(&decoded.text);
+    let cleaned = html::clean(ctx.cleaner, &decoded.text, is_html);
+    if is_html {
+        entry.kind = "html";
+    }
     entry.counts.add(&cleaned.report.counts);
     entry.warnings.extend(cleaned.report.warnings);
     entry.bytes_out = cleaned.text.len() as u64;
@@ -550,6 +557,7 @@ fn process_shard(
         text_field: &ctx.opts.text_field,
         bad_lines: ctx.opts.bad_lines,
         sync: ctx.opts.sync,
+        input_format: ctx.opts.input_format,
     };
     let out = (!ctx.opts.check).then_some(out_path);
     let stats = jsonl::process(
