@@ -124,6 +124,27 @@ impl Dom {
         })
     }
 
+    /// The nearest `table` above `id` ([`NONE`] if none).
+    pub fn parent_table(&self, id: Id) -> Id {
+        let mut p = self.node(id).parent;
+        while p != NONE && self.tag(p) != "table" {
+            p = self.node(p).parent;
+        }
+        p
+    }
+
+    /// The element before `id` among its siblings.
+    pub fn prev_element(&self, id: Id) -> Option<Id> {
+        let mut p = self.node(id).prev;
+        while p != NONE {
+            if matches!(self.node(p).kind, Kind::Element { .. }) {
+                return Some(p);
+            }
+            p = self.node(p).prev;
+        }
+        None
+    }
+
     /// The node after `id` in document order, staying under `root`.
     pub fn following(&self, id: Id, root: Id) -> Option<Id> {
         let n = self.node(id);
@@ -366,6 +387,23 @@ impl Sink {
         self.push(QualName::new(None, ns!(), local_name!("")), Kind::Other)
     }
 
+    /// Points the links around a place in `parent`'s child list, between `prev` and `next`
+    /// (either may be [`NONE`], an end of the list), at `forward` (what follows `prev`) and
+    /// `back` (what precedes `next`).
+    fn relink(nodes: &mut [Node], parent: Id, prev: Id, next: Id, forward: Id, back: Id) {
+        if prev != NONE {
+            nodes[prev as usize].next = forward;
+        } else {
+            nodes[parent as usize].first_child = forward;
+        }
+        if next != NONE {
+            nodes[next as usize].prev = back;
+        } else {
+            nodes[parent as usize].last_child = back;
+        }
+    }
+
+    /// Takes `id` out of its parent's children.
     fn detach(nodes: &mut [Node], id: Id) {
         let (parent, prev, next) = {
             let n = &nodes[id as usize];
@@ -374,16 +412,7 @@ impl Sink {
         if parent == NONE {
             return;
         }
-        if prev != NONE {
-            nodes[prev as usize].next = next;
-        } else {
-            nodes[parent as usize].first_child = next;
-        }
-        if next != NONE {
-            nodes[next as usize].prev = prev;
-        } else {
-            nodes[parent as usize].last_child = prev;
-        }
+        Self::relink(nodes, parent, prev, next, next, prev);
         let n = &mut nodes[id as usize];
         n.parent = NONE;
         n.prev = NONE;
@@ -397,22 +426,11 @@ impl Sink {
         } else {
             nodes[before as usize].prev
         };
-        {
-            let c = &mut nodes[child as usize];
-            c.parent = parent;
-            c.prev = prev;
-            c.next = before;
-        }
-        if prev != NONE {
-            nodes[prev as usize].next = child;
-        } else {
-            nodes[parent as usize].first_child = child;
-        }
-        if before != NONE {
-            nodes[before as usize].prev = child;
-        } else {
-            nodes[parent as usize].last_child = child;
-        }
+        let c = &mut nodes[child as usize];
+        c.parent = parent;
+        c.prev = prev;
+        c.next = before;
+        Self::relink(nodes, parent, prev, before, child, child);
     }
 
     /// Inserts a node or text into `parent` before `before` (NONE: at the end), merging text

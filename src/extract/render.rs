@@ -236,20 +236,18 @@ fn raw_text(scored: &Scored, id: Id) -> String {
 /// Renders the subtree at `top` into `out`, iteratively (events: enter, then leave).
 fn walk(scored: &Scored, top: Id, out: &mut Out) {
     let dom = scored.dom;
-    // (node, leaving?, was a data cell)
+    // (node, leaving?)
     let mut stack: Vec<(Id, bool)> = vec![(top, false)];
     let mut data_tables: Vec<Id> = Vec::new();
     while let Some((id, leaving)) = stack.pop() {
         let tag = dom.tag(id);
         if leaving {
             match tag {
-                "td" | "th" if data_tables.contains(&dom.node(id).parent_table(dom)) => {
+                "td" | "th" if data_tables.contains(&dom.parent_table(id)) => {
                     out.in_cell -= 1;
                     out.space = false;
                 }
-                "tr" if out.in_cell == 0
-                    && data_tables.contains(&dom.node(id).parent_table(dom)) =>
-                {
+                "tr" if out.in_cell == 0 && data_tables.contains(&dom.parent_table(id)) => {
                     // Trailing empty cells leave tabs at the end of the line.
                     while out.text.ends_with('\t') {
                         out.text.pop();
@@ -298,11 +296,10 @@ fn walk(scored: &Scored, top: Id, out: &mut Out) {
                 }
                 out.line_break();
             }
-            "td" | "th" if data_tables.contains(&dom.node(id).parent_table(dom)) => {
+            "td" | "th" if data_tables.contains(&dom.parent_table(id)) => {
                 // A cell after the first in its row starts with a tab.
                 let first = dom
-                    .node(id)
-                    .prev_element(dom)
+                    .prev_element(id)
                     .is_none_or(|p| !matches!(dom.tag(p), "td" | "th"));
                 if out.in_cell == 0 && !first {
                     out.text.push('\t');
@@ -310,7 +307,7 @@ fn walk(scored: &Scored, top: Id, out: &mut Out) {
                 out.space = false;
                 out.in_cell += 1;
             }
-            "tr" if out.in_cell == 0 && data_tables.contains(&dom.node(id).parent_table(dom)) => {
+            "tr" if out.in_cell == 0 && data_tables.contains(&dom.parent_table(id)) => {
                 out.line_break();
             }
             t if is_block(t) => out.line_break(),
@@ -322,28 +319,5 @@ fn walk(scored: &Scored, top: Id, out: &mut Out) {
             stack.push((child, false));
             child = dom.node(child).prev;
         }
-    }
-}
-
-impl super::dom::Node {
-    /// The nearest `table` above this node (NONE if none).
-    fn parent_table(&self, dom: &super::dom::Dom) -> Id {
-        let mut p = self.parent;
-        while p != NONE && dom.tag(p) != "table" {
-            p = dom.node(p).parent;
-        }
-        p
-    }
-
-    /// The previous sibling that is an element.
-    fn prev_element(&self, dom: &super::dom::Dom) -> Option<Id> {
-        let mut p = self.prev;
-        while p != NONE {
-            if matches!(dom.node(p).kind, Kind::Element { .. }) {
-                return Some(p);
-            }
-            p = dom.node(p).prev;
-        }
-        None
     }
 }
