@@ -94,6 +94,13 @@ pub struct Args {
     #[arg(long, value_enum, value_name = "POLICY")]
     pub spacing: Option<Spacing>,
 
+    /// Which inputs are HTML pages, whose main text is extracted before cleaning: `auto`
+    /// takes `.html`/`.htm`/`.xhtml`/`.shtml` files and any file, JSONL record or stdin
+    /// whose text starts as an HTML document (`<!DOCTYPE html`, `<html`, after an XML
+    /// declaration or comments); `text` and `html` force one reading.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value = "auto")]
+    pub input_format: InputFormat,
+
     /// Name of the field holding the text in JSONL records; every other field is kept as is.
     #[arg(long, value_name = "NAME", default_value = "text")]
     pub text_field: String,
@@ -162,6 +169,27 @@ impl From<Spacing> for SpacingPolicy {
     }
 }
 
+/// `--input-format` values (mirrors [`zhclean::extract::Format`]).
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InputFormat {
+    /// HTML by file name or by content, text otherwise.
+    Auto,
+    /// Every input is a text page.
+    Text,
+    /// Every input (every JSONL record) is an HTML document.
+    Html,
+}
+
+impl From<InputFormat> for zhclean::extract::Format {
+    fn from(f: InputFormat) -> Self {
+        match f {
+            InputFormat::Auto => Self::Auto,
+            InputFormat::Text => Self::Text,
+            InputFormat::Html => Self::Html,
+        }
+    }
+}
+
 /// Parses the command line and runs it. Clap prints its own usage errors and exits 2.
 pub fn run() -> Result<Outcome> {
     let args = Args::parse();
@@ -179,7 +207,13 @@ pub fn run() -> Result<Outcome> {
         .context("starting the worker threads")?;
 
     if let Some(file) = &args.explain {
-        return explain::run(&cleaner, file, args.explain_format, args.color);
+        return explain::run(
+            &cleaner,
+            file,
+            args.input_format.into(),
+            args.explain_format,
+            args.color,
+        );
     }
 
     let inputs: Vec<OsString> = if args.inputs.is_empty() {
@@ -200,7 +234,12 @@ pub fn run() -> Result<Outcome> {
             )
             .into());
         }
-        return batch::stdin::run(&cleaner, args.check, args.report.as_deref());
+        return batch::stdin::run(
+            &cleaner,
+            args.check,
+            args.report.as_deref(),
+            args.input_format.into(),
+        );
     }
 
     if !(0.0..=1.0).contains(&args.learn_share) || args.learn_min_docs == 0 {
@@ -221,6 +260,7 @@ pub fn run() -> Result<Outcome> {
         text_field: args.text_field.clone(),
         bad_lines: args.bad_lines,
         sync: !args.no_sync,
+        input_format: args.input_format.into(),
         learn: batch::learn::LearnSettings {
             enabled: !args.no_learn,
             options: Learning {

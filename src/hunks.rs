@@ -121,9 +121,17 @@ pub struct StageHunks {
 /// Stages write their notes as `stage: what` (see [`crate::PageReport::notes`]); a note
 /// goes to the stage its prefix names.
 pub fn explain(cleaner: &Cleaner, text: &str) -> (Vec<StageHunks>, Vec<String>) {
-    let mut notes = cleaner.clean(text).report.notes;
-    let stages = cleaner
-        .explain(text)
+    let notes = cleaner.clean(text).report.notes;
+    from_steps(cleaner.explain(text), notes)
+}
+
+/// The hunks of stage changes already made (see [`Cleaner::explain`]), with `notes` given
+/// to the stages their prefixes name; the notes no stage claims are returned.
+pub fn from_steps(
+    steps: crate::Explanation,
+    mut notes: Vec<String>,
+) -> (Vec<StageHunks>, Vec<String>) {
+    let stages = steps
         .into_iter()
         .map(|step| StageHunks {
             stage: step.stage,

@@ -15,6 +15,7 @@ pub mod annotations;
 pub mod chars;
 pub mod config;
 pub mod converter;
+pub mod extract;
 #[cfg(test)]
 mod fmm;
 pub mod hunks;

@@ -16,6 +16,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 use rayon::prelude::*;
+use zhclean::extract::{self, Format};
 use zhclean::learn::{self as core_learn, Learner, Learning, PageLines};
 
 mod learn;
@@ -108,6 +109,29 @@ impl PyCleaner {
     fn lines(&self, text: &str) -> PageLines {
         self.inner.page_lines(text)
     }
+
+    /// Cleans one page read as `format` (see [`input_format`]): an HTML page's main text is
+    /// extracted first, as the CLI does.
+    fn clean_as(&self, text: &str, format: Format) -> zhclean::Cleaned {
+        if format.is_html(None, text.as_bytes()) {
+            extract::extract(text).clean(&self.inner)
+        } else {
+            self.inner.clean(text)
+        }
+    }
+}
+
+/// A `format=` argument: "text" (the default: the text is a page's text), "html" (a whole
+/// HTML document) or "auto" (HTML when it starts as a document, as the CLI's default rule).
+fn input_format(format: &str) -> PyResult<Format> {
+    match format {
+        "text" => Ok(Format::Text),
+        "html" => Ok(Format::Html),
+        "auto" => Ok(Format::Auto),
+        other => Err(PyValueError::new_err(format!(
+            "format must be \"text\", \"html\" or \"auto\", not {other:?}"
+        ))),
+    }
 }
 
 #[pymethods]
@@ -157,19 +181,25 @@ impl PyCleaner {
         Self::build(cfg)
     }
 
-    /// Cleans one page and returns the text.
-    fn clean(&self, py: Python<'_>, text: String) -> String {
-        py.detach(|| self.inner.clean(&text).text)
+    /// Cleans one page and returns the text. `format="html"` takes a whole HTML document
+    /// and cleans its main text; `"auto"` does so when the text starts as one.
+    #[pyo3(signature = (text, *, format="text"))]
+    fn clean(&self, py: Python<'_>, text: String, format: &str) -> PyResult<String> {
+        let format = input_format(format)?;
+        Ok(py.detach(|| self.clean_as(&text, format).text))
     }
 
     /// Cleans one page; returns `(text, report)` where report is a dict with `counts`
-    /// (stage -> changes, pipeline order), `warnings` and `notes`.
+    /// (stage -> changes, pipeline order), `warnings` and `notes`. `format` as for `clean`.
+    #[pyo3(signature = (text, *, format="text"))]
     fn clean_with_report<'py>(
         &self,
         py: Python<'py>,
         text: String,
+        format: &str,
     ) -> PyResult<(String, Bound<'py, PyDict>)> {
-        let out = py.detach(|| self.inner.clean(&text));
+        let format = input_format(format)?;
+        let out = py.detach(|| self.clean_as(&text, format));
         let report = PyDict::new(py);
         let counts = PyDict::new(py);
         for (stage, n) in &out.report.counts {
@@ -184,14 +214,16 @@ impl PyCleaner {
     /// Cleans many pages in parallel on the Rust thread pool with the GIL released; output
     /// order is input order. `threads`: None = all cores (or RAYON_NUM_THREADS), 1 = this
     /// thread only (what a Ray task with one CPU wants).
-    #[pyo3(signature = (texts, *, threads=None))]
+    #[pyo3(signature = (texts, *, threads=None, format="text"))]
     fn clean_batch(
         &self,
         py: Python<'_>,
         texts: Vec<String>,
         threads: Option<usize>,
+        format: &str,
     ) -> PyResult<Vec<String>> {
-        py.detach(|| par_map(texts, threads, |t| self.inner.clean(&t).text))
+        let format = input_format(format)?;
+        py.detach(|| par_map(texts, threads, |t| self.clean_as(&t, format).text))
             .map_err(PyValueError::new_err)
     }
 

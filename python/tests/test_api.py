@@ -19,6 +19,29 @@ def test_clean_matches_the_library_doc_example():
     assert Cleaner().clean(ANNOTATED) == "推进经济发达镇\n"
 
 
+HTML_PAGE = (
+    "<!DOCTYPE html><html><head><title>經濟報告</title></head><body>"
+    "<nav><a href=/>首頁</a> <a href=/n>新聞</a> <a href=/f>財經</a></nav>"
+    "<div class=content><p>推進經濟發達鎮行政管理體制改革，是重要部署。</p>"
+    "<pre>x = 1,  y = 2</pre></div></body></html>"
+)
+
+
+def test_clean_takes_html():
+    c = Cleaner()
+    out = c.clean(HTML_PAGE, format="html")
+    assert out.startswith("经济报告\n\n推进经济发达镇")
+    assert "首页" not in out and "<" not in out
+    assert "\nx = 1,  y = 2\n" in out  # pre comes through verbatim
+    assert c.clean(HTML_PAGE, format="auto") == out
+    assert c.clean_batch([HTML_PAGE, ANNOTATED], format="auto") == [out, c.clean(ANNOTATED)]
+    assert c.clean_with_report(HTML_PAGE, format="html")[0] == out
+    # The default reads the text as a page's text, leaked markup and all.
+    assert c.clean(HTML_PAGE) != out
+    with pytest.raises(ValueError, match="format"):
+        c.clean(HTML_PAGE, format="xml")
+
+
 def test_clean_batch_keeps_order_and_equals_clean(records):
     texts = [r["text"] for r in records[:80]]
     c = Cleaner()

@@ -85,11 +85,14 @@ class Cleaner:
         sites: Optional[Sequence[Mapping[str, Any]]] = None,
         boilerplate: Optional[Boilerplate] = None,
     ) -> None: ...
-    def clean(self, text: str) -> str:
-        """Cleans one page."""
-    def clean_with_report(self, text: str) -> Tuple[str, Dict[str, Any]]:
+    def clean(self, text: str, *, format: str = "text") -> str:
+        """Cleans one page. `format="html"`: `text` is a whole HTML document whose main text
+        is extracted and cleaned; `"auto"`: HTML when it starts as a document."""
+    def clean_with_report(self, text: str, *, format: str = "text") -> Tuple[str, Dict[str, Any]]:
         """Cleans one page; the report has `counts` (stage -> changes), `warnings`, `notes`."""
-    def clean_batch(self, texts: Sequence[str], *, threads: Optional[int] = None) -> List[str]:
+    def clean_batch(
+        self, texts: Sequence[str], *, threads: Optional[int] = None, format: str = "text"
+    ) -> List[str]:
         """Cleans many pages in parallel with the GIL released; output order = input order."""
     def explain(self, text: str) -> List[StageChange]:
         """Every enabled stage's before and after, hunks and notes, in pipeline order."""

@@ -67,6 +67,35 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Binary> {
     Ok(decode_with(detect(bytes), bytes))
 }
 
+/// Decodes a whole HTML file: as [`decode`], except that an encoding the page declares in a
+/// `<meta>` (the WHATWG prescan, [`zhclean::extract::charset`]) comes before detection, as in
+/// a browser. Two exceptions, for pages re-encoded by whatever saved them without their
+/// `<meta>` being updated: bytes that are valid UTF-8 with non-ASCII text are UTF-8 whatever
+/// the page declares (legacy CJK text is almost never valid UTF-8), and a page declaring
+/// UTF-8 that is broken as UTF-8 throughout goes to detection.
+pub fn decode_html(bytes: &[u8]) -> Result<Decoded<'_>, Binary> {
+    use zhclean::extract::charset::{declared, Source};
+    let Some(d) = declared(bytes) else {
+        return decode(bytes);
+    };
+    if d.source == Source::Bom {
+        return decode(bytes);
+    }
+    let valid_utf8 = simdutf8::basic::from_utf8(bytes).is_ok();
+    let utf8_declared = d.encoding == UTF_8;
+    if (valid_utf8 && !bytes.is_ascii()) || utf8_declared {
+        // `decode` keeps UTF-8 for valid or lightly damaged UTF-8 and detects otherwise.
+        return decode(bytes);
+    }
+    if let Some((_, what)) = SIGNATURES.iter().find(|(sig, _)| bytes.starts_with(sig)) {
+        return Err(Binary(format!("binary file ({what})")));
+    }
+    if let Some(pos) = memchr::memchr(0, bytes) {
+        return Err(Binary(format!("binary file (NUL byte at offset {pos})")));
+    }
+    Ok(decode_with(d.encoding, bytes))
+}
+
 /// The encoding of BOM-less, NUL-free bytes.
 fn detect(bytes: &[u8]) -> &'static Encoding {
     let (broken, non_ascii) = utf8_damage(bytes);
@@ -199,6 +228,22 @@ mod tests {
     fn binary_is_refused() {
         assert!(decode(b"\x89PNG\r\n\x1a\nxxxx").is_err());
         assert!(decode(b"abc\0def").is_err());
+    }
+
+    #[test]
+    fn html_meta_decides_unless_the_bytes_say_otherwise() {
+        let text = "<html><head><meta charset=gb2312><title>經濟</title></head><body>中文正文</body></html>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let d = decode_html(&gbk).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (text, "GBK"));
+        // Re-encoded to UTF-8 by whatever saved it: the old meta is wrong.
+        let d = decode_html(text.as_bytes()).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (text, "UTF-8"));
+        // Declared UTF-8 but GBK throughout: detected.
+        let lie = text.replace("gb2312", "utf-8");
+        let (gbk, _, _) = encoding_rs::GBK.encode(&lie);
+        assert_eq!(decode_html(&gbk).unwrap().encoding, "GBK");
+        assert!(decode_html(b"<meta charset=gbk>\0").is_err());
     }
 
     use proptest::prelude::*;

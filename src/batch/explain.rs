@@ -17,10 +17,11 @@ use std::path::Path;
 use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_width::UnicodeWidthChar;
+use zhclean::extract::{self, Format as InputFormat};
 use zhclean::hunks::{self, Hunk, Kind, Op, StageHunks};
 use zhclean::Cleaner;
 
-use super::{decode, jsonl, BatchError, Outcome};
+use super::{html, jsonl, BatchError, Outcome};
 
 /// Widest output line, in display columns.
 pub const MAX_WIDTH: usize = 200;
@@ -47,6 +48,7 @@ pub enum Format {
 pub fn run(
     cleaner: &Cleaner,
     path: &Path,
+    input: InputFormat,
     format: Format,
     color: ColorChoice,
 ) -> anyhow::Result<Outcome> {
@@ -62,15 +64,30 @@ pub fn run(
         .into());
     }
     let bytes = std::fs::read(path).map_err(BatchError::io("cannot read", path))?;
-    let decoded = decode::decode(&bytes)
+    let is_html = html::is_html(input, Some(path), &bytes);
+    let decoded = html::decode(&bytes, is_html)
         .map_err(|b| BatchError::Usage(format!("{}: {}", path.display(), b.0)))?;
-    let (stages, notes) = hunks::explain(cleaner, &decoded.text);
+    // An HTML page: its main text is what the stages see (the extraction is shown as a first
+    // step), with the verbatim spans shown as the page has them.
+    let extracted = is_html.then(|| extract::extract(&decoded.text));
+    let (stages, notes) = match &extracted {
+        Some(x) => {
+            let mut steps = cleaner.explain(&x.text);
+            for step in &mut steps {
+                step.before = x.protected.restore(&step.before);
+                step.after = x.protected.restore(&step.after);
+            }
+            hunks::from_steps(steps, x.clean(cleaner).report.notes)
+        }
+        None => hunks::explain(cleaner, &decoded.text),
+    };
     let text = match format {
         Format::Json => {
             let doc = JsonExplanation {
                 path: &path.to_string_lossy(),
                 encoding: decoded.encoding,
                 undecodable: decoded.undecodable,
+                extracted: extracted.as_ref().map(|x| x.plain()),
                 stages: zhclean::pipeline::stage_names()
                     .map(|name| JsonStage::new(name, &stages))
                     .collect(),
@@ -92,11 +109,15 @@ pub fn run(
                 }
             };
             let mut text = format!(
-                "zhclean --explain {} (encoding {}, {} undecodable byte sequences)\n",
+                "zhclean --explain {} ({}encoding {}, {} undecodable byte sequences)\n",
                 path.display(),
+                if is_html { "HTML, " } else { "" },
                 decoded.encoding,
                 decoded.undecodable
             );
+            if let Some(x) = &extracted {
+                text.push_str(&render_extraction(x, decoded.text.len()));
+            }
             text.push_str(&render(&stages, &notes, cleaner, Style { color }));
             text
         }
@@ -107,12 +128,35 @@ pub fn run(
     Ok(Outcome::default())
 }
 
+/// The extraction of an HTML page as a first step: the main text the stages receive, one
+/// `+` line each (cut at [`MAX_WIDTH`] as removed lines are).
+fn render_extraction(x: &extract::Extracted, html_bytes: usize) -> String {
+    let plain = x.plain();
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "\n== extract: {html_bytes} bytes of HTML -> {} lines of main text ({} verbatim spans) ==",
+        plain.lines().count(),
+        x.protected.len()
+    );
+    for w in &x.warnings {
+        let _ = writeln!(t, "  warning: {w}");
+    }
+    for line in plain.lines() {
+        let _ = writeln!(t, "+ {}", cut(line, MAX_WIDTH - 2));
+    }
+    t
+}
+
 /// The `--explain-format json` document.
 #[derive(Serialize)]
 struct JsonExplanation<'a> {
     path: &'a str,
     encoding: &'static str,
     undecodable: u64,
+    /// An HTML page's main text, as the stages received it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    extracted: Option<String>,
     /// Every stage in pipeline order, disabled ones included.
     stages: Vec<JsonStage<'a>>,
     /// Notes no stage claims.

@@ -65,6 +65,8 @@ pub struct ShardOptions<'a> {
     pub sync: bool,
     /// Sees every record's line number, text and cleaned text (for `--report-html`).
     pub observe: Option<&'a Observe<'a>>,
+    /// Which records' texts are HTML (see `batch::html`).
+    pub input_format: zhclean::extract::Format,
 }
 
 /// A record's line number, its text and its cleaned text.
@@ -163,7 +165,14 @@ pub fn process(
                             .par_iter()
                             .with_max_len(1)
                             .map(|(no, line)| {
-                                clean_line(*no, line, cleaner, opts.text_field, opts.observe)
+                                clean_line_as(
+                                    *no,
+                                    line,
+                                    cleaner,
+                                    opts.text_field,
+                                    opts.input_format,
+                                    opts.observe,
+                                )
                             })
                             .collect::<Vec<LineOut>>()
                     },
@@ -379,11 +388,26 @@ fn line_text(line: &[u8]) -> (std::borrow::Cow<'_, str>, u64) {
 }
 
 /// Cleans one line (with its `\n`, if any); the output always ends with `\n`.
-fn clean_line(
+#[cfg(test)]
+fn clean_line(no: u64, line: &[u8], cleaner: &Cleaner, field: &str) -> LineOut {
+    clean_line_as(
+        no,
+        line,
+        cleaner,
+        field,
+        zhclean::extract::Format::Auto,
+        None,
+    )
+}
+
+/// [`clean_line`] with the rule for which records are HTML, and the `--report-html`
+/// observer.
+fn clean_line_as(
     no: u64,
     line: &[u8],
     cleaner: &Cleaner,
     field: &str,
+    format: zhclean::extract::Format,
     observe: Option<&Observe>,
 ) -> LineOut {
     let body = line.strip_suffix(b"\n").unwrap_or(line);
@@ -429,7 +453,8 @@ fn clean_line(
             )
         }
     };
-    let cleaned = cleaner.clean(&original);
+    let is_html = super::html::is_html(format, None, original.as_bytes());
+    let cleaned = super::html::clean(cleaner, &original, is_html);
     if let Some(observe) = observe {
         observe(no, &original, &cleaned.text);
     }
@@ -590,7 +615,7 @@ mod tests {
     #[test]
     fn other_fields_are_kept_raw_and_in_order() {
         let line = r#"{"id": 1.50, "text": "為經濟", "meta": {"b": [1, 2], "a": null}}"#;
-        let out = clean_line(1, line.as_bytes(), &cleaner(), "text", None);
+        let out = clean_line(1, line.as_bytes(), &cleaner(), "text");
         let expected = format!(
             r#"{{"id":1.50,"text":{},"meta":{{"b": [1, 2], "a": null}}}}"#,
             serde_json::to_string(&cleaner().clean("為經濟").text).unwrap()
@@ -600,11 +625,11 @@ mod tests {
 
     #[test]
     fn bad_lines_are_kept_and_reported() {
-        let out = clean_line(7, b"{not json\n", &cleaner(), "text", None);
+        let out = clean_line(7, b"{not json\n", &cleaner(), "text");
         assert_eq!(out.bytes, b"{not json\n");
         assert!(matches!(out.status, LineStatus::Bad));
         assert!(out.warning.unwrap().starts_with("line 7:"));
-        let out = clean_line(8, br#"{"body": "x"}"#, &cleaner(), "text", None);
+        let out = clean_line(8, br#"{"body": "x"}"#, &cleaner(), "text");
         assert_eq!(out.bytes, b"{\"body\": \"x\"}\n");
         assert!(matches!(out.status, LineStatus::NoText));
     }
@@ -678,7 +703,7 @@ mod tests {
         /// copied (lossily only where it was not UTF-8).
         #[test]
         fn any_line_gives_one_line(l in line(), no in 1u64..1_000_000) {
-            let out = clean_line(no, &l, shared(), "text", None);
+            let out = clean_line(no, &l, shared(), "text");
             prop_assert!(out.bytes.ends_with(b"\n"));
             prop_assert_eq!(memchr::memchr_iter(b'\n', &out.bytes).count(), 1);
             let body = l.strip_suffix(b"\r").unwrap_or(&l);
@@ -745,6 +770,7 @@ mod tests {
                 bad_lines: if skip { BadLines::Skip } else { BadLines::Keep },
                 observe: None,
                 sync: false,
+                input_format: zhclean::extract::Format::Auto,
             };
             let progress = Progress::new(1, stored.len() as u64, true);
             let stats = process(&inp, Some(&out), c, shared(), &opts, &progress).unwrap();

@@ -23,7 +23,7 @@ use zhclean::learn::{
 use zhclean::Cleaner;
 
 use super::progress::Progress;
-use super::{decode, jsonl, output, BatchError, Job};
+use super::{html, jsonl, output, BatchError, Job};
 
 /// How a run gets its boilerplate list.
 #[derive(Debug, Clone)]
@@ -74,10 +74,9 @@ impl Learning {
 pub(super) fn learn(
     cleaner: &Cleaner,
     jobs: &[Job],
-    text_field: &str,
-    settings: &LearnSettings,
-    quiet: bool,
+    opts: &super::Options,
 ) -> Result<Learning, BatchError> {
+    let (settings, quiet) = (&opts.learn, opts.quiet);
     if let Some(path) = &settings.load {
         let text = fs::read_to_string(path)
             .map_err(BatchError::io("cannot read the boilerplate list", path))?;
@@ -112,7 +111,7 @@ pub(super) fn learn(
         .fold(
             || Learner::new(options),
             |mut learner, job| {
-                count(cleaner, job, text_field, &progress, &mut learner, &mid);
+                count(cleaner, job, opts, &progress, &mut learner, &mid);
                 progress.file_done();
                 learner
             },
@@ -173,10 +172,11 @@ pub(super) fn learn(
 }
 
 /// Counts one input's pages; unreadable or binary inputs count nothing (pass 2 reports them).
+/// HTML pages count the lines of their main text, as pass 2 cleans them.
 fn count(
     cleaner: &Cleaner,
     job: &Job,
-    field: &str,
+    opts: &super::Options,
     progress: &Progress,
     learner: &mut Learner,
     mid: &SharedMidCounts,
@@ -192,17 +192,21 @@ fn count(
             };
             progress.add_bytes(bytes.len() as u64);
             // Valid UTF-8 (most pages) is counted where it lies: `decode` borrows it.
-            if let Ok(decoded) = decode::decode(&bytes) {
-                add(&cleaner.page_lines(&decoded.text));
+            let is_html = html::is_html(opts.input_format, Some(&job.path), &bytes);
+            if let Ok(decoded) = html::decode(&bytes, is_html) {
+                add(&html::page_lines(cleaner, &decoded.text, is_html));
             }
         }
         Some(compression) => {
             let _ = jsonl::for_each_text_batch(
                 &job.path,
                 compression,
-                field,
+                &opts.text_field,
                 progress,
-                |text| cleaner.page_lines(text),
+                |text| {
+                    let is_html = html::is_html(opts.input_format, None, text.as_bytes());
+                    html::page_lines(cleaner, text, is_html)
+                },
                 |pages| pages.iter().for_each(&mut add),
             );
         }

@@ -19,6 +19,7 @@
 
 pub mod decode;
 pub mod explain;
+pub mod html;
 pub mod jsonl;
 pub mod learn;
 pub mod manifest;
@@ -76,6 +77,8 @@ pub struct Options {
     pub text_field: String,
     pub bad_lines: BadLines,
     pub sync: bool,
+    /// Which inputs are HTML (`--input-format`).
+    pub input_format: zhclean::extract::Format,
     /// Pass 1: how the boilerplate list is learned or loaded.
     pub learn: learn::LearnSettings,
 }
@@ -173,7 +176,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let (jobs, mut entries) = plan(found);
 
     // Pass 1: learn the batch's boilerplate, then clean with a cleaner that knows it.
-    let learning = learn::learn(cleaner, &jobs, &opts.text_field, &opts.learn, opts.quiet)?;
+    let learning = learn::learn(cleaner, &jobs, opts)?;
     let with_list;
     let cleaner = if learning.lines.is_empty() {
         cleaner
@@ -505,7 +508,8 @@ fn process_text(
             return Ok(None);
         }
     }
-    let decoded = decode::decode(&bytes).map_err(|b| NotDone {
+    let is_html = html::is_html(ctx.opts.input_format, Some(&job.path), &bytes);
+    let decoded = html::decode(&bytes, is_html).map_err(|b| NotDone {
         skip: true,
         message: b.0,
     })?;
@@ -517,7 +521,10 @@ fn process_text(
             decoded.undecodable
         ));
     }
-    let cleaned = ctx.cleaner.clean(&decoded.text);
+    let cleaned = html::clean(ctx.cleaner, &decoded.text, is_html);
+    if is_html {
+        entry.kind = "html";
+    }
     if let Some(sampler) = &ctx.sampler {
         sampler.observe(&job.display, &decoded.text, &cleaned.text);
     }
@@ -579,6 +586,7 @@ fn process_shard(
         bad_lines: ctx.opts.bad_lines,
         sync: ctx.opts.sync,
         observe: ctx.sampler.as_ref().map(|_| &observe as &jsonl::Observe),
+        input_format: ctx.opts.input_format,
     };
     let out = (!ctx.opts.check).then_some(out_path);
     let stats = jsonl::process(

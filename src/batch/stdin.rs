@@ -10,9 +10,14 @@ use std::path::Path;
 use zhclean::Cleaner;
 
 use super::report::{FileEntry, Status, Summary};
-use super::{decode, write_report, BatchError, Outcome};
+use super::{html, write_report, BatchError, Outcome};
 
-pub fn run(cleaner: &Cleaner, check: bool, report: Option<&Path>) -> anyhow::Result<Outcome> {
+pub fn run(
+    cleaner: &Cleaner,
+    check: bool,
+    report: Option<&Path>,
+    format: zhclean::extract::Format,
+) -> anyhow::Result<Outcome> {
     let stdin = Path::new("stdin");
     let mut bytes = Vec::new();
     io::stdin()
@@ -22,7 +27,9 @@ pub fn run(cleaner: &Cleaner, check: bool, report: Option<&Path>) -> anyhow::Res
     let mut entry = FileEntry::new("-".into(), "text", Status::Cleaned);
     entry.bytes_in = bytes.len() as u64;
     let mut outcome = Outcome::default();
-    match decode::decode(&bytes) {
+    // Stdin has no name: HTML when it says so (or `--input-format html`).
+    let is_html = html::is_html(format, None, &bytes);
+    match html::decode(&bytes, is_html) {
         Err(binary) => {
             eprintln!("zhclean: -: {}", binary.0);
             entry.status = Status::Failed;
@@ -38,7 +45,7 @@ pub fn run(cleaner: &Cleaner, check: bool, report: Option<&Path>) -> anyhow::Res
                     decoded.undecodable
                 );
             }
-            let cleaned = cleaner.clean(&decoded.text);
+            let cleaned = html::clean(cleaner, &decoded.text, is_html);
             entry.counts.add(&cleaned.report.counts);
             entry.warnings = cleaned.report.warnings;
             entry.bytes_out = cleaned.text.len() as u64;
