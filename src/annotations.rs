@@ -105,81 +105,13 @@ pub fn characters_read(pinyin: &str) -> Vec<char> {
 }
 
 /// Canonical form of one pinyin syllable: lowercase ASCII letters (`ü` as `v`) followed by a
-/// tone digit 1-5 (5 = neutral). Accepts tone marks (`jīng`) and tone numbers (`jing1`);
+/// tone digit 1-5 (5 = neutral or none). Accepts tone marks (`jīng`) and tone numbers
+/// (`jing1`), as [`crate::readings::parse`] reads them, but no padding among the letters;
 /// returns `None` for anything that is not shaped like one syllable.
 pub fn canonical(s: &str) -> Option<String> {
-    let mut letters = String::with_capacity(s.len() + 1);
-    let mut tone = None;
-    for (i, c) in s.chars().enumerate() {
-        let (base, t) = match c {
-            'a'..='z' => (c, None),
-            'A'..='Z' => (c.to_ascii_lowercase(), None),
-            '1'..='5' if i + 1 == s.chars().count() && tone.is_none() => {
-                tone = Some(c as u8 - b'0');
-                continue;
-            }
-            _ => {
-                let (b, t) = untone(c)?;
-                (b, Some(t))
-            }
-        };
-        if let Some(t) = t {
-            if tone.is_some() {
-                return None;
-            }
-            tone = Some(t);
-        }
-        letters.push(base);
-    }
-    if letters.is_empty() || letters.len() > 6 || !is_syllable_shape(&letters) {
-        return None;
-    }
-    letters.push((b'0' + tone.unwrap_or(5)) as char);
-    Some(letters)
-}
-
-/// A toned vowel (or ü) -> (base letter, tone).
-fn untone(c: char) -> Option<(char, u8)> {
-    Some(match c {
-        'ā' => ('a', 1),
-        'á' => ('a', 2),
-        'ǎ' => ('a', 3),
-        'à' => ('a', 4),
-        'ē' => ('e', 1),
-        'é' => ('e', 2),
-        'ě' => ('e', 3),
-        'è' => ('e', 4),
-        'ī' => ('i', 1),
-        'í' => ('i', 2),
-        'ǐ' => ('i', 3),
-        'ì' => ('i', 4),
-        'ō' => ('o', 1),
-        'ó' => ('o', 2),
-        'ǒ' => ('o', 3),
-        'ò' => ('o', 4),
-        'ū' => ('u', 1),
-        'ú' => ('u', 2),
-        'ǔ' => ('u', 3),
-        'ù' => ('u', 4),
-        'ǖ' => ('v', 1),
-        'ǘ' => ('v', 2),
-        'ǚ' => ('v', 3),
-        'ǜ' => ('v', 4),
-        'ü' => ('v', 5),
-        _ => return None,
-    })
-}
-
-/// Pinyin syllables are an optional initial followed by a final that holds a vowel; this
-/// rejects words like `P239` or `Apple` cheaply (the table lookup does the rest).
-fn is_syllable_shape(s: &str) -> bool {
-    s.bytes()
-        .any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'v'))
-        || s == "m"
-        || s == "n"
-        || s == "ng"
-        || s == "hm"
-        || s == "hng"
+    crate::readings::parse(s)
+        .filter(|w| !w.padded)
+        .map(|w| w.canonical())
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ pub mod config;
 pub mod converter;
 pub mod lm;
 pub mod pipeline;
+pub mod readings;
 pub mod report;
 pub mod stages;
 
