@@ -3,6 +3,7 @@
 //! Every stage is `fn apply(&mut Page, &Ctx) -> u64`: it rewrites the page text and returns
 //! how many changes it made.
 
+pub mod blanks;
 pub mod boilerplate;
 pub mod chunks;
 pub mod convert;
