@@ -9,6 +9,7 @@
 //! | `chunks`      | preview chunk markers `N、` off, the pieces joined as the text ran    |
 //! | `markup`      | leaked HTML: block tags to line breaks, inline tags off, entities    |
 //! | `garbage`     | GBK byte garbage repaired or removed, anti-copy filler removed       |
+//! | `blanks`      | `?` an encoder wrote for spaces (indents, alignment) back to spaces   |
 //! | `ruby`        | the site's `(pinyin)` annotations stripped                           |
 //! | `convert`     | traditional (Taiwan-style) to simplified                             |
 //! | `punct`       | Chinese-context punctuation to full width, full-width ASCII to half  |
@@ -74,6 +75,7 @@ pub const STAGES: &[Stage] = &[
     Stage { name: "chunks",      apply: stages::chunks::apply },
     Stage { name: "markup",      apply: stages::markup::apply },
     Stage { name: "garbage",     apply: stages::garbage::apply },
+    Stage { name: "blanks",      apply: stages::blanks::apply },
     Stage { name: "ruby",        apply: stages::ruby::apply },
     Stage { name: "convert",     apply: stages::convert::apply },
     Stage { name: "punct",       apply: stages::punct::apply },
