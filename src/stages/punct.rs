@@ -43,7 +43,7 @@ pub const INJECTED_HABIT: usize = 3;
 /// Applies the rules to `text`; returns the new text and the number of characters changed.
 pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
     let page = Candidates::scan(text);
-    if let Some(injected) = page.injected() {
+    if let Some(injected) = page.injected(text) {
         let mut cleaned = String::with_capacity(text.len());
         let mut copied = 0;
         for &at in &injected {
@@ -116,20 +116,21 @@ impl Candidates {
                 }
                 // An EF character that is not a full-width letter or digit: the search goes on
                 // from its next byte, a continuation byte, which no candidate starts with.
-                None => {
-                    page.wide_commas += usize::from(bytes.get(i + 1..i + 3) == Some(&[0xBC, 0x8C]));
-                    i += 1
-                }
+                None => i += 1,
             }
         }
         page
     }
 
-    /// The offsets of the injected commas to drop, when the page shows the habit.
-    fn injected(&self) -> Option<Vec<usize>> {
-        let commas = self.wide_commas + self.was.iter().filter(|&&c| c == ',').count();
+    /// The offsets of the injected commas of `text` to drop, when the page shows the habit.
+    fn injected(&self, text: &str) -> Option<Vec<usize>> {
         let n = self.injected.len();
-        (n >= INJECTED_HABIT && n * 10 >= commas).then(|| self.injected.clone())
+        if n < INJECTED_HABIT {
+            return None;
+        }
+        let commas = self.was.iter().filter(|&&c| c == ',').count()
+            + memchr::memmem::find_iter(text.as_bytes(), "，".as_bytes()).count();
+        (n * 10 >= commas).then(|| self.injected.clone())
     }
 }
 
@@ -171,8 +172,6 @@ struct Candidates {
     wide: Vec<usize>,
     /// Offsets of the ASCII commas that look injected ([`is_injected_comma`]).
     injected: Vec<usize>,
-    /// How many full-width commas the page holds (they count in its share of injected ones).
-    wide_commas: usize,
 }
 
 impl Candidates {
