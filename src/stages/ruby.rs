@@ -35,6 +35,9 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use memchr::memmem;
 
 use crate::annotations;
 use crate::chars::ByteSet;
@@ -53,9 +56,8 @@ pub fn apply(page: &mut Page, _ctx: &Ctx) -> u64 {
 /// readings that could be something else go, and a reading cut off at the end.
 pub const HABIT: usize = 3;
 
-/// `(` and the lead byte of `（` (EF BC 88), which the scan then checks.
-static OPEN: ByteSet<2, 0> = ByteSet {
-    bytes: [b'(', 0xEF],
+static OPEN: ByteSet<1, 0> = ByteSet {
+    bytes: [b'('],
     ranges: [],
     outside: false,
 };
@@ -67,29 +69,32 @@ const WIDE_CLOSE: &[u8] = "）".as_bytes();
 /// plus padding.
 const MAX_INNER: usize = 12;
 
-/// Removes every annotation the evidence supports, then a reading cut off by the end of the
-/// page; borrows when there is none.
+/// Removes every annotation the evidence supports, then the readings cut off where the page's
+/// text stops (see [`cut_readings`]); borrows when there is none.
 pub fn strip_page(text: &str) -> (Cow<'_, str>, u64) {
-    let found = find(text);
-    let habit = found.sure >= HABIT;
-    let (out, n) = remove(text, &found);
-    if !habit {
+    let (out, n, sure) = strip_counted(text);
+    if sure < HABIT {
         return (out, n);
     }
-    match cut_reading(&out) {
-        Some(cut) => {
-            let mut s = out.into_owned();
-            s.replace_range(cut, "");
-            (Cow::Owned(s), n + 1)
-        }
-        None => (out, n),
+    let cuts = cut_readings(&out, text);
+    if cuts.is_empty() {
+        return (out, n);
     }
+    let mut s = String::with_capacity(out.len());
+    let mut copied = 0;
+    for cut in &cuts {
+        s.push_str(&out[copied..cut.start]);
+        copied = cut.end;
+    }
+    s.push_str(&out[copied..]);
+    (Cow::Owned(s), n + cuts.len() as u64)
 }
 
 /// Removes every annotation the evidence supports (a line or a page: the habit is counted in
 /// `text`); borrows when there is none. Line keys of the `template` stage use it.
 pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
-    remove(text, &find(text))
+    let (out, n, _) = strip_counted(text);
+    (out, n)
 }
 
 /// Whether an annotation can follow `prev` at all: a character with a reading, or an ASCII
@@ -100,103 +105,202 @@ pub fn may_precede(prev: char) -> bool {
         || annotations::reading_of_any_form(prev).is_some()
 }
 
-/// The annotations of a text, in order, and what the page shows of the habit.
-#[derive(Default)]
-struct Found {
-    spans: Vec<Span>,
-    /// How many are sure readings.
-    sure: usize,
-    /// How many are followed by a space.
-    spaced: usize,
-}
-
-/// One bracket that holds a reading: its bytes, and whether it is a sure reading.
-struct Span {
-    at: Range<usize>,
-    sure: bool,
-}
-
-fn find(text: &str) -> Found {
-    let mut found = Found::default();
-    if !text.contains('(') && memchr::memmem::find(text.as_bytes(), WIDE_OPEN).is_none() {
-        return found;
-    }
+/// [`strip`], and how many sure readings the text holds.
+fn strip_counted(text: &str) -> (Cow<'_, str>, u64, usize) {
+    let mut pass = Pass {
+        text,
+        out: String::new(),
+        copied: 0,
+        removed: 0,
+        count: 0,
+        sure: 0,
+        readings: 0,
+        weak: Vec::new(),
+        spaces: Vec::new(),
+        last: None,
+    };
     let bytes = text.as_bytes();
-    // The end of the last annotation found and the character it follows: a bracket right
-    // after it follows the same character (`國(guo)(guo)`).
-    let mut last: Option<(usize, char)> = None;
-    for open in OPEN.positions(text) {
-        let width = if bytes[open] == b'(' {
-            1
-        } else if bytes[open..].starts_with(WIDE_OPEN) {
-            3
-        } else {
-            continue;
-        };
-        // An opening bracket inside an annotation just found.
-        if last.is_some_and(|(end, _)| open < end) {
-            continue;
+    // Full-width brackets are rare around readings: a vector search that most pages end
+    // without a hit, and the ASCII ones alone when it finds none.
+    static WIDE: OnceLock<memmem::Finder<'static>> = OnceLock::new();
+    let wide = WIDE.get_or_init(|| memmem::Finder::new(WIDE_OPEN));
+    match wide.find(bytes) {
+        None => {
+            for open in OPEN.positions(text) {
+                pass.visit(open, 1);
+            }
         }
-        let prev = match last {
+        Some(first) => {
+            let mut wide_at = wide
+                .find_iter(&bytes[first..])
+                .map(|w| w + first)
+                .peekable();
+            for open in OPEN.positions(text) {
+                while let Some(w) = wide_at.next_if(|&w| w < open) {
+                    pass.visit(w, WIDE_OPEN.len());
+                }
+                pass.visit(open, 1);
+            }
+            for w in wide_at {
+                pass.visit(w, WIDE_OPEN.len());
+            }
+        }
+    }
+    pass.finish()
+}
+
+/// One pass over a text: sure readings come out as they are found; readings that need the
+/// habit, and the spaces after readings, are noted and go at the end if the page has it.
+struct Pass<'t> {
+    text: &'t str,
+    /// The text without the sure readings found so far (started at the first one).
+    out: String,
+    /// How much of `text` is in `out`.
+    copied: usize,
+    /// Bytes of `text` removed so far: an offset of `text` less this is its offset in the
+    /// text without the sure readings.
+    removed: usize,
+    /// Readings removed.
+    count: u64,
+    /// Sure readings found.
+    sure: usize,
+    /// Readings found.
+    readings: usize,
+    /// Readings that need the habit, as ranges of the text without the sure readings.
+    weak: Vec<Range<usize>>,
+    /// Offsets of that same text where a space follows a reading.
+    spaces: Vec<usize>,
+    /// The end of the last reading found and the character it follows: a bracket right
+    /// after it follows the same character (`國(guo)(guo)`).
+    last: Option<(usize, char)>,
+}
+
+impl<'t> Pass<'t> {
+    /// The bracket opening at `open` (`width` bytes).
+    fn visit(&mut self, open: usize, width: usize) {
+        let text = self.text;
+        // An opening bracket inside a reading just found.
+        if self.last.is_some_and(|(end, _)| open < end) {
+            return;
+        }
+        let prev = match self.last {
             Some((end, c)) if end == open => c,
             _ => match text[..open].chars().next_back() {
                 Some(c) => c,
-                None => continue,
+                None => return,
             },
         };
-        let Some((inner, end)) = bracket(text, open + width) else {
-            continue;
+        let Some((end, sure)) = reading_at(text, open + width, prev) else {
+            return;
         };
-        let Some(sure) = reading_strength(prev, inner) else {
-            continue;
-        };
-        found.sure += usize::from(sure);
-        found.spaced += usize::from(bytes.get(end) == Some(&b' '));
-        found.spans.push(Span {
-            at: open..end,
-            sure,
-        });
-        last = Some((end, prev));
+        self.last = Some((end, prev));
+        self.readings += 1;
+        if sure {
+            self.sure += 1;
+            if self.out.capacity() == 0 {
+                self.out.reserve(text.len());
+            }
+            self.out.push_str(&text[self.copied..open]);
+            self.copied = end;
+            self.removed += end - open;
+            self.count += 1;
+        } else {
+            self.weak.push(open - self.removed..end - self.removed);
+        }
+        // The annotator's space, not one that starts a run (an indent or an alignment).
+        let rest = &text.as_bytes()[end..];
+        if rest.first() == Some(&b' ') && rest.get(1).is_some_and(|b| !b.is_ascii_whitespace()) {
+            self.spaces.push(end - self.removed);
+        }
     }
-    found
+
+    /// The text without the readings the evidence lets go, how many went, and how many sure
+    /// readings it held.
+    fn finish(mut self) -> (Cow<'t, str>, u64, usize) {
+        let habit = self.sure >= HABIT;
+        let spaced = habit && self.spaces.len() * 2 >= self.readings;
+        let stripped = if self.count == 0 {
+            Cow::Borrowed(self.text)
+        } else {
+            self.out.push_str(&self.text[self.copied..]);
+            Cow::Owned(self.out)
+        };
+        let mut cuts: Vec<Range<usize>> = Vec::new();
+        if habit {
+            self.count += self.weak.len() as u64;
+            cuts = self.weak;
+        }
+        if spaced {
+            cuts.extend(self.spaces.iter().map(|&at| at..at + 1));
+            cuts.sort_unstable_by_key(|r| r.start);
+        }
+        if cuts.is_empty() {
+            return (stripped, self.count, self.sure);
+        }
+        let mut out = String::with_capacity(stripped.len());
+        let mut copied = 0;
+        for cut in cuts {
+            out.push_str(&stripped[copied..cut.start]);
+            copied = cut.end;
+        }
+        out.push_str(&stripped[copied..]);
+        (Cow::Owned(out), self.count, self.sure)
+    }
 }
 
 /// The content of the bracket whose content starts at `from`, and the end of its closing
 /// bracket (either width); `None` past [`MAX_INNER`] characters or a line break.
 fn bracket(text: &str, from: usize) -> Option<(&str, usize)> {
-    let mut end = text.len().min(from + MAX_INNER * 4);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let window = &text.as_bytes()[from..end];
-    let mut k = 0;
-    while let Some(p) = memchr::memchr3(b')', 0xEF, b'\n', &window[k..]) {
-        let at = k + p;
-        let close = match window[at] {
-            b')' => 1,
+    // A byte loop: the content is a few bytes, shorter than a vector search takes to start.
+    let bytes = text.as_bytes();
+    let mut chars = 0;
+    for (at, &b) in bytes.iter().enumerate().skip(from) {
+        match b {
+            b')' => return Some((&text[from..at], at + 1)),
             b'\n' => return None,
-            _ if window[at..].starts_with(WIDE_CLOSE) => 3,
-            _ => {
-                k = at + 1;
-                continue;
+            0xEF if bytes[at..].starts_with(WIDE_CLOSE) => {
+                return Some((&text[from..at], at + WIDE_CLOSE.len()))
             }
-        };
-        let inner = &text[from..from + at];
-        if inner.len() > MAX_INNER && inner.chars().count() > MAX_INNER {
-            return None;
+            // A continuation byte does not start a character.
+            0x80..=0xBF => {}
+            _ => {
+                chars += 1;
+                if chars > MAX_INNER {
+                    return None;
+                }
+            }
         }
-        return Some((inner, from + at + close));
     }
     None
+}
+
+/// When the bracket whose content starts at `from` holds a reading of `prev`: the end of the
+/// bracket, and whether it is a sure reading.
+fn reading_at(text: &str, from: usize, prev: char) -> Option<(usize, bool)> {
+    if let Some(end) = table_spelled(text, from, prev) {
+        return Some((end, true));
+    }
+    let (inner, end) = bracket(text, from)?;
+    Some((end, reading_strength(prev, inner)?))
+}
+
+/// The end of the bracket whose content starts at `from` when it holds the reading of `prev`
+/// spelled as the site table spells it (`經(jīng)`): most annotations of the site family, told
+/// without reading the bracket first.
+fn table_spelled(text: &str, from: usize, prev: char) -> Option<usize> {
+    let reading = annotations::written_reading(prev)?.as_bytes();
+    let rest = text.as_bytes().get(from..)?.strip_prefix(reading)?;
+    let close = match rest {
+        [b')', ..] => 1,
+        _ if rest.starts_with(WIDE_CLOSE) => WIDE_CLOSE.len(),
+        _ => return None,
+    };
+    Some(from + reading.len() + close)
 }
 
 /// Whether `(inner)` right after `prev` is an annotation: `Some(true)` for a sure reading,
 /// `Some(false)` for one that needs the page's habit, `None` for a real bracket.
 fn reading_strength(prev: char, inner: &str) -> Option<bool> {
-    // Most annotations of the site family are spelled as the table spells them.
-    if annotations::written_reading(prev) == Some(inner) {
-        return Some(true);
-    }
     if prev.is_ascii_alphabetic() {
         let reading = annotations::canonical(inner)?;
         return annotations::is_table_reading(&reading).then_some(true);
@@ -216,53 +320,58 @@ fn is_sure(w: &Written) -> bool {
     !w.padded && (w.tone.is_some() || (!w.upper && w.letters().len() >= 3))
 }
 
-/// `text` without the spans `found` holds that the page's evidence lets go.
-fn remove<'t>(text: &'t str, found: &Found) -> (Cow<'t, str>, u64) {
-    let habit = found.sure >= HABIT;
-    let spaced = habit && found.spaced * 2 >= found.spans.len();
-    let mut out = String::new();
-    let mut copied = 0;
-    let mut count = 0;
-    for span in &found.spans {
-        if !(span.sure || habit) {
+/// The readings of `text` (the page `page` without its annotations) that the end of the text
+/// or of a line cuts off (`發(f`, `經(`, `國(gu`): an excerpt that stops in the middle of a
+/// reading, at the end of the page or before the lines a site adds after it. An unclosed
+/// bracket after a Han character that holds the start of one of its readings goes; one with
+/// nothing in it may be a real bracket that the excerpt cut, so it goes only after a
+/// character that `page` annotates elsewhere. Whitespace after it stays.
+fn cut_readings(text: &str, page: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut cuts = Vec::new();
+    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+    for end in ends {
+        let mut last = end;
+        while last > 0 && matches!(bytes[last - 1], b' ' | b'\t' | b'\r') {
+            last -= 1;
+        }
+        // Most lines end in a mark or a Han character: only `(`, a letter or a toned vowel
+        // (whose last byte is not ASCII) can end a cut reading.
+        if last == 0
+            || !(bytes[last - 1] == b'('
+                || bytes[last - 1].is_ascii_alphabetic()
+                || bytes[last - 1] >= 0x80)
+        {
             continue;
         }
-        if out.capacity() == 0 {
-            out.reserve(text.len());
+        if let Some(start) = cut_reading(&text[..last], page) {
+            cuts.push(start..last);
         }
-        out.push_str(&text[copied..span.at.start]);
-        copied = span.at.end;
-        // The annotator's space, not one that starts a run (an indent or an alignment).
-        let rest = &text.as_bytes()[copied..];
-        if spaced
-            && rest.first() == Some(&b' ')
-            && rest.get(1).is_some_and(|b| !b.is_ascii_whitespace())
-        {
-            copied += 1;
-        }
-        count += 1;
     }
-    if count == 0 {
-        return (Cow::Borrowed(text), 0);
-    }
-    out.push_str(&text[copied..]);
-    (Cow::Owned(out), count)
+    cuts
 }
 
-/// The bytes of a reading cut off by the end of `text` (`發(f`, `經(`, `國(gu`), trailing
-/// whitespace left alone.
-fn cut_reading(text: &str) -> Option<Range<usize>> {
-    let body = text.trim_end();
+/// Where the reading that `line` ends in starts, when it is cut off (see [`cut_readings`]).
+fn cut_reading(line: &str, page: &str) -> Option<usize> {
     // The longest cut reading: a bracket and a syllable less its last letter, toned.
-    let mut from = body.len().saturating_sub(3 + 2 * readings::MAX_LETTERS);
-    while !body.is_char_boundary(from) {
+    let mut from = line.len().saturating_sub(3 + 2 * readings::MAX_LETTERS);
+    while !line.is_char_boundary(from) {
         from += 1;
     }
-    let open = from + body[from..].rfind(['(', '（'])?;
-    let width = if body.as_bytes()[open] == b'(' { 1 } else { 3 };
-    let w = readings::parse_start(&body[open + width..])?;
-    let prev = body[..open].chars().next_back()?;
-    readings::starts(prev, &w).then_some(open..body.len())
+    let open = from + line[from..].rfind(['(', '（'])?;
+    let width = if line.as_bytes()[open] == b'(' { 1 } else { 3 };
+    let w = readings::parse_start(&line[open + width..])?;
+    let prev = line[..open].chars().next_back()?;
+    let annotated = || {
+        page.match_indices(prev).any(|(at, c)| {
+            let after = &page.as_bytes()[at + c.len()..];
+            [&b"("[..], WIDE_OPEN]
+                .into_iter()
+                .find(|o| after.starts_with(o))
+                .is_some_and(|o| reading_at(page, at + c.len() + o.len(), prev).is_some())
+        })
+    };
+    (readings::starts(prev, &w) && (!w.letters().is_empty() || annotated())).then_some(open)
 }
 
 #[cfg(test)]
@@ -372,13 +481,20 @@ mod tests {
     }
 
     #[test]
-    fn readings_cut_off_at_the_end_go_on_a_page_with_the_habit() {
+    fn readings_cut_off_at_an_end_go_on_a_page_with_the_habit() {
         for (raw, want) in [
             ("經(jīng)濟發(f", "經濟發"),
             ("經(jīng)濟(jì)經(", "經濟經"),
+            ("經(jīng)濟(jì)經(jīng)(", "經濟經"),
             ("經(jīng)濟(jì)國(gu\n", "經濟國\n"),
             ("經(jīng)濟(jì)國(guo)(gu", "經濟國"),
             ("經(jīng)濟(jì)經（jīn", "經濟經"),
+            // before the lines a site adds after the excerpt
+            (
+                "經(jīng)濟(jì)經(\n\n全文預覽已結束",
+                "經濟經\n\n全文預覽已結束",
+            ),
+            ("經(jīng)濟(jì)發(f \n全文", "經濟發 \n全文"),
         ] {
             let page = format!("{HABIT}{raw}");
             assert_eq!(strip_page(&page).0, format!("{HABIT_CLEAN}{want}"), "{raw}");
@@ -387,6 +503,9 @@ mod tests {
             "經濟發(f",                      // no habit
             "推進(jìn)經(jīng)濟(jì)如下(a", // not the start of 下's reading
             "推進(jìn)經(jīng)濟(jì)見(P",
+            // A real bracket the end cut: nothing in it, after a character never annotated.
+            "推進(jìn)經(jīng)濟(jì)一行一个(",
+            "推進(jìn)經(jīng)濟(jì)如下(\n1) 條目",
             "推進(jìn)經(jīng)濟(jì)發(f) 完",
         ] {
             let want = strip(s).0.into_owned();
