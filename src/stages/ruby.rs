@@ -323,36 +323,45 @@ fn is_sure(w: &Written) -> bool {
 /// The readings of `text` (the page `page` without its annotations) that the end of the text
 /// or of a line cuts off (`發(f`, `經(`, `國(gu`): an excerpt that stops in the middle of a
 /// reading, at the end of the page or before the lines a site adds after it. An unclosed
-/// bracket after a Han character that holds the start of one of its readings goes; one with
+/// bracket after a Han character that holds the start of one of its readings goes. One with
 /// nothing in it may be a real bracket that the excerpt cut, so it goes only after a
-/// character that `page` annotates elsewhere. Whitespace after it stays.
+/// character that the page annotates elsewhere, and not right after a reading (`打開(kāi)(`:
+/// the character has its reading, the bracket is the text's own). Whitespace after it stays.
 fn cut_readings(text: &str, page: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut cuts = Vec::new();
-    let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
-    for end in ends {
+    // Stripping takes no line break, so the lines of `text` and `page` go in step.
+    let mut page_ends = line_ends(page.as_bytes());
+    let mut page_start = 0;
+    for end in line_ends(bytes) {
+        let page_end = page_ends.next().unwrap_or(page.len());
+        let page_line = &page[page_start..page_end];
+        page_start = (page_end + 1).min(page.len());
         let mut last = end;
         while last > 0 && matches!(bytes[last - 1], b' ' | b'\t' | b'\r') {
             last -= 1;
         }
         // Most lines end in a mark or a Han character: only `(`, a letter or a toned vowel
         // (whose last byte is not ASCII) can end a cut reading.
-        if last == 0
-            || !(bytes[last - 1] == b'('
-                || bytes[last - 1].is_ascii_alphabetic()
-                || bytes[last - 1] >= 0x80)
-        {
+        let b = bytes[..last].last().copied().unwrap_or(b'\n');
+        if !(b == b'(' || b.is_ascii_alphabetic() || b >= 0x80) {
             continue;
         }
-        if let Some(start) = cut_reading(&text[..last], page) {
+        if let Some(start) = cut_reading(&text[..last], page_line, page) {
             cuts.push(start..last);
         }
     }
     cuts
 }
 
-/// Where the reading that `line` ends in starts, when it is cut off (see [`cut_readings`]).
-fn cut_reading(line: &str, page: &str) -> Option<usize> {
+/// The offsets of the line breaks of `bytes`, then its end.
+fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()))
+}
+
+/// Where the reading that `line` ends in starts, when it is cut off (see [`cut_readings`]);
+/// `raw` is the same line before stripping.
+fn cut_reading(line: &str, raw: &str, page: &str) -> Option<usize> {
     // The longest cut reading: a bracket and a syllable less its last letter, toned.
     let mut from = line.len().saturating_sub(3 + 2 * readings::MAX_LETTERS);
     while !line.is_char_boundary(from) {
@@ -362,6 +371,16 @@ fn cut_reading(line: &str, page: &str) -> Option<usize> {
     let width = if line.as_bytes()[open] == b'(' { 1 } else { 3 };
     let w = readings::parse_start(&line[open + width..])?;
     let prev = line[..open].chars().next_back()?;
+    if !readings::starts(prev, &w) {
+        return None;
+    }
+    if !w.letters().is_empty() {
+        return Some(open);
+    }
+    let raw = raw.trim_end();
+    let right_after = raw
+        .strip_suffix(['(', '（'])
+        .is_some_and(|r| r.ends_with(prev));
     let annotated = || {
         page.match_indices(prev).any(|(at, c)| {
             let after = &page.as_bytes()[at + c.len()..];
@@ -371,7 +390,7 @@ fn cut_reading(line: &str, page: &str) -> Option<usize> {
                 .is_some_and(|o| reading_at(page, at + c.len() + o.len(), prev).is_some())
         })
     };
-    (readings::starts(prev, &w) && (!w.letters().is_empty() || annotated())).then_some(open)
+    (right_after && annotated()).then_some(open)
 }
 
 #[cfg(test)]
@@ -485,7 +504,6 @@ mod tests {
         for (raw, want) in [
             ("經(jīng)濟發(f", "經濟發"),
             ("經(jīng)濟(jì)經(", "經濟經"),
-            ("經(jīng)濟(jì)經(jīng)(", "經濟經"),
             ("經(jīng)濟(jì)國(gu\n", "經濟國\n"),
             ("經(jīng)濟(jì)國(guo)(gu", "經濟國"),
             ("經(jīng)濟(jì)經（jīn", "經濟經"),
@@ -506,6 +524,8 @@ mod tests {
             // A real bracket the end cut: nothing in it, after a character never annotated.
             "推進(jìn)經(jīng)濟(jì)一行一个(",
             "推進(jìn)經(jīng)濟(jì)如下(\n1) 條目",
+            // A character with its reading already: the bracket after it is the text's own.
+            "推進(jìn)經(jīng)濟(jì)打開(kāi)(\n下一行",
             "推進(jìn)經(jīng)濟(jì)發(f) 完",
         ] {
             let want = strip(s).0.into_owned();
