@@ -10,8 +10,8 @@
 //!   [`readings::parse`]), or the reading the site table gives it (`data/annotations.tsv`).
 //!   Several in a row all follow the character before the first (`產(chan)(chan)(chan)`).
 //!   - A *sure* reading goes on its own: one written with its tone (`jīng`, `jing1`), or a
-//!     toneless one of three letters or more in lower case (`guo`, `chan`). No word a page
-//!     puts in brackets after a character is also a reading of that character written so.
+//!     toneless one of three letters or more in lower case (`guo`, `chan`): a word that a page
+//!     puts in brackets after a character is hardly ever that character's reading as well.
 //!   - A reading that could also be a label, a variable or an abbreviation goes only when the
 //!     page shows the annotation habit, at least [`HABIT`] sure readings: toneless and short
 //!     (`(a)`, `(e)`, `(an)`, `(o)`, `(ye)`), with a capital (`(GUO)`, `(Li)`), or padded
@@ -27,9 +27,12 @@
 //!   would take `f(a)`.)
 //! - When the page has the habit and at least half of its readings are followed by a space
 //!   (`習(xi) 近平`: some annotators write one), the space after each reading goes with it.
-//! - **At the end of the page** ([`strip_page`]), a reading cut off by the end of the page
-//!   (`…發(f`, `經(`, `國(gu`): an unclosed bracket after a Han character holding the start of
-//!   one of its readings, or nothing, on a page with the habit.
+//! - **Where the text stops** ([`strip_page`]): a reading cut off by the end of the page or of
+//!   a line (an excerpt followed by a site's footer lines): `…發(f`, `經(`, `國(gu`. An unclosed
+//!   bracket after a Han character holding the start of one of its readings goes, on a page
+//!   with the habit. An empty one may be a real bracket the excerpt cut (`一行一个(`), so it
+//!   goes only after a character the page annotates elsewhere, and not right after that
+//!   character's reading (`打開(kāi)(`) unless the page repeats its readings (`就(jiu)(`).
 //!
 //! Counts annotations removed (a cut reading counts as one).
 
@@ -72,11 +75,11 @@ const MAX_INNER: usize = 12;
 /// Removes every annotation the evidence supports, then the readings cut off where the page's
 /// text stops (see [`cut_readings`]); borrows when there is none.
 pub fn strip_page(text: &str) -> (Cow<'_, str>, u64) {
-    let (out, n, sure) = strip_counted(text);
-    if sure < HABIT {
+    let (out, n, seen) = strip_counted(text);
+    if seen.sure < HABIT {
         return (out, n);
     }
-    let cuts = cut_readings(&out, text);
+    let cuts = cut_readings(&out, text, seen.repeated >= HABIT);
     if cuts.is_empty() {
         return (out, n);
     }
@@ -105,15 +108,24 @@ pub fn may_precede(prev: char) -> bool {
         || annotations::reading_of_any_form(prev).is_some()
 }
 
-/// [`strip`], and how many sure readings the text holds.
-fn strip_counted(text: &str) -> (Cow<'_, str>, u64, usize) {
+/// What a text shows of the annotation habit.
+#[derive(Clone, Copy, Default)]
+struct Seen {
+    /// Sure readings.
+    sure: usize,
+    /// Readings right after another reading of the same character (`國(guo)(guo)`).
+    repeated: usize,
+}
+
+/// [`strip`], and what the text shows of the habit.
+fn strip_counted(text: &str) -> (Cow<'_, str>, u64, Seen) {
     let mut pass = Pass {
         text,
         out: String::new(),
         copied: 0,
         removed: 0,
         count: 0,
-        sure: 0,
+        seen: Seen::default(),
         readings: 0,
         weak: Vec::new(),
         spaces: Vec::new(),
@@ -162,8 +174,8 @@ struct Pass<'t> {
     removed: usize,
     /// Readings removed.
     count: u64,
-    /// Sure readings found.
-    sure: usize,
+    /// What the text shows of the habit so far.
+    seen: Seen,
     /// Readings found.
     readings: usize,
     /// Readings that need the habit, as ranges of the text without the sure readings.
@@ -193,10 +205,11 @@ impl<'t> Pass<'t> {
         let Some((end, sure)) = reading_at(text, open + width, prev) else {
             return;
         };
+        self.seen.repeated += usize::from(self.last.is_some_and(|(end, _)| end == open));
         self.last = Some((end, prev));
         self.readings += 1;
         if sure {
-            self.sure += 1;
+            self.seen.sure += 1;
             if self.out.capacity() == 0 {
                 self.out.reserve(text.len());
             }
@@ -216,8 +229,8 @@ impl<'t> Pass<'t> {
 
     /// The text without the readings the evidence lets go, how many went, and how many sure
     /// readings it held.
-    fn finish(mut self) -> (Cow<'t, str>, u64, usize) {
-        let habit = self.sure >= HABIT;
+    fn finish(mut self) -> (Cow<'t, str>, u64, Seen) {
+        let habit = self.seen.sure >= HABIT;
         let spaced = habit && self.spaces.len() * 2 >= self.readings;
         let stripped = if self.count == 0 {
             Cow::Borrowed(self.text)
@@ -235,7 +248,7 @@ impl<'t> Pass<'t> {
             cuts.sort_unstable_by_key(|r| r.start);
         }
         if cuts.is_empty() {
-            return (stripped, self.count, self.sure);
+            return (stripped, self.count, self.seen);
         }
         let mut out = String::with_capacity(stripped.len());
         let mut copied = 0;
@@ -244,7 +257,7 @@ impl<'t> Pass<'t> {
             copied = cut.end;
         }
         out.push_str(&stripped[copied..]);
-        (Cow::Owned(out), self.count, self.sure)
+        (Cow::Owned(out), self.count, self.seen)
     }
 }
 
@@ -326,8 +339,9 @@ fn is_sure(w: &Written) -> bool {
 /// bracket after a Han character that holds the start of one of its readings goes. One with
 /// nothing in it may be a real bracket that the excerpt cut, so it goes only after a
 /// character that the page annotates elsewhere, and not right after a reading (`打開(kāi)(`:
-/// the character has its reading, the bracket is the text's own). Whitespace after it stays.
-fn cut_readings(text: &str, page: &str) -> Vec<Range<usize>> {
+/// the character has its reading, the bracket is the text's own) unless the page `repeats`
+/// its readings (`就(jiu)(`). Whitespace after it stays.
+fn cut_readings(text: &str, page: &str, repeats: bool) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut cuts = Vec::new();
     // Stripping takes no line break, so the lines of `text` and `page` go in step.
@@ -347,7 +361,7 @@ fn cut_readings(text: &str, page: &str) -> Vec<Range<usize>> {
         if !(b == b'(' || b.is_ascii_alphabetic() || b >= 0x80) {
             continue;
         }
-        if let Some(start) = cut_reading(&text[..last], page_line, page) {
+        if let Some(start) = cut_reading(&text[..last], page_line, page, repeats) {
             cuts.push(start..last);
         }
     }
@@ -361,7 +375,7 @@ fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Where the reading that `line` ends in starts, when it is cut off (see [`cut_readings`]);
 /// `raw` is the same line before stripping.
-fn cut_reading(line: &str, raw: &str, page: &str) -> Option<usize> {
+fn cut_reading(line: &str, raw: &str, page: &str, repeats: bool) -> Option<usize> {
     // The longest cut reading: a bracket and a syllable less its last letter, toned.
     let mut from = line.len().saturating_sub(3 + 2 * readings::MAX_LETTERS);
     while !line.is_char_boundary(from) {
@@ -378,9 +392,10 @@ fn cut_reading(line: &str, raw: &str, page: &str) -> Option<usize> {
         return Some(open);
     }
     let raw = raw.trim_end();
-    let right_after = raw
-        .strip_suffix(['(', '（'])
-        .is_some_and(|r| r.ends_with(prev));
+    let right_after = repeats
+        || raw
+            .strip_suffix(['(', '（'])
+            .is_some_and(|r| r.ends_with(prev));
     let annotated = || {
         page.match_indices(prev).any(|(at, c)| {
             let after = &page.as_bytes()[at + c.len()..];
@@ -506,6 +521,8 @@ mod tests {
             ("經(jīng)濟(jì)經(", "經濟經"),
             ("經(jīng)濟(jì)國(gu\n", "經濟國\n"),
             ("經(jīng)濟(jì)國(guo)(gu", "經濟國"),
+            // a page that repeats its readings
+            ("國(guo)(guo)務(wu)(wu)院(yuan)(yuan)就(jiu)(", "國務院就"),
             ("經(jīng)濟(jì)經（jīn", "經濟經"),
             // before the lines a site adds after the excerpt
             (
