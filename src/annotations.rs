@@ -37,8 +37,16 @@ pub fn reading_of_any_form(c: char) -> Option<&'static str> {
 /// as the table writes it (`jīng`), which is how the site writes it: an annotation that
 /// matches it byte for byte needs no [`canonical`] form.
 pub fn written_reading(c: char) -> Option<&'static str> {
-    static MAP: OnceLock<HashMap<char, &'static str>> = OnceLock::new();
-    MAP.get_or_init(|| {
+    /// Every character of the table, and the simplified forms, in one dense index over the
+    /// range they span (a few thousand code points): the `ruby` stage asks at every bracket,
+    /// and an index is a few instructions where a hash lookup is a few dozen.
+    struct Index {
+        first: u32,
+        slots: Vec<u8>,
+        readings: Vec<&'static str>,
+    }
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
         let written: HashMap<char, &'static str> = TABLE
             .lines()
             .filter_map(|l| l.split_once('\t'))
@@ -56,10 +64,27 @@ pub fn written_reading(c: char) -> Option<&'static str> {
                 map.insert(*sc, r);
             }
         }
-        map
-    })
-    .get(&c)
-    .copied()
+        let first = map.keys().map(|&c| c as u32).min().unwrap_or(0);
+        let last = map.keys().map(|&c| c as u32).max().unwrap_or(0);
+        let mut readings: Vec<&'static str> = map.values().copied().collect();
+        readings.sort_unstable();
+        readings.dedup();
+        assert!(readings.len() < 255, "readings fit a byte");
+        let mut slots = vec![0u8; (last - first + 1) as usize];
+        for (c, r) in &map {
+            let k = readings.binary_search(r).expect("listed");
+            slots[(*c as u32 - first) as usize] = k as u8 + 1;
+        }
+        Index {
+            first,
+            slots,
+            readings,
+        }
+    });
+    let slot = *index
+        .slots
+        .get((c as u32).wrapping_sub(index.first) as usize)?;
+    (slot > 0).then(|| index.readings[usize::from(slot) - 1])
 }
 
 /// Whether `canonical_reading` is the reading of some annotated character (the evidence for

@@ -28,7 +28,8 @@
 //! - When the page has the habit and at least half of its readings are followed by a space
 //!   (`習(xi) 近平`: some annotators write one), the space after each reading goes with it.
 //! - **Where the text stops** ([`strip_page`]): a reading cut off by the end of the page or of
-//!   a line (an excerpt followed by a site's footer lines): `…發(f`, `經(`, `國(gu`. An unclosed
+//!   a line (an excerpt followed by a site's footer lines): `…發(f`, `經(`, `國(gu` (see
+//!   [`Unclosed`]). An unclosed
 //!   bracket after a Han character holding the start of one of its readings goes, on a page
 //!   with the habit. An empty one may be a real bracket the excerpt cut (`一行一个(`), so it
 //!   goes only after a character the page annotates elsewhere, and not right after that
@@ -73,31 +74,15 @@ const WIDE_CLOSE: &[u8] = "）".as_bytes();
 const MAX_INNER: usize = 12;
 
 /// Removes every annotation the evidence supports, then the readings cut off where the page's
-/// text stops (see [`cut_readings`]); borrows when there is none.
+/// text stops (see [`Unclosed`]); borrows when there is none.
 pub fn strip_page(text: &str) -> (Cow<'_, str>, u64) {
-    let (out, n, seen) = strip_counted(text);
-    if seen.sure < HABIT {
-        return (out, n);
-    }
-    let cuts = cut_readings(&out, text, seen.repeated >= HABIT);
-    if cuts.is_empty() {
-        return (out, n);
-    }
-    let mut s = String::with_capacity(out.len());
-    let mut copied = 0;
-    for cut in &cuts {
-        s.push_str(&out[copied..cut.start]);
-        copied = cut.end;
-    }
-    s.push_str(&out[copied..]);
-    (Cow::Owned(s), n + cuts.len() as u64)
+    strip_counted(text, true)
 }
 
 /// Removes every annotation the evidence supports (a line or a page: the habit is counted in
 /// `text`); borrows when there is none. Line keys of the `template` stage use it.
 pub fn strip(text: &str) -> (Cow<'_, str>, u64) {
-    let (out, n, _) = strip_counted(text);
-    (out, n)
+    strip_counted(text, false)
 }
 
 /// Whether an annotation can follow `prev` at all: a character with a reading, or an ASCII
@@ -108,27 +93,21 @@ pub fn may_precede(prev: char) -> bool {
         || annotations::reading_of_any_form(prev).is_some()
 }
 
-/// What a text shows of the annotation habit.
-#[derive(Clone, Copy, Default)]
-struct Seen {
-    /// Sure readings.
-    sure: usize,
-    /// Readings right after another reading of the same character (`國(guo)(guo)`).
-    repeated: usize,
-}
-
-/// [`strip`], and what the text shows of the habit.
-fn strip_counted(text: &str) -> (Cow<'_, str>, u64, Seen) {
+/// [`strip`], and with `cut_ends` the readings cut off where the text stops.
+fn strip_counted(text: &str, cut_ends: bool) -> (Cow<'_, str>, u64) {
     let mut pass = Pass {
         text,
+        cut_ends,
         out: String::new(),
         copied: 0,
         removed: 0,
         count: 0,
-        seen: Seen::default(),
+        sure: 0,
+        repeated: 0,
         readings: 0,
         weak: Vec::new(),
         spaces: Vec::new(),
+        unclosed: Vec::new(),
         last: None,
     };
     let bytes = text.as_bytes();
@@ -161,6 +140,27 @@ fn strip_counted(text: &str) -> (Cow<'_, str>, u64, Seen) {
     pass.finish()
 }
 
+/// A bracket that a line break or the end of the text closes before `)` does: a reading cut
+/// off where an excerpt stops (`…發(f`, `經(`, `國(gu`), at the end of the page or before the
+/// lines a site adds after it, or a real bracket cut there. It goes when the page has the
+/// habit and it holds, after a Han character, the start of one of its readings. One with
+/// nothing in it may be a real bracket that the excerpt cut (`一行一个(`), so it goes only
+/// after a character that the page annotates elsewhere, and not right after that character's
+/// reading (`打開(kāi)(`: the character has its reading, the bracket is the text's own) unless
+/// the page repeats its readings (`就(jiu)(`). Whitespace after it stays.
+struct Unclosed {
+    /// The bracket and what it holds, in the text.
+    at: Range<usize>,
+    /// The same bytes in the text without the sure readings.
+    stripped: Range<usize>,
+    /// The character before it (the one a run of readings follows).
+    prev: char,
+    /// Right after a reading of `prev`.
+    after_reading: bool,
+    /// Width of the opening bracket.
+    width: usize,
+}
+
 /// One pass over a text: sure readings come out as they are found; readings that need the
 /// habit, and the spaces after readings, are noted and go at the end if the page has it.
 struct Pass<'t> {
@@ -172,16 +172,22 @@ struct Pass<'t> {
     /// Bytes of `text` removed so far: an offset of `text` less this is its offset in the
     /// text without the sure readings.
     removed: usize,
+    /// Whether brackets cut off where the text stops are looked at.
+    cut_ends: bool,
     /// Readings removed.
     count: u64,
-    /// What the text shows of the habit so far.
-    seen: Seen,
+    /// Sure readings found.
+    sure: usize,
+    /// Readings right after another reading of the same character (`國(guo)(guo)`).
+    repeated: usize,
     /// Readings found.
     readings: usize,
     /// Readings that need the habit, as ranges of the text without the sure readings.
     weak: Vec<Range<usize>>,
     /// Offsets of that same text where a space follows a reading.
     spaces: Vec<usize>,
+    /// Brackets cut off where the text stops.
+    unclosed: Vec<Unclosed>,
     /// The end of the last reading found and the character it follows: a bracket right
     /// after it follows the same character (`國(guo)(guo)`).
     last: Option<(usize, char)>,
@@ -202,14 +208,33 @@ impl<'t> Pass<'t> {
                 None => return,
             },
         };
-        let Some((end, sure)) = reading_at(text, open + width, prev) else {
-            return;
+        let after_reading = self.last.is_some_and(|(end, _)| end == open);
+        let (end, sure) = match table_spelled(text, open + width, prev) {
+            Some(end) => (end, true),
+            None => match bracket(text, open + width) {
+                Ok((inner, end)) => match reading_strength(prev, inner) {
+                    Some(sure) => (end, sure),
+                    None => return,
+                },
+                Err(Some(stop)) if self.cut_ends => {
+                    let end = open + text[open..stop].trim_end().len();
+                    self.unclosed.push(Unclosed {
+                        at: open..end,
+                        stripped: open - self.removed..end - self.removed,
+                        prev,
+                        after_reading,
+                        width,
+                    });
+                    return;
+                }
+                Err(_) => return,
+            },
         };
-        self.seen.repeated += usize::from(self.last.is_some_and(|(end, _)| end == open));
+        self.repeated += usize::from(after_reading);
         self.last = Some((end, prev));
         self.readings += 1;
         if sure {
-            self.seen.sure += 1;
+            self.sure += 1;
             if self.out.capacity() == 0 {
                 self.out.reserve(text.len());
             }
@@ -227,10 +252,9 @@ impl<'t> Pass<'t> {
         }
     }
 
-    /// The text without the readings the evidence lets go, how many went, and how many sure
-    /// readings it held.
-    fn finish(mut self) -> (Cow<'t, str>, u64, Seen) {
-        let habit = self.seen.sure >= HABIT;
+    /// The text without the readings the evidence lets go, and how many went.
+    fn finish(mut self) -> (Cow<'t, str>, u64) {
+        let habit = self.sure >= HABIT;
         let spaced = habit && self.spaces.len() * 2 >= self.readings;
         let stripped = if self.count == 0 {
             Cow::Borrowed(self.text)
@@ -241,15 +265,22 @@ impl<'t> Pass<'t> {
         let mut cuts: Vec<Range<usize>> = Vec::new();
         if habit {
             self.count += self.weak.len() as u64;
-            cuts = self.weak;
+            cuts = std::mem::take(&mut self.weak);
+            let repeats = self.repeated >= HABIT;
+            for u in &self.unclosed {
+                if is_cut_reading(self.text, u, repeats) {
+                    cuts.push(u.stripped.clone());
+                    self.count += 1;
+                }
+            }
         }
         if spaced {
             cuts.extend(self.spaces.iter().map(|&at| at..at + 1));
-            cuts.sort_unstable_by_key(|r| r.start);
         }
         if cuts.is_empty() {
-            return (stripped, self.count, self.seen);
+            return (stripped, self.count);
         }
+        cuts.sort_unstable_by_key(|r| r.start);
         let mut out = String::with_capacity(stripped.len());
         let mut copied = 0;
         for cut in cuts {
@@ -257,34 +288,58 @@ impl<'t> Pass<'t> {
             copied = cut.end;
         }
         out.push_str(&stripped[copied..]);
-        (Cow::Owned(out), self.count, self.seen)
+        (Cow::Owned(out), self.count)
     }
 }
 
+/// Whether `u` is a reading cut off where `page` stops (see [`Unclosed`]).
+fn is_cut_reading(page: &str, u: &Unclosed, repeats: bool) -> bool {
+    let Some(w) = readings::parse_start(&page[u.at.start + u.width..u.at.end]) else {
+        return false;
+    };
+    if !readings::starts(u.prev, &w) {
+        return false;
+    }
+    if !w.letters().is_empty() {
+        return true;
+    }
+    let annotated = || {
+        page.match_indices(u.prev).any(|(at, c)| {
+            let after = &page.as_bytes()[at + c.len()..];
+            [&b"("[..], WIDE_OPEN]
+                .into_iter()
+                .find(|o| after.starts_with(o))
+                .is_some_and(|o| reading_at(page, at + c.len() + o.len(), u.prev).is_some())
+        })
+    };
+    (!u.after_reading || repeats) && annotated()
+}
+
 /// The content of the bracket whose content starts at `from`, and the end of its closing
-/// bracket (either width); `None` past [`MAX_INNER`] characters or a line break.
-fn bracket(text: &str, from: usize) -> Option<(&str, usize)> {
+/// bracket (either width). Unclosed: `Err(Some(stop))` when a line break or the end of the
+/// text at `stop` comes first, `Err(None)` past [`MAX_INNER`] characters.
+fn bracket(text: &str, from: usize) -> Result<(&str, usize), Option<usize>> {
     // A byte loop: the content is a few bytes, shorter than a vector search takes to start.
     let bytes = text.as_bytes();
     let mut chars = 0;
     for (at, &b) in bytes.iter().enumerate().skip(from) {
         match b {
-            b')' => return Some((&text[from..at], at + 1)),
-            b'\n' => return None,
+            b')' => return Ok((&text[from..at], at + 1)),
+            b'\n' => return Err(Some(at)),
             0xEF if bytes[at..].starts_with(WIDE_CLOSE) => {
-                return Some((&text[from..at], at + WIDE_CLOSE.len()))
+                return Ok((&text[from..at], at + WIDE_CLOSE.len()))
             }
             // A continuation byte does not start a character.
             0x80..=0xBF => {}
             _ => {
                 chars += 1;
                 if chars > MAX_INNER {
-                    return None;
+                    return Err(None);
                 }
             }
         }
     }
-    None
+    Err(Some(bytes.len()))
 }
 
 /// When the bracket whose content starts at `from` holds a reading of `prev`: the end of the
@@ -293,7 +348,7 @@ fn reading_at(text: &str, from: usize, prev: char) -> Option<(usize, bool)> {
     if let Some(end) = table_spelled(text, from, prev) {
         return Some((end, true));
     }
-    let (inner, end) = bracket(text, from)?;
+    let (inner, end) = bracket(text, from).ok()?;
     Some((end, reading_strength(prev, inner)?))
 }
 
@@ -331,81 +386,6 @@ fn reading_strength(prev: char, inner: &str) -> Option<bool> {
 /// letters or more, without padding.
 fn is_sure(w: &Written) -> bool {
     !w.padded && (w.tone.is_some() || (!w.upper && w.letters().len() >= 3))
-}
-
-/// The readings of `text` (the page `page` without its annotations) that the end of the text
-/// or of a line cuts off (`發(f`, `經(`, `國(gu`): an excerpt that stops in the middle of a
-/// reading, at the end of the page or before the lines a site adds after it. An unclosed
-/// bracket after a Han character that holds the start of one of its readings goes. One with
-/// nothing in it may be a real bracket that the excerpt cut, so it goes only after a
-/// character that the page annotates elsewhere, and not right after a reading (`打開(kāi)(`:
-/// the character has its reading, the bracket is the text's own) unless the page `repeats`
-/// its readings (`就(jiu)(`). Whitespace after it stays.
-fn cut_readings(text: &str, page: &str, repeats: bool) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut cuts = Vec::new();
-    // Stripping takes no line break, so the lines of `text` and `page` go in step.
-    let mut page_ends = line_ends(page.as_bytes());
-    let mut page_start = 0;
-    for end in line_ends(bytes) {
-        let page_end = page_ends.next().unwrap_or(page.len());
-        let page_line = &page[page_start..page_end];
-        page_start = (page_end + 1).min(page.len());
-        let mut last = end;
-        while last > 0 && matches!(bytes[last - 1], b' ' | b'\t' | b'\r') {
-            last -= 1;
-        }
-        // Most lines end in a mark or a Han character: only `(`, a letter or a toned vowel
-        // (whose last byte is not ASCII) can end a cut reading.
-        let b = bytes[..last].last().copied().unwrap_or(b'\n');
-        if !(b == b'(' || b.is_ascii_alphabetic() || b >= 0x80) {
-            continue;
-        }
-        if let Some(start) = cut_reading(&text[..last], page_line, page, repeats) {
-            cuts.push(start..last);
-        }
-    }
-    cuts
-}
-
-/// The offsets of the line breaks of `bytes`, then its end.
-fn line_ends(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()))
-}
-
-/// Where the reading that `line` ends in starts, when it is cut off (see [`cut_readings`]);
-/// `raw` is the same line before stripping.
-fn cut_reading(line: &str, raw: &str, page: &str, repeats: bool) -> Option<usize> {
-    // The longest cut reading: a bracket and a syllable less its last letter, toned.
-    let mut from = line.len().saturating_sub(3 + 2 * readings::MAX_LETTERS);
-    while !line.is_char_boundary(from) {
-        from += 1;
-    }
-    let open = from + line[from..].rfind(['(', '（'])?;
-    let width = if line.as_bytes()[open] == b'(' { 1 } else { 3 };
-    let w = readings::parse_start(&line[open + width..])?;
-    let prev = line[..open].chars().next_back()?;
-    if !readings::starts(prev, &w) {
-        return None;
-    }
-    if !w.letters().is_empty() {
-        return Some(open);
-    }
-    let raw = raw.trim_end();
-    let right_after = repeats
-        || raw
-            .strip_suffix(['(', '（'])
-            .is_some_and(|r| r.ends_with(prev));
-    let annotated = || {
-        page.match_indices(prev).any(|(at, c)| {
-            let after = &page.as_bytes()[at + c.len()..];
-            [&b"("[..], WIDE_OPEN]
-                .into_iter()
-                .find(|o| after.starts_with(o))
-                .is_some_and(|o| reading_at(page, at + c.len() + o.len(), prev).is_some())
-        })
-    };
-    (right_after && annotated()).then_some(open)
 }
 
 #[cfg(test)]
