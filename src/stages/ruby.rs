@@ -29,7 +29,7 @@
 //!   (`習(xi) 近平`: some annotators write one), the space after each reading goes with it.
 //! - **Where the text stops** ([`strip_page`]): a reading cut off by the end of the page or of
 //!   a line (an excerpt followed by a site's footer lines): `…發(f`, `經(`, `國(gu` (see
-//!   [`Unclosed`]). An unclosed
+//!   `Unclosed`). An unclosed
 //!   bracket after a Han character holding the start of one of its readings goes, on a page
 //!   with the habit. An empty one may be a real bracket the excerpt cut (`一行一个(`), so it
 //!   goes only after a character the page annotates elsewhere, and not right after that
@@ -74,7 +74,7 @@ const WIDE_CLOSE: &[u8] = "）".as_bytes();
 const MAX_INNER: usize = 12;
 
 /// Removes every annotation the evidence supports, then the readings cut off where the page's
-/// text stops (see [`Unclosed`]); borrows when there is none.
+/// text stops (see `Unclosed`); borrows when there is none.
 pub fn strip_page(text: &str) -> (Cow<'_, str>, u64) {
     strip_counted(text, true)
 }
