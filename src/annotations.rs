@@ -37,8 +37,16 @@ pub fn reading_of_any_form(c: char) -> Option<&'static str> {
 /// as the table writes it (`jīng`), which is how the site writes it: an annotation that
 /// matches it byte for byte needs no [`canonical`] form.
 pub fn written_reading(c: char) -> Option<&'static str> {
-    static MAP: OnceLock<HashMap<char, &'static str>> = OnceLock::new();
-    MAP.get_or_init(|| {
+    /// Every character of the table, and the simplified forms, in one dense index over the
+    /// range they span (a few thousand code points): the `ruby` stage asks at every bracket,
+    /// and an index is a few instructions where a hash lookup is a few dozen.
+    struct Index {
+        first: u32,
+        slots: Vec<u8>,
+        readings: Vec<&'static str>,
+    }
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
         let written: HashMap<char, &'static str> = TABLE
             .lines()
             .filter_map(|l| l.split_once('\t'))
@@ -56,10 +64,27 @@ pub fn written_reading(c: char) -> Option<&'static str> {
                 map.insert(*sc, r);
             }
         }
-        map
-    })
-    .get(&c)
-    .copied()
+        let first = map.keys().map(|&c| c as u32).min().unwrap_or(0);
+        let last = map.keys().map(|&c| c as u32).max().unwrap_or(0);
+        let mut readings: Vec<&'static str> = map.values().copied().collect();
+        readings.sort_unstable();
+        readings.dedup();
+        assert!(readings.len() < 255, "readings fit a byte");
+        let mut slots = vec![0u8; (last - first + 1) as usize];
+        for (c, r) in &map {
+            let k = readings.binary_search(r).expect("listed");
+            slots[(*c as u32 - first) as usize] = k as u8 + 1;
+        }
+        Index {
+            first,
+            slots,
+            readings,
+        }
+    });
+    let slot = *index
+        .slots
+        .get((c as u32).wrapping_sub(index.first) as usize)?;
+    (slot > 0).then(|| index.readings[usize::from(slot) - 1])
 }
 
 /// Whether `canonical_reading` is the reading of some annotated character (the evidence for
@@ -105,81 +130,13 @@ pub fn characters_read(pinyin: &str) -> Vec<char> {
 }
 
 /// Canonical form of one pinyin syllable: lowercase ASCII letters (`ü` as `v`) followed by a
-/// tone digit 1-5 (5 = neutral). Accepts tone marks (`jīng`) and tone numbers (`jing1`);
+/// tone digit 1-5 (5 = neutral or none). Accepts tone marks (`jīng`) and tone numbers
+/// (`jing1`), as [`crate::readings::parse`] reads them, but no padding among the letters;
 /// returns `None` for anything that is not shaped like one syllable.
 pub fn canonical(s: &str) -> Option<String> {
-    let mut letters = String::with_capacity(s.len() + 1);
-    let mut tone = None;
-    for (i, c) in s.chars().enumerate() {
-        let (base, t) = match c {
-            'a'..='z' => (c, None),
-            'A'..='Z' => (c.to_ascii_lowercase(), None),
-            '1'..='5' if i + 1 == s.chars().count() && tone.is_none() => {
-                tone = Some(c as u8 - b'0');
-                continue;
-            }
-            _ => {
-                let (b, t) = untone(c)?;
-                (b, Some(t))
-            }
-        };
-        if let Some(t) = t {
-            if tone.is_some() {
-                return None;
-            }
-            tone = Some(t);
-        }
-        letters.push(base);
-    }
-    if letters.is_empty() || letters.len() > 6 || !is_syllable_shape(&letters) {
-        return None;
-    }
-    letters.push((b'0' + tone.unwrap_or(5)) as char);
-    Some(letters)
-}
-
-/// A toned vowel (or ü) -> (base letter, tone).
-fn untone(c: char) -> Option<(char, u8)> {
-    Some(match c {
-        'ā' => ('a', 1),
-        'á' => ('a', 2),
-        'ǎ' => ('a', 3),
-        'à' => ('a', 4),
-        'ē' => ('e', 1),
-        'é' => ('e', 2),
-        'ě' => ('e', 3),
-        'è' => ('e', 4),
-        'ī' => ('i', 1),
-        'í' => ('i', 2),
-        'ǐ' => ('i', 3),
-        'ì' => ('i', 4),
-        'ō' => ('o', 1),
-        'ó' => ('o', 2),
-        'ǒ' => ('o', 3),
-        'ò' => ('o', 4),
-        'ū' => ('u', 1),
-        'ú' => ('u', 2),
-        'ǔ' => ('u', 3),
-        'ù' => ('u', 4),
-        'ǖ' => ('v', 1),
-        'ǘ' => ('v', 2),
-        'ǚ' => ('v', 3),
-        'ǜ' => ('v', 4),
-        'ü' => ('v', 5),
-        _ => return None,
-    })
-}
-
-/// Pinyin syllables are an optional initial followed by a final that holds a vowel; this
-/// rejects words like `P239` or `Apple` cheaply (the table lookup does the rest).
-fn is_syllable_shape(s: &str) -> bool {
-    s.bytes()
-        .any(|b| matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'v'))
-        || s == "m"
-        || s == "n"
-        || s == "ng"
-        || s == "hm"
-        || s == "hng"
+    crate::readings::parse(s)
+        .filter(|w| !w.padded)
+        .map(|w| w.canonical())
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub mod learn;
 pub mod lm;
 pub mod page;
 pub mod pipeline;
+pub mod readings;
 pub mod report;
 pub mod stages;
 pub mod tables;

@@ -9,6 +9,7 @@
 //! | `chunks`      | preview chunk markers `N、` off, the pieces joined as the text ran    |
 //! | `markup`      | leaked HTML: block tags to line breaks, inline tags off, entities    |
 //! | `garbage`     | GBK byte garbage repaired or removed, anti-copy filler removed       |
+//! | `blanks`      | `?` an encoder wrote for spaces (indents, alignment) back to spaces   |
 //! | `ruby`        | the site's `(pinyin)` annotations stripped                           |
 //! | `convert`     | traditional (Taiwan-style) to simplified                             |
 //! | `punct`       | Chinese-context punctuation to full width, full-width ASCII to half  |
@@ -30,17 +31,18 @@ use crate::stages::convert::Convert;
 use crate::stages::garbage::Garbage;
 use crate::stages::space::Space;
 use crate::stages::template::Template;
-use crate::stages::{chunks, layout, markup, punct, ruby, unicode, PageFn, Stage};
+use crate::stages::{blanks, chunks, layout, markup, punct, ruby, unicode, PageFn, Stage};
 use crate::tables::Tables;
 
 /// The stage names, in pipeline order: the names `disable` accepts, counts and `--explain`
 /// use. `Stages::in_order` lists the stages themselves in this order.
-pub const STAGES: [&str; 11] = [
+pub const STAGES: [&str; 12] = [
     "unicode",
     "template",
     "chunks",
     "markup",
     "garbage",
+    "blanks",
     "ruby",
     "convert",
     "punct",
@@ -63,6 +65,7 @@ struct Stages {
     chunks: PageFn,
     markup: PageFn,
     garbage: Arc<Garbage>,
+    blanks: PageFn,
     ruby: PageFn,
     convert: Convert,
     punct: PageFn,
@@ -81,6 +84,7 @@ impl Stages {
             chunks: chunks::apply,
             markup: markup::apply,
             garbage: Arc::new(Garbage::new(tables)),
+            blanks: blanks::apply,
             ruby: ruby::apply,
             convert: Convert::new(tables),
             punct: punct::apply,
@@ -101,6 +105,7 @@ impl Stages {
             ("chunks",      &self.chunks),
             ("markup",      &self.markup),
             ("garbage",     &*self.garbage),
+            ("blanks",      &self.blanks),
             ("ruby",        &self.ruby),
             ("convert",     &self.convert),
             ("punct",       &self.punct),

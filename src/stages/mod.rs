@@ -6,6 +6,7 @@
 //! changes it made. Stages that need nothing but the page are a plain function
 //! (`fn apply(&mut Page) -> u64`), which is a [`Stage`] too.
 
+pub mod blanks;
 pub mod boilerplate;
 pub mod chunks;
 pub mod convert;

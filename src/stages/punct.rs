@@ -11,6 +11,12 @@
 //!   theirs (`mg(h1-h2)`, `(e.g., Groupon)`, `向量(12 ,23 )iinni`).
 //! - A `.` after a Han character (spaces between allowed) at the end of a line becomes `。`. Elsewhere it stays:
 //!   table-of-contents leaders (`背景.32`), numbering (`二二. 向量`).
+//! - Anti-copy doubled marks: some sites put an ASCII comma before the marks of a sentence
+//!   (`熱線,,同韓方`, `事宜,。`, `局勢,、實現`, `評論,?`; live pages `熱線,，同`). Such a comma,
+//!   after Chinese and right before `, ， 。 、 ？ ?`, goes when the page shows the habit: at
+//!   least [`INJECTED_HABIT`] of them, and at least one in ten of the page's commas. A run of
+//!   three commas or more (`類別,,,,,直接`, an empty table row) is not one, and a lone `例如,,在`
+//!   is a typo the page keeps. Real doubled marks (`……`, `——`, `!?`) hold no comma.
 //! - Nothing changes inside URLs, e-mail addresses and paths.
 //!
 //! Counts characters changed.
@@ -18,7 +24,9 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::chars::{char_at, in_ranges, is_cjk, is_han, is_space, protected_ranges, ByteSet};
+use crate::chars::{
+    char_at, in_ranges, is_cjk, is_curly_quote, is_han, is_space, protected_ranges, ByteSet,
+};
 use crate::page::Page;
 
 pub fn apply(page: &mut Page) -> u64 {
@@ -29,45 +37,28 @@ pub fn apply(page: &mut Page) -> u64 {
     n
 }
 
+/// How many injected commas make a page's habit (see the module doc).
+pub const INJECTED_HABIT: usize = 3;
+
 /// Applies the rules to `text`; returns the new text and the number of characters changed.
 pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
-    // One pass over the bytes finds the candidates (all are ASCII or full-width forms
-    // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
-    // around them (most of a page is not punctuation, so it is never decoded into chars).
-    const FIRST: ByteSet<9, 0> = ByteSet {
-        bytes: [b',', b';', b':', b'?', b'!', b'.', b'(', b')', 0xEF],
-        ranges: [],
-        outside: false,
-    };
-    let bytes = text.as_bytes();
-    let mut page = Candidates::default();
-    let mut i = 0;
-    loop {
-        i = FIRST.next(text, i);
-        let Some(&b) = bytes.get(i) else {
-            break;
-        };
-        let kind = match b {
-            b',' | b';' | b':' | b'?' | b'!' | b'.' => Some(Kind::Mark),
-            b'(' | b')' => Some(Kind::Paren),
-            0xEF => match bytes.get(i + 1..i + 3) {
-                // Ａ-Ｚ, ０-９ (EF BC A1-BA, 90-99), ａ-ｚ (EF BD 81-9A).
-                Some([0xBC, 0xA1..=0xBA | 0x90..=0x99] | [0xBD, 0x81..=0x9A]) => Some(Kind::Wide),
-                _ => None,
-            },
-            _ => None,
-        };
-        match kind {
-            Some(kind) => {
-                let c = char_at(text, i);
-                page.push(i, c, kind);
-                i += c.len_utf8();
-            }
-            // An EF character that is not a full-width letter or digit: the search goes on
-            // from its next byte, a continuation byte, which no candidate starts with.
-            None => i += 1,
+    let page = Candidates::scan(text);
+    if let Some(injected) = page.injected(text) {
+        let mut cleaned = String::with_capacity(text.len());
+        let mut copied = 0;
+        for &at in &injected {
+            cleaned.push_str(&text[copied..at]);
+            copied = at + 1;
         }
+        cleaned.push_str(&text[copied..]);
+        let (out, n) = convert(&cleaned, Candidates::scan(&cleaned));
+        return (Cow::Owned(out.into_owned()), n + injected.len() as u64);
     }
+    convert(text, page)
+}
+
+/// The rules other than injected commas, on the candidates of `text`.
+fn convert(text: &str, mut page: Candidates) -> (Cow<'_, str>, u64) {
     if page.at.is_empty() {
         return (Cow::Borrowed(text), 0);
     }
@@ -82,6 +73,83 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
         protected: &protected,
     };
     ctx.run()
+}
+
+impl Candidates {
+    fn scan(text: &str) -> Candidates {
+        // One pass over the bytes finds the candidates (all are ASCII or full-width forms
+        // `EF BC xx` / `EF BD xx`); the rules then visit only those places and read the text
+        // around them (most of a page is not punctuation, so it is never decoded into chars).
+        const FIRST: ByteSet<9, 0> = ByteSet {
+            bytes: [b',', b';', b':', b'?', b'!', b'.', b'(', b')', 0xEF],
+            ranges: [],
+            outside: false,
+        };
+        let bytes = text.as_bytes();
+        let mut page = Candidates::default();
+        let mut i = 0;
+        loop {
+            i = FIRST.next(text, i);
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
+            let kind = match b {
+                b',' | b';' | b':' | b'?' | b'!' | b'.' => Some(Kind::Mark),
+                b'(' | b')' => Some(Kind::Paren),
+                0xEF => match bytes.get(i + 1..i + 3) {
+                    // Ａ-Ｚ, ０-９ (EF BC A1-BA, 90-99), ａ-ｚ (EF BD 81-9A).
+                    Some([0xBC, 0xA1..=0xBA | 0x90..=0x99] | [0xBD, 0x81..=0x9A]) => {
+                        Some(Kind::Wide)
+                    }
+                    _ => None,
+                },
+                _ => None,
+            };
+            match kind {
+                Some(kind) => {
+                    let c = char_at(text, i);
+                    if c == ',' && is_injected_comma(text, i) {
+                        page.injected.push(i);
+                    }
+                    page.push(i, c, kind);
+                    i += c.len_utf8();
+                }
+                // An EF character that is not a full-width letter or digit: the search goes on
+                // from its next byte, a continuation byte, which no candidate starts with.
+                None => i += 1,
+            }
+        }
+        page
+    }
+
+    /// The offsets of the injected commas of `text` to drop, when the page shows the habit.
+    fn injected(&self, text: &str) -> Option<Vec<usize>> {
+        let n = self.injected.len();
+        if n < INJECTED_HABIT {
+            return None;
+        }
+        let commas = self.was.iter().filter(|&&c| c == ',').count()
+            + memchr::memmem::find_iter(text.as_bytes(), "，".as_bytes()).count();
+        (n * 10 >= commas).then(|| self.injected.clone())
+    }
+}
+
+/// Whether the ASCII comma at `at` looks injected: Chinese before it, and right after it one
+/// of the marks it doubles (a second comma only when no third follows).
+fn is_injected_comma(text: &str, at: usize) -> bool {
+    let (before, after) = (&text[..at], &text.as_bytes()[at + 1..]);
+    let doubles = match after {
+        [b',', b',', ..] => false,
+        [b',' | b'?', ..] => true,
+        // ， 。 、 ？
+        [0xEF, 0xBC, 0x8C | 0x9F, ..] | [0xE3, 0x80, 0x81 | 0x82, ..] => true,
+        _ => false,
+    };
+    doubles
+        && before
+            .chars()
+            .next_back()
+            .is_some_and(|c| c != ',' && (is_cjk(c) || is_curly_quote(c)))
 }
 
 /// What a candidate is.
@@ -102,6 +170,8 @@ struct Candidates {
     marks: Vec<usize>,
     parens: Vec<usize>,
     wide: Vec<usize>,
+    /// Offsets of the ASCII commas that look injected ([`is_injected_comma`]).
+    injected: Vec<usize>,
 }
 
 impl Candidates {
@@ -347,11 +417,46 @@ mod tests {
     }
 
     #[test]
+    fn injected_commas_go_on_a_page_with_the_habit() {
+        let page = "熱線,,同韓方討論,有何評論,?\n事宜,。局勢,、實現";
+        assert_eq!(
+            fix(page).0,
+            "熱線，同韓方討論，有何評論？\n事宜。局勢、實現"
+        );
+        // Live pages keep the full-width mark after the injected comma.
+        assert_eq!(fix("熱線,，同韓方,，事宜,。").0, "熱線，同韓方，事宜。");
+        // Without the habit (two, or one in more than ten commas) they stay.
+        let sparse = format!("熱線,,同韓方,。事宜,、{}", "中文,".repeat(30));
+        for s in [
+            "前加上减号实现:例如,,在这个例子中",
+            "熱線,,同韓方,。",
+            &sparse,
+        ] {
+            let once = fix(s).0;
+            assert_eq!(
+                once.matches(['，', ',']).count(),
+                s.matches(',').count(),
+                "{s}"
+            );
+        }
+        // Runs of commas, and doubled marks without a comma, are the text's own.
+        assert_eq!(
+            fix("熱線,,同韓方,,討論,,有何評論,,,,,直接").0,
+            "熱線，同韓方，討論，有何評論，，，，，直接"
+        );
+        assert_eq!(
+            fix("熱線,,同韓方,,討論,,好啊……真的——是嗎!?").0,
+            "熱線，同韓方，討論，好啊……真的——是嗎！？"
+        );
+    }
+
+    #[test]
     fn second_run_changes_nothing() {
         for s in [
             "2010 年 4 月, 中央(服務).",
             "例例如如:(1,2,3, ) nn維維",
             "\n(4)(餘弦定理)",
+            "熱線,,同韓方討論,有何評論,?\n事宜,。局勢,、實現",
         ] {
             let once = fix(s).0;
             assert_eq!(fix(&once), (once.clone(), 0), "{s}");

@@ -38,7 +38,7 @@ pub(super) enum Ends {
     Chars {
         first: char,
         last: char,
-        /// When the line ends with `)`: the character stripping the trailing annotations would
+        /// When the line ends with `)` or `）`: the character stripping the trailing annotations would
         /// leave last instead (`頁` in `…第2頁(yè)`).
         annotated: Option<char>,
     },
@@ -67,7 +67,7 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
         return Some(Ends::Empty);
     };
     let last = s.chars().next_back().unwrap_or(first);
-    let annotated = if last == ')' {
+    let annotated = if last == ')' || last == '）' {
         annotated_before(s)?
     } else {
         None
@@ -79,7 +79,7 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
     })
 }
 
-/// For a line `s` that ends with `)`: the character that ends it once the trailing run of
+/// For a line `s` that ends with `)` or `）`: the character that ends it once the trailing run of
 /// `(…)` groups is stripped as annotations (`Some(None)` when the run cannot be annotations);
 /// `None` when a tag sits in the run or right before it, so that the character the
 /// annotations follow may not be the one on the line.
@@ -90,7 +90,7 @@ pub(super) fn ends(trimmed: &str) -> Option<Ends> {
 fn annotated_before(s: &str) -> Option<Option<char>> {
     let mut rest = s;
     loop {
-        let Some(open) = memchr::memrchr(b'(', rest.as_bytes()) else {
+        let Some(open) = rest.rfind(['(', '（']) else {
             return Some(None);
         };
         if memchr::memchr2(b'<', b'>', &rest.as_bytes()[open..]).is_some() {
@@ -98,7 +98,7 @@ fn annotated_before(s: &str) -> Option<Option<char>> {
         }
         rest = &rest[..open];
         match rest.chars().next_back() {
-            Some(')') => continue,
+            Some(')' | '）') => continue,
             Some('>') => return None,
             Some(c) if ruby::may_precede(c) => return Some(Some(c)),
             _ => return Some(None),
@@ -442,6 +442,7 @@ mod tests {
         assert_eq!(ends("標題_第2頁(yè)"), e('標', ')', Some('頁')));
         assert_eq!(ends("經(jīng)(jīng)"), e('經', ')', Some('經')));
         assert_eq!(ends("f(x)"), e('f', ')', Some('f')));
+        assert_eq!(ends("標題_第2頁（yè）"), e('標', '）', Some('頁')));
         // Nothing an annotation can follow: the brackets stay.
         assert_eq!(ends("見 (P239)"), e('見', ')', None));
         assert_eq!(ends("![a](b)"), e('!', ')', None));
