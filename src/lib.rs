@@ -27,6 +27,7 @@ pub mod readings;
 pub mod report;
 pub mod stages;
 pub mod tables;
+pub mod tags;
 
 pub use config::{Config, ConfigError, SiteRules, SpacingPolicy};
 pub use page::Page;

@@ -18,39 +18,7 @@ use regex::Regex;
 
 use crate::chars::{trim, ByteSet};
 use crate::page::Page;
-
-const BLOCK: &[&str] = &[
-    "p",
-    "div",
-    "br",
-    "li",
-    "ul",
-    "ol",
-    "tr",
-    "td",
-    "th",
-    "table",
-    "tbody",
-    "thead",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "section",
-    "article",
-    "hr",
-    "pre",
-    "dd",
-    "dt",
-    "dl",
-];
-const INLINE: &[&str] = &[
-    "b", "i", "u", "em", "strong", "span", "a", "font", "sup", "sub", "small", "big", "s",
-    "strike", "code", "img", "center",
-];
+use crate::tags;
 
 /// The tag pattern, anchored at the start of the text it is given.
 const TAG: &str = r#"(?i)\A<(/?)([a-z][a-z0-9]*)((?:\s+[a-z_:][-a-z0-9_:.]*(?:\s*=\s*(?:"[^"<>]*"|'[^'<>]*'|[^\s"'<>=`]+))?)*)\s*/?>"#;
@@ -133,13 +101,7 @@ fn known(name: &str) -> Option<bool> {
     bytes.copy_from_slice(name.as_bytes());
     bytes.make_ascii_lowercase();
     let name = std::str::from_utf8(bytes).ok()?;
-    if BLOCK.contains(&name) {
-        Some(true)
-    } else if INLINE.contains(&name) {
-        Some(false)
-    } else {
-        None
-    }
+    tags::kind(name).map(|k| k == tags::Kind::Block)
 }
 
 fn strip_tags(text: &mut String) -> u64 {
