@@ -540,7 +540,8 @@ fn builtin_entries() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// Parses a user override file: plain text, one `TRADITIONAL SIMPLIFIED` pair per line
-/// (separated by a tab or spaces), `#` comments and blank lines ignored.
+/// (separated by a tab or spaces), `#` comments and blank lines ignored: the format of
+/// `data/overrides.txt` ([`crate::overrides`]).
 pub fn parse_overrides(path: &Path) -> Result<BTreeMap<String, String>, OverrideError> {
     let text = std::fs::read_to_string(path).map_err(|source| OverrideError::Io {
         path: path.display().to_string(),
@@ -549,32 +550,17 @@ pub fn parse_overrides(path: &Path) -> Result<BTreeMap<String, String>, Override
     parse_overrides_str(&text, &path.display().to_string())
 }
 
-/// The parser behind [`parse_overrides`]; `origin` names the source in errors.
+/// The parser behind [`parse_overrides`] (the format of [`crate::overrides`]); `origin`
+/// names the source in errors.
 pub fn parse_overrides_str(
     text: &str,
     origin: &str,
 ) -> Result<BTreeMap<String, String>, OverrideError> {
-    let mut map = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(k), Some(v), None) => {
-                map.insert(k.to_string(), v.to_string());
-            }
-            _ => {
-                return Err(OverrideError::Syntax {
-                    path: origin.to_string(),
-                    line: n + 1,
-                    text: line.to_string(),
-                })
-            }
-        }
-    }
-    Ok(map)
+    crate::overrides::parse(text).map_err(|e| OverrideError::Syntax {
+        path: origin.to_string(),
+        line: e.line,
+        text: e.text,
+    })
 }
 
 #[cfg(test)]

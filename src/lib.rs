@@ -21,6 +21,7 @@ mod fmm;
 pub mod hunks;
 pub mod learn;
 pub mod lm;
+pub mod overrides;
 pub mod page;
 pub mod pipeline;
 pub mod readings;
