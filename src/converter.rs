@@ -5,7 +5,7 @@
 //! time, and start-up builds the lookup tables from it in about a millisecond. Matching is a
 //! forward maximum match (the longest key starting at each position wins), the same answer a
 //! leftmost-longest automaton gives, done with a table indexed by code point; it runs at a few
-//! hundred MB/s on one core (README, "Conversion: accuracy and speed").
+//! hundred MB/s on one core (`docs/conversion.md`).
 //!
 //! Guarantees:
 //! - already-simplified text comes back unchanged (`什么` `坏` `干部` `后来`), and unchanged text
