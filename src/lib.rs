@@ -29,6 +29,8 @@ pub mod report;
 pub mod stages;
 pub mod tables;
 pub mod tags;
+#[cfg(test)]
+mod testing;
 
 pub use config::{Config, ConfigError, SiteRules, SpacingPolicy};
 pub use page::Page;
