@@ -64,34 +64,34 @@ pub const ASCII_COST: f32 = 4.0;
 const COMMON: usize = 1024;
 
 /// Cost (nats) of each Chinese punctuation mark a GBK repair may produce, on top of the flat
-/// cost of a character that ends a word: `-ln` of its share of these marks in the Debian zh-CN
-/// documentation (the benchmark's corpus, 108,584 marks), rounded. It tells a hidden `。` from
-/// `、` (`A1 A3` / `A1 A2`), which no word decides.
-const MARKS: [(char, f32); 14] = [
-    ('，', 1.1),
-    ('。', 0.7),
-    ('、', 3.4),
-    ('：', 3.6),
-    ('；', 4.7),
-    ('？', 5.7),
-    ('！', 7.7),
-    ('“', 4.2),
-    ('”', 4.2),
-    ('（', 3.7),
-    ('）', 3.7),
-    ('《', 5.7),
-    ('》', 5.7),
-    ('·', 9.8),
-];
+/// cost of a character that ends a word. It tells a hidden `。` from `、` (`A1 A3` / `A1 A2`),
+/// which no word decides. The marks and their costs, from `data/lm/marks.tsv` (where the figures come from is said
+/// there).
+fn marks() -> &'static [(char, f32)] {
+    static MARKS: OnceLock<Vec<(char, f32)>> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        let rows = include_str!("../data/lm/marks.tsv").lines();
+        rows.filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let (mark, cost) = l.split_once('\t').expect("mark<TAB>cost");
+                let mut it = mark.chars();
+                let (Some(c), None) = (it.next(), it.next()) else {
+                    panic!("data/lm/marks.tsv: one character a mark: {l:?}");
+                };
+                (c, cost.parse().expect("data/lm/marks.tsv: a cost"))
+            })
+            .collect()
+    })
+}
 
-/// The cost of `c` as a punctuation mark (`MARKS`); `None` when it is not one.
+/// The cost of `c` as a punctuation mark ([`marks`]); `None` when it is not one.
 pub fn mark_cost(c: char) -> Option<f32> {
     // Every mark is in U+00B7..=U+FF1F and none is a CJK ideograph: most characters asked
     // about (ASCII, Han) are answered without the search.
     if !('\u{B7}'..='\u{FF1F}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
         return None;
     }
-    MARKS.iter().find(|(m, _)| *m == c).map(|(_, cost)| *cost)
+    marks().iter().find(|(m, _)| *m == c).map(|(_, cost)| *cost)
 }
 
 /// Whether `c` ends a word: ASCII or a [mark](mark_cost). The word list has no punctuation,
@@ -372,7 +372,7 @@ mod tests {
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
         assert!(lm.pairs.values().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
-        assert!(MARKS.iter().all(|&(_, c)| c >= 0.0));
+        assert!(marks().len() == 14 && marks().iter().all(|&(_, c)| c >= 0.0));
         const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };
     }
 
