@@ -55,7 +55,7 @@ const CONTEXT: usize = 4;
 /// Han character of a page).
 #[derive(Default)]
 pub struct Decisions {
-    spans: Mutex<HashMap<(String, usize), Option<Edit>>>,
+    spans: Mutex<HashMap<(String, usize, bool), Option<Edit>>>,
     simplified: OnceLock<Box<[char]>>,
 }
 
@@ -78,7 +78,7 @@ impl Decisions {
 
     fn get_or_decide(
         &self,
-        key: (String, usize),
+        key: (String, usize, bool),
         decide: impl FnOnce() -> Option<Edit>,
     ) -> Option<Edit> {
         if let Some(d) = self.spans.lock().ok().and_then(|m| m.get(&key).cloned()) {
@@ -196,8 +196,17 @@ pub fn repair_bytes<'t>(
         let reach = fwd_end.unwrap_or(i + 1).max(back.map_or(i + 1, |b| b.1));
         let from = floor.max(first.saturating_sub(CONTEXT));
         let to = chars.len().min(reach + CONTEXT);
-        let key = (chars[from..to].iter().collect::<String>(), i - from);
-        let edit = decisions.get_or_decide(key, || decide_at(&chars[from..to], i - from, simp));
+        // Whether a run may be read back is decided here, on the whole page: in the window,
+        // a run cut at the window's start would look complete.
+        let may_read_back = back.is_some();
+        let key = (
+            chars[from..to].iter().collect::<String>(),
+            i - from,
+            may_read_back,
+        );
+        let edit = decisions.get_or_decide(key, || {
+            decide_at(&chars[from..to], i - from, simp, may_read_back)
+        });
         match edit {
             Some(mut e) => {
                 e.start += from;
@@ -231,7 +240,8 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 }
 
 /// The decision for the `?` or letter at `i` of `chars` (a window of the page: everything a
-/// decision may read). Three readings of the bytes are tried:
+/// decision may read); `read_back`: whether the page allows a run read back to `i` (its start
+/// is known). Three readings of the bytes are tried:
 /// - a span read forwards from a `?` that opens it ([`span_at`]: an annotation inserted
 ///   between the two bytes of a character, `燃?xì)夤芾淼?91`);
 /// - a run read back from where it ends ([`span::run_before`]: a `?` that ate an ASCII byte,
@@ -239,12 +249,13 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 /// - for a `?` with an annotation fragment (certain garbage), both, and the more probable
 ///   wins: the fragment names the character whose bytes the `?` holds, which either starts a
 ///   run (the text after it is out of step) or ends one (the text before it is).
-pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier) -> Option<Edit> {
+pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -> Option<Edit> {
     let fwd = span_at(chars, i);
     let back = || {
         // Only a run whose end is improbable as it stands is read back: real text puts a
         // `?` or a Latin letter after Chinese characters all the time.
-        span::run_before(chars, i).filter(|b| b.certain || tail_is_improbable(chars, i, simp))
+        (span::run_before(chars, i).filter(|_| read_back))
+            .filter(|b| b.certain || tail_is_improbable(chars, i, simp))
     };
     match fwd {
         Some(f) if f.certain => Some(decide_certain(chars, &f, back().as_ref(), simp)),
@@ -253,18 +264,37 @@ pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier) -> Option<Edit> {
     }
 }
 
-/// Whether the character before the end of a run at `i` is improbable as it stands: unknown to
-/// the model, or in a pair with the character before it that neither a word nor running
-/// text has.
+/// Whether the end of a run at `i` is improbable as it stands: its last character is unknown
+/// to the model or in a pair with the character before it that neither a word nor running
+/// text has, and the character before that is no better (or shows nothing: ASCII before it).
+/// A run read back is out of step up to its end, so its last two characters are; real text
+/// puts a `?` or a Latin letter after Chinese characters all the time, and one rare pair there
+/// is no reason to search the bytes.
 fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     let lm = lm::Lm::get();
-    let last = simp.simplify(chars[i - 1]);
-    if !lm.knows(last) {
-        return true;
+    // `Some(unseen)` where the character at `k` follows a non-ASCII one; `None` otherwise.
+    let after_text = |k: usize| {
+        let c = simp.simplify(chars[k]);
+        if !lm.knows(c) {
+            return Some(true);
+        }
+        match k.checked_sub(1).map(|p| chars[p]) {
+            Some(p) if !p.is_ascii() => Some(lm.pair(simp.simplify(p), c).is_none()),
+            _ => None,
+        }
+    };
+    // A run may end on a mark the store made ASCII (`規(guī);B(yǎng)`: `；` read out of step),
+    // but `,` or `:` before a Latin word is everyday text in pages with ASCII punctuation,
+    // and a full-width mark or a symbol before one too: only `;` and `!` are evidence.
+    if !crate::chars::is_han(chars[i - 1]) {
+        return matches!(chars[i - 1], ';' | '!');
     }
-    match i.checked_sub(2).map(|k| chars[k]) {
-        Some(p) if !p.is_ascii() => lm.pair(simp.simplify(p), last).is_none(),
-        _ => false,
+    if after_text(i - 1) != Some(true) {
+        return false;
+    }
+    match i.checked_sub(2) {
+        Some(k) if !chars[k].is_ascii() => after_text(k) != Some(false),
+        _ => true,
     }
 }
 
