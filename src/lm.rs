@@ -84,7 +84,7 @@ fn marks() -> &'static [(char, f32)] {
     })
 }
 
-/// The cost of `c` as a punctuation mark ([`marks`]); `None` when it is not one.
+/// The cost of `c` as a punctuation mark (`data/lm/marks.tsv`); `None` when it is not one.
 pub fn mark_cost(c: char) -> Option<f32> {
     // Every mark is in U+00B7..=U+FF1F and none is a CJK ideograph: most characters asked
     // about (ASCII, Han) are answered without the search.
