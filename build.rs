@@ -32,6 +32,10 @@ mod lm_derive;
 #[path = "src/fmm.rs"]
 mod fmm;
 
+/// The override format, shared with the crate's `--overrides` parser.
+#[path = "src/overrides.rs"]
+mod overrides;
+
 fn main() {
     let data = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap()).join("data");
     let opencc = data.join("opencc");
@@ -51,6 +55,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/lm/derive.rs");
     println!("cargo:rerun-if-changed=src/fmm.rs");
+    println!("cargo:rerun-if-changed=src/overrides.rs");
     println!(
         "cargo:rerun-if-changed={}",
         data.join("lm/words.bin").display()
@@ -67,7 +72,8 @@ fn main() {
     let mut step2 = load(&opencc.join("TSPhrases.txt"));
     merge_missing(&mut step2, load(&opencc.join("TSCharacters.txt")));
     let compat = load(&opencc.join("CJK_Compatibility_Ideographs.txt"));
-    let overrides = load(&data.join("overrides.txt"));
+    let overrides = overrides::parse(&fs::read_to_string(data.join("overrides.txt")).unwrap())
+        .unwrap_or_else(|e| panic!("data/overrides.txt line {}: {:?}", e.line, e.text));
 
     let chain = Chain::new(&step1, &step2);
     let mut keys: BTreeSet<String> = BTreeSet::new();

@@ -5,7 +5,7 @@
 //! time, and start-up builds the lookup tables from it in about a millisecond. Matching is a
 //! forward maximum match (the longest key starting at each position wins), the same answer a
 //! leftmost-longest automaton gives, done with a table indexed by code point; it runs at a few
-//! hundred MB/s on one core (README, "Conversion: accuracy and speed").
+//! hundred MB/s on one core (`docs/conversion.md`).
 //!
 //! Guarantees:
 //! - already-simplified text comes back unchanged (`什么` `坏` `干部` `后来`), and unchanged text
@@ -540,7 +540,8 @@ fn builtin_entries() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// Parses a user override file: plain text, one `TRADITIONAL SIMPLIFIED` pair per line
-/// (separated by a tab or spaces), `#` comments and blank lines ignored.
+/// (separated by a tab or spaces), `#` comments and blank lines ignored: the format of
+/// `data/overrides.txt` ([`crate::overrides`]).
 pub fn parse_overrides(path: &Path) -> Result<BTreeMap<String, String>, OverrideError> {
     let text = std::fs::read_to_string(path).map_err(|source| OverrideError::Io {
         path: path.display().to_string(),
@@ -549,37 +550,23 @@ pub fn parse_overrides(path: &Path) -> Result<BTreeMap<String, String>, Override
     parse_overrides_str(&text, &path.display().to_string())
 }
 
-/// The parser behind [`parse_overrides`]; `origin` names the source in errors.
+/// The parser behind [`parse_overrides`] (the format of [`crate::overrides`]); `origin`
+/// names the source in errors.
 pub fn parse_overrides_str(
     text: &str,
     origin: &str,
 ) -> Result<BTreeMap<String, String>, OverrideError> {
-    let mut map = BTreeMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut parts = line.split(['\t', ' ']).filter(|p| !p.is_empty());
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(k), Some(v), None) => {
-                map.insert(k.to_string(), v.to_string());
-            }
-            _ => {
-                return Err(OverrideError::Syntax {
-                    path: origin.to_string(),
-                    line: n + 1,
-                    text: line.to_string(),
-                })
-            }
-        }
-    }
-    Ok(map)
+    crate::overrides::parse(text).map_err(|e| OverrideError::Syntax {
+        path: origin.to_string(),
+        line: e.line,
+        text: e.text,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::rewrites;
 
     fn conv(s: &str) -> String {
         Converter::new().convert(s).into_owned()
@@ -587,19 +574,20 @@ mod tests {
 
     #[test]
     fn taiwan_forms_come_back_as_mainland() {
-        for (t, s) in [
-            ("為", "为"),
-            ("著", "着"),
-            ("臺", "台"),
-            ("裡", "里"),
-            ("管不著", "管不着"),
-            ("推進經濟發達鎮", "推进经济发达镇"),
-            ("乾淨", "干净"),
-            ("顯著", "显著"),
-            ("什麼", "什么"),
-        ] {
-            assert_eq!(conv(t), s, "{t}");
-        }
+        rewrites(
+            |s| conv(s).to_string(),
+            &[
+                ("為", "为"),
+                ("著", "着"),
+                ("臺", "台"),
+                ("裡", "里"),
+                ("管不著", "管不着"),
+                ("推進經濟發達鎮", "推进经济发达镇"),
+                ("乾淨", "干净"),
+                ("顯著", "显著"),
+                ("什麼", "什么"),
+            ],
+        );
     }
 
     #[test]
@@ -625,14 +613,15 @@ mod tests {
 
     #[test]
     fn proper_nouns_keep_their_characters() {
-        for (t, s) in [
-            ("乾隆", "乾隆"),
-            ("乾安縣", "乾安县"),
-            ("乾清宮", "乾清宫"),
-            ("魏徵", "魏徵"),
-        ] {
-            assert_eq!(conv(t), s);
-        }
+        rewrites(
+            |s| conv(s).to_string(),
+            &[
+                ("乾隆", "乾隆"),
+                ("乾安縣", "乾安县"),
+                ("乾清宮", "乾清宫"),
+                ("魏徵", "魏徵"),
+            ],
+        );
     }
 
     #[test]

@@ -21,12 +21,16 @@ mod fmm;
 pub mod hunks;
 pub mod learn;
 pub mod lm;
+pub mod overrides;
 pub mod page;
 pub mod pipeline;
 pub mod readings;
 pub mod report;
 pub mod stages;
 pub mod tables;
+pub mod tags;
+#[cfg(test)]
+mod testing;
 
 pub use config::{Config, ConfigError, SiteRules, SpacingPolicy};
 pub use page::Page;

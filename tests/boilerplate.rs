@@ -66,22 +66,11 @@ fn wrap(site: usize, body: &str) -> String {
 
 #[test]
 fn learned_lines_are_the_template_lines_and_nothing_else() {
-    let pages: Vec<(String, String)> = {
-        let dir = common::fixtures().join("pages");
-        let mut v: Vec<_> = fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-            .map(|p| {
-                (
-                    p.file_stem().unwrap().to_string_lossy().into_owned(),
-                    common::read_lossy(&p),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
+    // By file stem.
+    let pages: Vec<(String, String)> = common::fixture_pages("pages")
+        .into_iter()
+        .map(|(name, text)| (name.trim_end_matches(".txt").to_string(), text))
+        .collect();
     let tmp = tempfile::tempdir().unwrap();
     let (bare, wrapped) = (tmp.path().join("bare"), tmp.path().join("wrapped"));
     // Every page under one invented site (round robin), and the first page under all three

@@ -11,12 +11,12 @@ use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 
 mod common;
 
 use common::{
-    clean, entry, make_batch, real_pages, report, run, stderr, tree, unprivileged, write, zhclean,
+    clean, entry, make_batch, real_pages, report, run, run_stdin, stderr, tree, unprivileged,
+    write, zhclean,
 };
 use serde_json::Value;
 use zhclean::{Cleaner, Config};
@@ -103,20 +103,7 @@ fn tree_is_mirrored_with_txt_names_and_skips_are_reported() {
 
 #[test]
 fn stdin_to_stdout() {
-    let mut child = zhclean()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all("為經濟\r\n發達".as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin("為經濟\r\n發達".as_bytes());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         String::from_utf8(o.stdout.clone()).unwrap(),

@@ -15,22 +15,16 @@
 //!
 //! On the whole 5.5 MB Debian zh-TW corpus (`bench/fetch_corpus.sh`; not committed, GPL and
 //! MPL text), the same comparison against C++ OpenCC 1.4.2 itself gives only our deliberate
-//! differences (overrides); see README, "Conversion: accuracy and speed".
+//! differences (overrides); see `docs/conversion.md`.
 
-use std::io::Read;
+mod common;
 
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
 use zhclean::converter::Converter;
 
 fn fixture(name: &str) -> String {
-    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
-    let file = std::fs::File::open(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut text = String::new();
-    flate2::read::GzDecoder::new(file)
-        .read_to_string(&mut text)
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-    text
+    common::read_gz(&common::fixtures().join(name))
 }
 
 fn ferrous() -> OpenCC {

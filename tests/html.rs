@@ -3,18 +3,21 @@
 //! hostile files.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
 
 mod common;
 
-use common::{run, stderr, write, zhclean};
+use common::{run, run_stdin, stderr, write};
 use zhclean::extract::{extract, Format};
 use zhclean::{Cleaner, Config};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(common::fixtures().join("html").join(name)).unwrap()
+    let path = common::fixtures().join("html").join(name);
+    if name.ends_with(".gz") {
+        common::read_gz(&path)
+    } else {
+        std::fs::read_to_string(path).unwrap()
+    }
 }
 
 fn is_han(c: char) -> bool {
@@ -64,7 +67,7 @@ const TITLE: &str = "第 8 章 国际化和本地化";
 /// extraction and on the binary's cleaned output.
 #[test]
 fn debian_reference_chapter() {
-    let html = fixture("debian-reference-ch08.zh-cn.html");
+    let html = fixture("debian-reference-ch08.zh-cn.html.gz");
     let body = fixture("debian-reference-ch08.zh-cn.body.txt");
     let extracted = extract(&html).plain();
 
@@ -174,20 +177,7 @@ fn html_files_text_files_and_records_are_extracted_then_cleaned() {
 
 #[test]
 fn html_on_stdin_and_in_explain() {
-    let mut child = zhclean()
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(PAGE.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(PAGE.as_bytes());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let cleaner = Cleaner::new(Config::default()).unwrap();
     assert_eq!(

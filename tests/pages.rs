@@ -8,19 +8,7 @@ use std::collections::HashSet;
 use zhclean::{Cleaner, Config};
 
 fn pages() -> Vec<(String, String)> {
-    let dir = common::fixtures().join("pages");
-    let mut v: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                common::read_lossy(&p),
-            )
-        })
-        .collect();
-    v.sort();
+    let v = common::fixture_pages("pages");
     assert_eq!(v.len(), 40);
     v
 }

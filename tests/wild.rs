@@ -10,7 +10,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Read;
 
 use ferrous_opencc::config::BuiltinConfig;
 use ferrous_opencc::OpenCC;
@@ -19,19 +18,7 @@ use unicode_normalization::UnicodeNormalization;
 use zhclean::{Cleaner, Config};
 
 fn pages() -> Vec<(String, String)> {
-    let dir = common::fixtures().join("wild");
-    let mut v: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                common::read_lossy(&p),
-            )
-        })
-        .collect();
-    v.sort();
+    let v = common::fixture_pages("wild");
     assert_eq!(v.len(), 46);
     v
 }
@@ -304,11 +291,7 @@ fn clean_text_is_left_as_it_is() {
         .into_iter()
         .map(|(name, _, gold, _)| (name, gold))
         .collect();
-    let path = common::fixtures().join("libreoffice-help-zh-cn.txt.gz");
-    let mut help = String::new();
-    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap())
-        .read_to_string(&mut help)
-        .unwrap();
+    let help = common::read_gz(&common::fixtures().join("libreoffice-help-zh-cn.txt.gz"));
     // As one page and in pages of 100 lines (the rules count a page's habit).
     let lines: Vec<&str> = help.lines().collect();
     for (k, chunk) in lines.chunks(100).enumerate() {

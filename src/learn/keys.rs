@@ -136,23 +136,18 @@ pub fn edge_lines(lines: &[&str]) -> Vec<bool> {
 pub const MIN_KEY_CHARS: usize = 6;
 
 /// Structural lines that many real documents share and that are not boilerplate: short
-/// lines, table-of-contents words, chapter and list headings.
+/// lines, table-of-contents words, chapter and list headings (`data/structural.txt`).
 pub fn is_structural(key: &str) -> bool {
     if key.chars().count() < MIN_KEY_CHARS {
         return true;
     }
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(concat!(
-            r"^(?:目录|目次|摘要|内容摘要|关键词|关键字|参考文献|引言|前言|序言|绪论|概述|结论|结语|",
-            r"致谢|附录|小结|总结|习题|练习|答案|解析|注释|说明|abstract|keywords|references|",
-            r"introduction|conclusions?|contents)[:.]?$",
-            r"|^第[0零一二三四五六七八九十百千]+[章节篇部分课讲回单元].{0,20}$",
-            r"|^[一二三四五六七八九十]+[、.].{0,12}$",
-            r"|^[(\[]?[0一二三四五六七八九十]+[)\]][^,.;]{0,12}$",
-            r"|^0(?:\.0)*[、.]?[^,.;]{0,12}$",
-        ))
-        .expect("structural pattern")
+        let patterns: Vec<&str> = include_str!("../../data/structural.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        Regex::new(&patterns.join("|")).expect("data/structural.txt: a pattern does not parse")
     })
     .is_match(key)
 }

@@ -120,10 +120,13 @@ pub fn fix(text: &str) -> (Cow<'_, str>, u64) {
 #[cfg(test)]
 mod tests {
     use super::fix;
+    use crate::testing::{keeps, rewrites};
 
     #[test]
     fn question_marks_for_lost_spaces_go_on_a_page_with_the_habit() {
-        for (raw, want) in [
+        rewrites(
+            |s| fix(s).0.into_owned(),
+            &[
             (
                 "??? 本報8月30日訊\n????學校及周邊\n????會上,",
                 "本報8月30日訊\n學校及周邊\n會上,",
@@ -134,25 +137,25 @@ mod tests {
             ),
             // An indented line after an indent.
             ("  ?? 第一段\n?? 第二段", "  第一段\n第二段"),
-        ] {
-            assert_eq!(fix(raw).0, want, "{raw}");
-        }
+            ],
+        );
     }
 
     #[test]
     fn real_question_marks_stay() {
-        for s in [
-            // No habit: one indent, or `? ` after words only.
-            "??? 本報8月30日訊",
-            "目的? 觀察遠程。方法? 以2021年",
-            "是嗎? 好的。真的? 嗯",
-            "What? Why? ? No.",
-            // Glued to the text after it: a question.
-            "你能否證實?中方將提供多少捐款?\n消息稿你看到了吧?",
-            "?\n??\n???",
-        ] {
-            assert_eq!(fix(s).0, s);
-        }
+        keeps(
+            |s| fix(s).0.into_owned(),
+            &[
+                // No habit: one indent, or `? ` after words only.
+                "??? 本報8月30日訊",
+                "目的? 觀察遠程。方法? 以2021年",
+                "是嗎? 好的。真的? 嗯",
+                "What? Why? ? No.",
+                // Glued to the text after it: a question.
+                "你能否證實?中方將提供多少捐款?\n消息稿你看到了吧?",
+                "?\n??\n???",
+            ],
+        );
         // On a page with the habit, byte garbage and the runs a line ends in stay.
         assert_eq!(
             fix("??? 本報\n????學校\n?xì)夤\n會上??\n(?)").0,

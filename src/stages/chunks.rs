@@ -10,7 +10,7 @@
 //! chunks start where the head ended.
 //!
 //! Inside the body a marker and a document's own numbered paragraph look alike (`\n\n2、`).
-//! The page is decided as a whole ([`markers`]): the markers are the sequence 2, 3, … K that
+//! The page is decided as a whole (`markers`): the markers are the sequence 2, 3, … K that
 //! best explains the numbered lines, where a marker is a cut (mid-sentence, mid-word, before
 //! punctuation, at preview-length spacing) and every other numbered line must read as a list
 //! (after a sentence, continuing the list before it, close to it). `bench/chunklists.py`
@@ -650,54 +650,63 @@ mod tests {
         assert_eq!(run_bare(short), short);
     }
 
-    /// `n` characters of prose that never ends a sentence (`章节内容章节内容…`).
-    fn prose(n: usize) -> String {
-        "章节内容".chars().cycle().take(n).collect()
+    /// `text` with every `{N}` replaced by N characters of prose that never ends a sentence
+    /// (`章节内容章节内容…`): pieces of preview length, written short.
+    fn prose(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let close = open + rest[open..].find('}').expect("a closing brace");
+            let n: usize = rest[open + 1..close].parse().expect("{N}");
+            out.push_str(&rest[..open]);
+            out.extend("章节内容".chars().cycle().take(n));
+            rest = &rest[close + 1..];
+        }
+        out + rest
     }
 
     /// The hard cases of telling chunk markers from a document's own numbering: the page is
     /// decided as a whole (sequence, spacing, the cut), not marker by marker.
     #[test]
     fn markers_and_list_numbers_apart() {
-        let p = prose;
         for (name, body, want) in [
             (
                 "numbered paragraphs between mid-sentence cuts",
-                format!("1、{a}。\n\n1、{b}\n\n2、{c}。\n\n2、{d}。\n\n3、{e}", a = p(200), b = p(200), c = p(150), d = p(300), e = p(20)),
-                format!("{a}。\n\n1、{b}{c}。\n\n2、{d}。\n\n3、{e}", a = p(200), b = p(200), c = p(150), d = p(300), e = p(20)),
+                "1、{200}。\n\n1、{200}\n\n2、{150}。\n\n2、{300}。\n\n3、{20}",
+                "{200}。\n\n1、{200}{150}。\n\n2、{300}。\n\n3、{20}",
             ),
             (
                 "a list item right after a marker (the cut fell on the paragraph break)",
-                format!("1、{a}如下：\n\n1、{b}。\n\n\n\n2、2、{c}。\n\n3、{d}。", a = p(300), b = p(250), c = p(40), d = p(30)),
-                format!("{a}如下：\n\n1、{b}。\n\n2、{c}。\n\n3、{d}。", a = p(300), b = p(250), c = p(40), d = p(30)),
+                "1、{300}如下：\n\n1、{250}。\n\n\n\n2、2、{40}。\n\n3、{30}。",
+                "{300}如下：\n\n1、{250}。\n\n2、{40}。\n\n3、{30}。",
             ),
             (
                 "a marker right before a list",
-                format!("1、{a}如\n\n2、下：\n\n1、{b}。\n\n2、{c}。\n\n3、{d}。", a = p(400), b = p(30), c = p(60), d = p(40)),
-                format!("{a}如下：\n\n1、{b}。\n\n2、{c}。\n\n3、{d}。", a = p(400), b = p(30), c = p(60), d = p(40)),
+                "1、{400}如\n\n2、下：\n\n1、{30}。\n\n2、{60}。\n\n3、{40}。",
+                "{400}如下：\n\n1、{30}。\n\n2、{60}。\n\n3、{40}。",
             ),
             (
                 "a cut after the end of a sentence, with no list around",
-                format!("1、{a}。\n\n2、{b}", a = p(400), b = p(100)),
-                format!("{a}。{b}", a = p(400), b = p(100)),
+                "1、{400}。\n\n2、{100}",
+                "{400}。{100}",
             ),
             (
                 "`N、` after a number mid-sentence is a cut; a lone list number after a sentence stays",
-                format!("1、{a}共20\n\n2、05年的{b}。\n\n5、{c}\n\n3、{d}", a = p(400), b = p(300), c = p(400), d = p(30)),
-                format!("{a}共2005年的{b}。\n\n5、{c}{d}", a = p(400), b = p(300), c = p(400), d = p(30)),
+                "1、{400}共20\n\n2、05年的{300}。\n\n5、{400}\n\n3、{30}",
+                "{400}共2005年的{300}。\n\n5、{400}{30}",
             ),
             (
                 "a cut inside a reading",
-                format!("1、{a}學(x\n\n2、ué)生{b}", a = p(400), b = p(30)),
-                format!("{a}學(xué)生{b}", a = p(400), b = p(30)),
+                "1、{400}學(x\n\n2、ué)生{30}",
+                "{400}學(xué)生{30}",
             ),
             (
                 "a line of markup in the separator",
-                format!("1、{a}\n<p></p>\n2、{b}\n\n3、{c}", a = p(400), b = p(400), c = p(30)),
-                format!("{a}\n<p></p>{b}{c}", a = p(400), b = p(400), c = p(30)),
+                "1、{400}\n<p></p>\n2、{400}\n\n3、{30}",
+                "{400}\n<p></p>{400}{30}",
             ),
         ] {
-            assert_eq!(run("", &body), want, "{name}");
+            assert_eq!(run("", &prose(body)), prose(want), "{name}");
         }
     }
 

@@ -80,24 +80,26 @@ fn trim_end(line: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::tidy;
+    use crate::testing::rewrites;
 
     #[test]
     fn table() {
-        for (raw, want) in [
-            ("\n\n\n第一段\n\n\n\n第二段\n\n", "第一段\n\n第二段\n"),
-            ("中文  \n下一行\u{3000}\n", "中文\n下一行\n"),
-            ("the fact \nfrom", "the fact \nfrom\n"),
-            ("the fact   \nfrom", "the fact \nfrom\n"),
-            ("the end \n\n", "the end\n"),
-            (
-                "\u{3000}\u{3000}段首缩进\n  indented",
-                "段首缩进\nindented\n",
-            ),
-            ("", ""),
-            ("  \n \n", ""),
-        ] {
-            assert_eq!(tidy(raw).0, want, "{raw:?}");
-        }
+        rewrites(
+            |s| tidy(s).0,
+            &[
+                ("\n\n\n第一段\n\n\n\n第二段\n\n", "第一段\n\n第二段\n"),
+                ("中文  \n下一行\u{3000}\n", "中文\n下一行\n"),
+                ("the fact \nfrom", "the fact \nfrom\n"),
+                ("the fact   \nfrom", "the fact \nfrom\n"),
+                ("the end \n\n", "the end\n"),
+                (
+                    "\u{3000}\u{3000}段首缩进\n  indented",
+                    "段首缩进\nindented\n",
+                ),
+                ("", ""),
+                ("  \n \n", ""),
+            ],
+        );
     }
 
     #[test]

@@ -257,6 +257,7 @@ fn fix_runs(text: &str, policy: SpacingPolicy) -> (Cow<'_, str>, u64) {
 mod tests {
     use super::fix;
     use crate::config::SpacingPolicy::{self, *};
+    use crate::testing::{keeps, rewrites};
 
     fn run(s: &str, p: SpacingPolicy) -> String {
         fix(s, p).0.into_owned()
@@ -264,39 +265,41 @@ mod tests {
 
     #[test]
     fn mainland_spacing() {
-        for (raw, want) in [
-            ("2010 年 4 月， 中央编办", "2010年4月，中央编办"),
-            ("发改委、 公安部", "发改委、公安部"),
-            ("2/3 。 在编制", "2/3。在编制"),
-            ("“一门式” 向 “一窗式”", "“一门式”向“一窗式”"),
-            ("“小马拉大车” “看得见管不着”", "“小马拉大车”“看得见管不着”"),
-            ("二二. 向量间", "二二.向量间"),
-            ("1 引言 .31.1编写", "1引言.31.1编写"),
-            (
-                "数组 mtx y z ( , , )P x y z小鸟",
-                "数组mtx y z ( , , )P x y z小鸟",
-            ),
-            ("第第3 3章章 向量", "第第3 3章章向量"),
-            ("实 现集成\u{3000}测试", "实现集成测试"),
-        ] {
-            assert_eq!(run(raw, Remove), want, "{raw}");
-        }
+        rewrites(
+            |s| run(s, Remove).to_string(),
+            &[
+                ("2010 年 4 月， 中央编办", "2010年4月，中央编办"),
+                ("发改委、 公安部", "发改委、公安部"),
+                ("2/3 。 在编制", "2/3。在编制"),
+                ("“一门式” 向 “一窗式”", "“一门式”向“一窗式”"),
+                ("“小马拉大车” “看得见管不着”", "“小马拉大车”“看得见管不着”"),
+                ("二二. 向量间", "二二.向量间"),
+                ("1 引言 .31.1编写", "1引言.31.1编写"),
+                (
+                    "数组 mtx y z ( , , )P x y z小鸟",
+                    "数组mtx y z ( , , )P x y z小鸟",
+                ),
+                ("第第3 3章章 向量", "第第3 3章章向量"),
+                ("实 现集成\u{3000}测试", "实现集成测试"),
+            ],
+        );
     }
 
     #[test]
     fn english_and_formulas_keep_their_spaces() {
-        for s in [
-            "one of the most fundamental problems",
-            "anddeal” providers like Groupon",
-            "四四. .向量空间",
-            "一一. n维向量",
-            "12 , . nina aanianin",
-            "  indented line",
-            "line end  ",
-            "访问 https://example.com/a?b=1 或写信到 a@b.com 。",
-        ] {
-            assert_eq!(run(s, Remove), s, "{s}");
-        }
+        keeps(
+            |s| run(s, Remove).to_string(),
+            &[
+                "one of the most fundamental problems",
+                "anddeal” providers like Groupon",
+                "四四. .向量空间",
+                "一一. n维向量",
+                "12 , . nina aanianin",
+                "  indented line",
+                "line end  ",
+                "访问 https://example.com/a?b=1 或写信到 a@b.com 。",
+            ],
+        );
     }
 
     #[test]

@@ -18,6 +18,50 @@ pub fn read_lossy(path: &Path) -> String {
     String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
 }
 
+/// The `.txt` pages of a fixture folder (`pages`, `wild`, `garbage`), as (file name, text read
+/// as [`read_lossy`] does), sorted by name.
+pub fn fixture_pages(folder: &str) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = fs::read_dir(fixtures().join(folder))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                read_lossy(&p),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// Runs `zhclean -` with `input` on stdin and returns what it did.
+pub fn run_stdin(input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = zhclean()
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A gzipped UTF-8 fixture, whole.
+pub fn read_gz(path: &Path) -> String {
+    use std::io::Read;
+    let file = fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(file)
+        .read_to_string(&mut text)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text
+}
+
 /// The golden pages: (name, raw, gold, uncertain spans).
 pub fn golden() -> Vec<(String, String, String, Vec<String>)> {
     let dir = fixtures().join("golden");

@@ -40,20 +40,13 @@ pub fn rule_key(line: &str, converter: &Converter) -> String {
     key
 }
 
-/// The tags line keys drop, formatting tags only: `<img alt=…>` and `<image>` lines carry the
-/// title.
-pub(super) const DROPPED_TAGS: [&str; 29] = [
-    "p", "b", "i", "u", "s", "em", "strong", "span", "div", "font", "br", "center", "a", "h1",
-    "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "td", "tr", "th", "table", "tbody", "section",
-    "article",
-];
-
-/// A dropped tag: `<`, an optional `/`, a name of [`DROPPED_TAGS`] in any case, attributes after
-/// whitespace, an optional `/`, `>`.
+/// A dropped tag: `<`, an optional `/`, a name a key drops ([`crate::tags::dropped_in_keys`],
+/// formatting tags only: `<img alt=…>` and `<image>` lines carry the title) in any case,
+/// attributes after whitespace, an optional `/`, `>`.
 pub(super) fn tag_re() -> &'static Regex {
     static RE: std::sync::OnceLock<Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
-        let names = DROPPED_TAGS.join("|");
+        let names = crate::tags::dropped_in_keys().collect::<Vec<_>>().join("|");
         Regex::new(&format!(r"(?i)</?(?:{names})(?:\s[^<>]*)?/?>")).expect("tag pattern")
     })
 }
@@ -83,7 +76,7 @@ pub(super) fn is_dropped_tag(span: &str) -> bool {
         // and case folding matches a few non-ASCII letters to ASCII names (`ſ` to `s`).
         return tag_re().is_match(span);
     }
-    DROPPED_TAGS.iter().any(|t| t.eq_ignore_ascii_case(name))
+    crate::tags::dropped_in_keys().any(|t| t.eq_ignore_ascii_case(name))
         && (rest.is_empty() || rest == "/" || rest.starts_with(char::is_whitespace))
 }
 
