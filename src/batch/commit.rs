@@ -9,9 +9,12 @@
 //! - `group` (the default): outputs are renamed without waiting for the disk; after every
 //!   [`Limits::outputs`] outputs or [`Limits::interval`], and at the end, a syncer thread makes
 //!   the whole group durable with one flush ([`Syncfs`]: one `syncfs` of the output's file
-//!   system), then appends the group's entries to the manifest in one write and makes those
-//!   durable too. A power cut costs at most the group in flight: its outputs are not in the
-//!   manifest, so `--resume` cleans them again.
+//!   system), then appends the group's entries to the manifest in one write. A power cut
+//!   costs at most the outputs not yet recorded: they are not in the manifest, so `--resume`
+//!   cleans them again. The appended lines themselves are not flushed on their own (that
+//!   would be a second disk commit per group): the next group's flush, which covers the
+//!   manifest as it lies in the output directory, makes them durable, and lines lost before
+//!   that only mean outputs cleaned again. An entry can never be durable before its output.
 //! - `file`: every output is fsynced before its rename and recorded at once (one disk flush
 //!   per file: on small files this is most of the run).
 //! - `none`: nothing is flushed; entries are still appended by group. A killed process loses
@@ -221,8 +224,7 @@ impl<'a> Committer<'a> {
             if last {
                 Ok(())
             } else {
-                self.manifest.record(&group)?;
-                self.manifest.sync_appended()
+                self.manifest.record(&group)
             }
         });
         if let Err(e) = recorded {

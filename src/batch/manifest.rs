@@ -120,15 +120,6 @@ impl Manifest {
         Ok(())
     }
 
-    /// Makes the lines appended so far durable.
-    pub fn sync_appended(&self) -> io::Result<()> {
-        let guard = self.append.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.as_ref() {
-            Some(f) => f.sync_data(),
-            None => Ok(()),
-        }
-    }
-
     /// Rewrites the manifest sorted by output path: the entries kept from before (resumed
     /// inputs) plus the ones recorded in this run; with `durable`, fsynced before it replaces
     /// the appended one (a power cut leaves one or the other, whole).
