@@ -191,7 +191,13 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    // Into one string: a `format!` per byte was a String allocated and freed 32 times a file.
+    let mut s = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
 }
 
 /// The settings fingerprint: outputs made with other settings are not "done".
@@ -207,6 +213,14 @@ pub fn settings_fingerprint(config: &zhclean::Config, text_field: &str, bad_line
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_hex_is_the_lowercase_digest() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn torn_lines_are_ignored_and_finish_sorts() {
