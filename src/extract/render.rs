@@ -20,56 +20,56 @@ use super::score::Scored;
 /// Cells longer than this (in characters) make a table a layout table.
 const MAX_CELL_CHARS: u32 = 600;
 
+/// `h1` to `h6`.
+pub(super) fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
 /// Elements that start and end a line.
 fn is_block(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "div"
-            | "section"
-            | "article"
-            | "main"
-            | "header"
-            | "footer"
-            | "aside"
-            | "nav"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "ul"
-            | "ol"
-            | "li"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "blockquote"
-            | "figure"
-            | "figcaption"
-            | "table"
-            | "thead"
-            | "tbody"
-            | "tfoot"
-            | "tr"
-            | "td"
-            | "th"
-            | "caption"
-            | "hr"
-            | "address"
-            | "center"
-            | "details"
-            | "summary"
-            | "form"
-            | "fieldset"
-            | "legend"
-            | "body"
-            | "html"
-            | "pre"
-            | "listing"
-            | "xmp"
-            | "plaintext"
-    )
+    is_heading(tag)
+        || matches!(
+            tag,
+            "p" | "div"
+                | "section"
+                | "article"
+                | "main"
+                | "header"
+                | "footer"
+                | "aside"
+                | "nav"
+                | "ul"
+                | "ol"
+                | "li"
+                | "dl"
+                | "dt"
+                | "dd"
+                | "blockquote"
+                | "figure"
+                | "figcaption"
+                | "table"
+                | "thead"
+                | "tbody"
+                | "tfoot"
+                | "tr"
+                | "td"
+                | "th"
+                | "caption"
+                | "hr"
+                | "address"
+                | "center"
+                | "details"
+                | "summary"
+                | "form"
+                | "fieldset"
+                | "legend"
+                | "body"
+                | "html"
+                | "pre"
+                | "listing"
+                | "xmp"
+                | "plaintext"
+        )
 }
 
 /// Inline elements whose text is code: kept exactly as rendered.

@@ -114,24 +114,19 @@ fn never_text(tag: &str) -> bool {
 
 /// Blocks whose text is a unit of the page: they score and hand their score up.
 fn is_paragraph(tag: &str) -> bool {
-    matches!(
-        tag,
-        "p" | "pre"
-            | "td"
-            | "th"
-            | "li"
-            | "dd"
-            | "dt"
-            | "blockquote"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "figcaption"
-            | "address"
-    )
+    super::render::is_heading(tag)
+        || matches!(
+            tag,
+            "p" | "pre"
+                | "td"
+                | "th"
+                | "li"
+                | "dd"
+                | "dt"
+                | "blockquote"
+                | "figcaption"
+                | "address"
+        )
 }
 
 /// Readability's weights by tag.
@@ -140,7 +135,8 @@ fn tag_weight(tag: &str) -> f32 {
         "div" | "article" | "main" | "section" => 5.0,
         "pre" | "td" | "blockquote" => 3.0,
         "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        "th" => -5.0,
+        _ if super::render::is_heading(tag) => -5.0,
         _ => 0.0,
     }
 }
