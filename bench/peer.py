@@ -6,7 +6,7 @@ stripped by regex, preview chunk markers `N、` at line starts removed, OpenCC `
 `opencc`, C++ OpenCC), regex spacing and punctuation fixes.
 
 Usage:
-  bench/peer.py INDIR OUTDIR [--procs N]     every INDIR/*.txt -> OUTDIR/*.txt
+  bench/peer.py INDIR OUTDIR [--procs N]     every INDIR/**/*.txt -> OUTDIR/**/*.txt
   bench/peer.py --opencc-only INDIR OUTDIR   OpenCC tw2s alone (the other peer)
 """
 import argparse
@@ -93,9 +93,14 @@ def main():
     ap.add_argument("--procs", type=int, default=1)
     ap.add_argument("--opencc-only", action="store_true")
     a = ap.parse_args()
-    os.makedirs(a.outdir, exist_ok=True)
-    jobs = [(os.path.join(a.indir, n), os.path.join(a.outdir, n), a.opencc_only)
-            for n in sorted(os.listdir(a.indir)) if n.endswith(".txt")]
+    # Every INDIR/**/*.txt, the tree mirrored under OUTDIR (as zhclean mirrors it).
+    jobs = []
+    for d, dirs, names in os.walk(a.indir):
+        dirs.sort()
+        rel = os.path.relpath(d, a.indir)
+        os.makedirs(os.path.join(a.outdir, rel), exist_ok=True)
+        jobs += [(os.path.join(d, n), os.path.join(a.outdir, rel, n), a.opencc_only)
+                 for n in sorted(names) if n.endswith(".txt")]
     t0 = time.perf_counter()
     if a.procs > 1:
         with Pool(a.procs) as p:

@@ -215,6 +215,8 @@ for z in ("zhclean", "nolearn"):
         if (z, inp, "2") in res:
             r = res[(z, inp, "2")][0] / res[(z, inp, "1")][0]
             print(f"- {label}, 2 threads vs 1 thread ({inp}): {r:.2f}x wall (target >= 1.8x): {verdict(r >= 1.8)}")
+            c = res[(z, inp, "1")][1] / res[(z, inp, "2")][1]
+            print(f"- {label}, CPU time of 2 threads over 1 thread ({inp}): {c:.2f} (target <= 1.15): {verdict(c <= 1.15)}")
 # The same ratios round by round (each from runs minutes apart at most): how far this
 # machine's noise moves them.
 per = {}
@@ -232,6 +234,14 @@ for z, label in (("zhclean", "zhclean"), ("nolearn", "zhclean --no-learn")):
     for inp in ("batch", "shard"):
         show(f"{label} 2 threads vs 1 ({inp}), wall", (z, inp, "2"), (z, inp, "1"), 0, 1.8)
 PY
+echo
+
+# ---------------------------------------------------------------- small pages
+# Issue 23's batch: 3,120 real small pages, the default durability (group commit) against no
+# syncing and an fsync per file, on a real disk (bench/small.sh).
+log "small pages"
+[ -d "$work/small" ] || bench/make_small.sh "$work/small"
+SMALL="$work/small" BIN="$zh" BENCH_TMP="$work" bench/small.sh "$repeat"
 echo
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Stage-level timings: cargo bench --bench pipeline (criterion; whole pipeline and every stage)."

@@ -120,10 +120,22 @@ pub struct Args {
     #[arg(short = 'L', long)]
     pub follow_symlinks: bool,
 
-    /// Do not fsync outputs before renaming them into place (faster; a killed process still
-    /// leaves no partial file, but a power cut might).
-    #[arg(long)]
+    /// When outputs are flushed to disk before they are recorded as finished (for
+    /// `--resume`): `group` flushes the output file system once per group of outputs (a power
+    /// cut costs at most the group in flight), `file` fsyncs every output before its rename,
+    /// `none` never flushes (a killed process still leaves no partial file; a power cut may).
+    #[arg(long, value_enum, value_name = "WHEN", default_value = "group")]
+    pub sync: batch::commit::SyncMode,
+
+    /// Same as `--sync none`.
+    #[arg(long, conflicts_with = "sync")]
     pub no_sync: bool,
+
+    /// Memory for pages kept between the two passes (`K`, `M`, `G` suffixes): pass 1 keeps the
+    /// pages it read and decoded, up to this much, so pass 2 need not read them again; pages
+    /// beyond it are read twice. `0` reads every page twice.
+    #[arg(long, value_name = "SIZE", default_value = "1G", value_parser = batch::input::parse_size)]
+    pub keep_memory: u64,
 
     /// Do not learn boilerplate from the batch (pass 1); only the built-in site rules apply.
     #[arg(long, conflicts_with = "boilerplate")]
@@ -259,8 +271,13 @@ pub fn run() -> Result<Outcome> {
         report_html: args.report_html.clone(),
         text_field: args.text_field.clone(),
         bad_lines: args.bad_lines,
-        sync: !args.no_sync,
+        sync: if args.no_sync {
+            batch::commit::SyncMode::None
+        } else {
+            args.sync
+        },
         input_format: args.input_format.into(),
+        keep_memory: args.keep_memory,
         learn: batch::learn::LearnSettings {
             enabled: !args.no_learn,
             options: Learning {

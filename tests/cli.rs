@@ -400,8 +400,10 @@ fn resume_after_a_killed_run_gives_the_uninterrupted_tree() {
     let full = tree(&dir.path().join("full"));
     assert_eq!(full.len(), 42, "40 pages, a shard and the manifest");
 
+    // `--sync file` records every output as soon as it is renamed, so all 12 are resumed (by
+    // group, the default, only whole flushed groups are: the next test).
     let killed = zhclean()
-        .args(["in", "-o", "part", "-q", "-j", "2"])
+        .args(["in", "-o", "part", "-q", "-j", "2", "--sync", "file"])
         .env("ZHCLEAN_TEST_ABORT_AFTER", "12")
         .current_dir(dir.path())
         .output()
@@ -454,6 +456,65 @@ fn resume_after_a_killed_run_gives_the_uninterrupted_tree() {
         fs::read_to_string(dir.path().join("part/d0/000-001-www_360docs_net.txt")).unwrap(),
         clean("為經濟 changed")
     );
+}
+
+/// With group sync (the default), a killed run's manifest holds only outputs whose group was
+/// flushed; `--resume` keeps exactly those and redoes the rest, to the uninterrupted tree.
+#[test]
+fn a_run_killed_with_group_sync_resumes_exactly_what_the_manifest_recorded() {
+    let dir = tempfile::tempdir().unwrap();
+    make_batch(&dir.path().join("in"), 40);
+    let o = run(&["in", "-o", "full", "-q", "--no-learn"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let full = tree(&dir.path().join("full"));
+    for abort_after in ["9", "30"] {
+        let out = format!("part{abort_after}");
+        let killed = zhclean()
+            .args(["in", "-o", &out, "-q", "-j", "2", "--no-learn"])
+            .env("ZHCLEAN_TEST_ABORT_AFTER", abort_after)
+            .env("ZHCLEAN_TEST_GROUP_OUTPUTS", "4")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(!killed.status.success(), "the run was aborted");
+        let manifest = dir.path().join(&out).join(".zhclean-manifest.jsonl");
+        let recorded: std::collections::BTreeSet<String> = fs::read_to_string(&manifest)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .map(|e| e["output"].as_str().unwrap().to_string())
+            .collect();
+        let partial = tree(&dir.path().join(&out));
+        for k in &recorded {
+            assert_eq!(
+                partial.get(Path::new(k)),
+                full.get(Path::new(k)),
+                "{k} recorded and whole"
+            );
+        }
+        let report_name = format!("{out}.json");
+        let o = run(
+            &[
+                "in",
+                "-o",
+                &out,
+                "-q",
+                "--resume",
+                "--no-learn",
+                "--report",
+                &report_name,
+            ],
+            dir.path(),
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(tree(&dir.path().join(&out)), full);
+        let r = report(&dir.path().join(&report_name));
+        assert_eq!(
+            r["summary"]["resumed"].as_u64().unwrap() as usize,
+            recorded.len(),
+            "resumed exactly the recorded outputs"
+        );
+    }
 }
 
 #[test]

@@ -22,6 +22,7 @@ use zhclean::learn::{
 };
 use zhclean::Cleaner;
 
+use super::input::{Kept, Page};
 use super::progress::Progress;
 use super::{html, jsonl, output, BatchError, Job};
 
@@ -70,11 +71,13 @@ impl Learning {
     }
 }
 
-/// Learns (or loads) the boilerplate list for `jobs`.
+/// Learns (or loads) the boilerplate list for `jobs`, keeping the pages read in `kept` for
+/// pass 2.
 pub(super) fn learn(
     cleaner: &Cleaner,
     jobs: &[Job],
     opts: &super::Options,
+    kept: &Kept,
 ) -> Result<Learning, BatchError> {
     let (settings, quiet) = (&opts.learn, opts.quiet);
     if let Some(path) = &settings.load {
@@ -107,11 +110,16 @@ pub(super) fn learn(
     let mid = SharedMidCounts::default();
     let mut learner = jobs
         .par_iter()
+        .enumerate()
         .with_min_len(jobs.len().div_ceil(pieces).max(1))
         .fold(
             || Learner::new(options),
-            |mut learner, job| {
-                count(cleaner, job, opts, &progress, &mut learner, &mid);
+            |mut learner, (index, job)| {
+                let mut add = |page: &PageLines| {
+                    learner.add_edges(page);
+                    mid.add(&page.mid);
+                };
+                count(cleaner, (index, job), opts, &progress, &mut add, kept);
                 progress.file_done();
                 learner
             },
@@ -172,30 +180,24 @@ pub(super) fn learn(
 }
 
 /// Counts one input's pages; unreadable or binary inputs count nothing (pass 2 reports them).
-/// HTML pages count the lines of their main text, as pass 2 cleans them.
+/// HTML pages count the lines of their main text, as pass 2 cleans them. A page file read
+/// here is handed to `kept` for pass 2.
 fn count(
     cleaner: &Cleaner,
-    job: &Job,
+    (index, job): (usize, &Job),
     opts: &super::Options,
     progress: &Progress,
-    learner: &mut Learner,
-    mid: &SharedMidCounts,
+    mut add: impl FnMut(&PageLines) + Send,
+    kept: &Kept,
 ) {
-    let mut add = |page: &PageLines| {
-        learner.add_edges(page);
-        mid.add(&page.mid);
-    };
     match job.shard {
         None => {
-            let Ok(bytes) = fs::read(&job.path) else {
+            let Ok(Ok(page)) = Page::read(&job.path, job.size, opts.input_format) else {
                 return;
             };
-            progress.add_bytes(bytes.len() as u64);
-            // Valid UTF-8 (most pages) is counted where it lies: `decode` borrows it.
-            let is_html = html::is_html(opts.input_format, Some(&job.path), &bytes);
-            if let Ok(decoded) = html::decode(&bytes, is_html) {
-                add(&html::page_lines(cleaner, &decoded.text, is_html));
-            }
+            progress.add_bytes(page.bytes().len() as u64);
+            add(&html::page_lines(cleaner, page.text(), page.is_html));
+            kept.keep(index, page);
         }
         Some(compression) => {
             let _ = jsonl::for_each_text_batch(

@@ -1,8 +1,9 @@
 //! The resume manifest: which outputs are finished, for which input bytes and which settings.
 //!
-//! It is a JSON-lines file at the top of the output directory. A line is appended (and
-//! flushed) right after an output has been renamed into place, so whatever a killed run left
-//! in the manifest is finished on disk; a torn last line is ignored when reading. At the end of
+//! It is a JSON-lines file at the top of the output directory. Lines are appended once their
+//! outputs are renamed into place and durable (by group: [`super::commit`]), so whatever a
+//! killed run left in the manifest is finished on disk; a torn last line is ignored when
+//! reading. At the end of
 //! a run the manifest is rewritten sorted, so the output tree is the same whatever the order in
 //! which the workers finished.
 //!
@@ -103,21 +104,26 @@ impl Manifest {
         })
     }
 
-    /// Appends a finished output (call after it was renamed into place).
-    pub fn record(&self, entry: &Entry) -> io::Result<()> {
-        let mut line = serde_json::to_string(entry).map_err(io::Error::other)?;
-        line.push('\n');
+    /// Appends finished outputs (call once they are renamed into place and, unless outputs
+    /// are not synced at all, durable: see [`super::commit`]).
+    pub fn record(&self, entries: &[Entry]) -> io::Result<()> {
+        let mut lines = String::new();
+        for entry in entries {
+            lines.push_str(&serde_json::to_string(entry).map_err(io::Error::other)?);
+            lines.push('\n');
+        }
         let mut guard = self.append.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(f) = guard.as_mut() {
-            // One write call per line: a kill tears at most this line.
-            f.write_all(line.as_bytes())?;
+            // One write call for the lot: a kill tears at most the last line.
+            f.write_all(lines.as_bytes())?;
         }
         Ok(())
     }
 
     /// Rewrites the manifest sorted by output path: the entries kept from before (resumed
-    /// inputs) plus the ones recorded in this run.
-    pub fn finish(self, recorded: Vec<Entry>) -> io::Result<()> {
+    /// inputs) plus the ones recorded in this run; with `durable`, fsynced before it replaces
+    /// the appended one (a power cut leaves one or the other, whole).
+    pub fn finish(self, recorded: Vec<Entry>, durable: bool) -> io::Result<()> {
         drop(self.append.into_inner());
         let mut all = self.done;
         for e in recorded {
@@ -128,7 +134,7 @@ impl Manifest {
             text.push_str(&serde_json::to_string(e).map_err(io::Error::other)?);
             text.push('\n');
         }
-        output::write_all(&self.path, text.as_bytes(), false)
+        output::write_all(&self.path, text.as_bytes(), durable)
     }
 }
 
@@ -185,7 +191,13 @@ pub fn sha256_file(path: &Path) -> io::Result<String> {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    use std::fmt::Write;
+    // Into one string: a `format!` per byte was a String allocated and freed 32 times a file.
+    let mut s = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
 }
 
 /// The settings fingerprint: outputs made with other settings are not "done".
@@ -203,6 +215,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sha256_hex_is_the_lowercase_digest() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
     fn torn_lines_are_ignored_and_finish_sorts() {
         let dir = tempfile::tempdir().unwrap();
         let entry = |o: &str| Entry {
@@ -213,8 +233,8 @@ mod tests {
             output_size: 2,
         };
         let m = Manifest::open(dir.path(), false).unwrap();
-        m.record(&entry("b.txt")).unwrap();
-        m.record(&entry("a.txt")).unwrap();
+        m.record(&[entry("b.txt")]).unwrap();
+        m.record(&[entry("a.txt")]).unwrap();
         drop(m);
         let path = dir.path().join(MANIFEST_NAME);
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
@@ -224,7 +244,7 @@ mod tests {
         let m = Manifest::open(dir.path(), true).unwrap();
         assert!(m.get("a.txt").is_some() && m.get("b.txt").is_some());
         assert!(m.get("c.txt").is_none());
-        m.finish(vec![]).unwrap();
+        m.finish(vec![], false).unwrap();
         let text = fs::read_to_string(&path).unwrap();
         let keys: Vec<_> = text
             .lines()

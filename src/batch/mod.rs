@@ -17,9 +17,11 @@
 //!   are planned in path order, each output depends only on its own input, and results are
 //!   sorted by path before they are reported.
 
+pub mod commit;
 pub mod decode;
 pub mod explain;
 pub mod html;
+pub mod input;
 pub mod jsonl;
 pub mod learn;
 pub mod manifest;
@@ -41,6 +43,8 @@ use std::time::Instant;
 use rayon::prelude::*;
 use zhclean::Cleaner;
 
+use self::commit::{Committer, SyncMode};
+use self::input::{Kept, Page};
 use self::jsonl::{Compression, ShardOptions};
 use self::manifest::Manifest;
 use self::progress::Progress;
@@ -76,11 +80,14 @@ pub struct Options {
     pub report_html: Option<PathBuf>,
     pub text_field: String,
     pub bad_lines: BadLines,
-    pub sync: bool,
+    /// `--sync`: when outputs are flushed to disk ([`commit`]).
+    pub sync: SyncMode,
     /// Which inputs are HTML (`--input-format`).
     pub input_format: zhclean::extract::Format,
     /// Pass 1: how the boilerplate list is learned or loaded.
     pub learn: learn::LearnSettings,
+    /// `--keep-memory`: bytes of pages pass 1 may keep for pass 2 ([`input::Kept`]).
+    pub keep_memory: u64,
 }
 
 /// Errors that stop a run before or after the per-file work (per-file problems are entries
@@ -145,13 +152,17 @@ struct Ctx<'a> {
     cleaner: &'a Cleaner,
     opts: &'a Options,
     out_dir: &'a Path,
-    manifest: Option<Manifest>,
+    manifest: Option<&'a Manifest>,
+    /// Records finished outputs in the manifest (none with `--check`).
+    committer: Option<&'a Committer<'a>>,
     settings: String,
     progress: Progress,
     committed: AtomicUsize,
     abort_after: Option<usize>,
     /// With `--report-html`: sees every page cleaned.
     sampler: Option<report_html::sample::Sampler>,
+    /// Pages pass 1 read, for pass 2.
+    kept: &'a Kept,
 }
 
 /// Runs a batch.
@@ -159,24 +170,22 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     refuse_overlaps(opts)?;
 
-    // The garbage stage's tables take a while to build (tens of milliseconds) and the first
-    // page to need them would make every other thread wait: they are built while the inputs
-    // are listed, which is mostly waiting on the file system. (On one thread the two simply
-    // run one after the other.)
-    let (found, ()) = rayon::join(
-        || {
-            let mut found = Vec::new();
-            for input in &opts.inputs {
-                walk::walk(input, opts.follow_symlinks, &mut found);
-            }
-            found
-        },
-        || cleaner.prepare(),
-    );
-    let (jobs, mut entries) = plan(found);
-
-    // Pass 1: learn the batch's boilerplate, then clean with a cleaner that knows it.
-    let learning = learn::learn(cleaner, &jobs, opts)?;
+    // The garbage stage's tables take a while to build (about as long as the rest of
+    // start-up) and the first page to need them would make every other thread wait. Pass 1
+    // does not need them: they are built on a thread of their own while the inputs are listed
+    // and learned from, whatever the number of workers.
+    let (jobs, mut entries, kept, learning) = std::thread::scope(|s| {
+        s.spawn(|| cleaner.prepare());
+        let mut found = Vec::new();
+        for input in &opts.inputs {
+            walk::walk(input, opts.follow_symlinks, &mut found);
+        }
+        let (jobs, entries) = plan(found);
+        // Pass 1: learn the batch's boilerplate (then clean with a cleaner that knows it).
+        let kept = Kept::new(jobs.len(), opts.keep_memory);
+        let learning = learn::learn(cleaner, &jobs, opts, &kept)?;
+        Ok::<_, BatchError>((jobs, entries, kept, learning))
+    })?;
     let with_list;
     let cleaner = if learning.lines.is_empty() {
         cleaner
@@ -197,11 +206,24 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
                 .map_err(BatchError::io("cannot open the manifest in", out))?,
         )
     };
+    let flush: Box<dyn commit::Flush> = match opts.sync {
+        SyncMode::Group if manifest.is_some() => {
+            Box::new(commit::Syncfs::new(&opts.output).map_err(BatchError::io(
+                "cannot open the output directory",
+                &opts.output,
+            ))?)
+        }
+        _ => Box::new(commit::NoFlush),
+    };
+    let committer = manifest
+        .as_ref()
+        .map(|m| Committer::new(m, opts.sync, flush, group_limits()));
     let ctx = Ctx {
         cleaner,
         opts,
         out_dir: &opts.output,
-        manifest,
+        manifest: manifest.as_ref(),
+        committer: committer.as_ref(),
         // The learned list shapes every output: a run that learned another one must not
         // resume from this one's outputs.
         settings: manifest::settings_fingerprint(
@@ -219,26 +241,53 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
             .ok()
             .and_then(|v| v.parse().ok()),
         sampler: opts.report_html.as_ref().map(|_| Default::default()),
+        kept: &kept,
     };
 
     // One file per piece of work. Rayon's default splits the list into a few long runs that
     // a thread works through without letting go, so the last run held a thread for up to a
     // fifth of a 2-thread run after the other ran out of work (`perf` on 10,000 pages). A
     // file costs far more than a split.
-    let results: Vec<(FileEntry, Option<manifest::Entry>)> = jobs
-        .par_iter()
-        .with_max_len(1)
-        .map(|job| process(&ctx, job))
-        .collect();
+    // With groups, a syncer thread flushes and records them while the workers go on (it
+    // mostly waits on the disk).
+    let results: Vec<(FileEntry, Option<manifest::Entry>)> = std::thread::scope(|s| {
+        if let Some(c) = ctx.committer.filter(|c| c.needs_syncer()) {
+            s.spawn(|| c.syncer());
+        }
+        let results = jobs
+            .par_iter()
+            .enumerate()
+            .with_max_len(1)
+            .map(|(index, job)| process(&ctx, index, job))
+            .collect();
+        if let Some(c) = ctx.committer {
+            c.close();
+        }
+        results
+    });
     ctx.progress.finish();
+    let sampler = ctx.sampler;
 
+    // An output whose group could not be flushed is not finished: it fails, with the reason.
+    let unsynced: HashMap<String, String> = committer
+        .map(|c| c.into_unsynced())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| (u.output, u.reason))
+        .collect();
     let mut recorded = Vec::new();
-    for (entry, done) in results {
+    for (mut entry, done) in results {
+        match done {
+            Some(d) if unsynced.contains_key(&d.output) => {
+                entry.status = Status::Failed;
+                entry.error = unsynced.get(&d.output).cloned();
+            }
+            d => recorded.extend(d),
+        }
         entries.push(entry);
-        recorded.extend(done);
     }
-    if let Some(m) = ctx.manifest {
-        m.finish(recorded)
+    if let Some(m) = manifest {
+        m.finish(recorded, opts.sync != SyncMode::None)
             .map_err(BatchError::io("cannot write the manifest in", &opts.output))?;
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
@@ -247,7 +296,7 @@ pub fn run(cleaner: &Cleaner, opts: &Options) -> anyhow::Result<Outcome> {
     if let Some(path) = &opts.report {
         write_report(path, &summary, Some(&learning), &entries, opts.check)?;
     }
-    if let (Some(path), Some(sampler)) = (&opts.report_html, ctx.sampler) {
+    if let (Some(path), Some(sampler)) = (&opts.report_html, sampler) {
         let html = report_html::render(&report_html::Run {
             inputs: &opts.inputs,
             check: opts.check,
@@ -433,8 +482,21 @@ fn plan(found: Vec<walk::Found>) -> (Vec<Job>, Vec<FileEntry>) {
     (kept, entries)
 }
 
+/// When a group of outputs is flushed; tests shrink the groups (`ZHCLEAN_TEST_GROUP_OUTPUTS`)
+/// to kill a run between flushes.
+fn group_limits() -> commit::Limits {
+    let mut limits = commit::Limits::default();
+    if let Some(n) = std::env::var("ZHCLEAN_TEST_GROUP_OUTPUTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        limits.outputs = n;
+    }
+    limits
+}
+
 /// Cleans one file; never panics on I/O, every problem becomes the entry's error.
-fn process(ctx: &Ctx, job: &Job) -> (FileEntry, Option<manifest::Entry>) {
+fn process(ctx: &Ctx, index: usize, job: &Job) -> (FileEntry, Option<manifest::Entry>) {
     let kind = if job.shard.is_some() { "jsonl" } else { "text" };
     let mut entry = FileEntry::new(job.display.clone(), kind, Status::Cleaned);
     let out_path = ctx.out_dir.join(&job.out_rel);
@@ -443,7 +505,7 @@ fn process(ctx: &Ctx, job: &Job) -> (FileEntry, Option<manifest::Entry>) {
         entry.output = Some(out_path.to_string_lossy().into_owned());
     }
     let result = match job.shard {
-        None => process_text(ctx, job, &out_path, &key, &mut entry),
+        None => process_text(ctx, index, job, &out_path, &key, &mut entry),
         Some(c) => process_shard(ctx, job, c, &out_path, &key, &mut entry),
     };
     ctx.progress.file_done();
@@ -459,8 +521,8 @@ fn process(ctx: &Ctx, job: &Job) -> (FileEntry, Option<manifest::Entry>) {
             return (entry, None);
         }
     };
-    if let (Some(m), Some(d)) = (&ctx.manifest, &done) {
-        if let Err(e) = m.record(d) {
+    if let (Some(c), Some(d)) = (ctx.committer, &done) {
+        if let Err(e) = c.finished(d.clone()) {
             entry
                 .warnings
                 .push(format!("could not record in the manifest: {e}"));
@@ -488,54 +550,65 @@ impl NotDone {
     }
 }
 
-/// A text page: read whole, decode, clean, write.
+/// A text page: read whole (or taken from pass 1), decode, clean, write.
 fn process_text(
     ctx: &Ctx,
+    index: usize,
     job: &Job,
     out_path: &Path,
     key: &str,
     entry: &mut FileEntry,
 ) -> Result<Option<manifest::Entry>, NotDone> {
-    let bytes = fs::read(&job.path)
-        .map_err(|e| NotDone::fail(format!("cannot read: {}", walk::reason(&e))))?;
+    // The page pass 1 kept, else the file's bytes (decoded below, once resuming has had its say).
+    let page = match ctx.kept.take(index) {
+        Some(page) => Ok(page),
+        None => Err(input::read_file(&job.path, job.size)
+            .map_err(|e| NotDone::fail(format!("cannot read: {}", walk::reason(&e))))?),
+    };
+    let bytes = match &page {
+        Ok(page) => page.bytes(),
+        Err(bytes) => bytes.as_slice(),
+    };
     ctx.progress.add_bytes(bytes.len() as u64);
     entry.bytes_in = bytes.len() as u64;
-    let sha = ctx.manifest.as_ref().map(|_| manifest::sha256_hex(&bytes));
-    if let (true, Some(m), Some(sha)) = (ctx.opts.resume, &ctx.manifest, &sha) {
+    let sha = ctx.manifest.map(|_| manifest::sha256_hex(bytes));
+    if let (true, Some(m), Some(sha)) = (ctx.opts.resume, ctx.manifest, &sha) {
         if m.is_done(key, entry.bytes_in, sha, &ctx.settings, out_path) {
             entry.status = Status::Resumed;
             entry.bytes_out = m.get(key).map_or(0, |e| e.output_size);
             return Ok(None);
         }
     }
-    let is_html = html::is_html(ctx.opts.input_format, Some(&job.path), &bytes);
-    let decoded = html::decode(&bytes, is_html).map_err(|b| NotDone {
-        skip: true,
-        message: b.0,
-    })?;
-    entry.encoding = Some(decoded.encoding);
-    entry.undecodable = decoded.undecodable;
-    if decoded.undecodable > 0 {
+    let page = page
+        .or_else(|bytes| Page::decode(bytes, &job.path, ctx.opts.input_format))
+        .map_err(|b| NotDone {
+            skip: true,
+            message: b.0,
+        })?;
+    entry.encoding = Some(page.encoding);
+    entry.undecodable = page.undecodable;
+    if page.undecodable > 0 {
         entry.warnings.push(format!(
             "{} undecodable byte sequences replaced by U+FFFD",
-            decoded.undecodable
+            page.undecodable
         ));
     }
-    let cleaned = html::clean(ctx.cleaner, &decoded.text, is_html);
-    if is_html {
+    let cleaned = html::clean(ctx.cleaner, page.text(), page.is_html);
+    if page.is_html {
         entry.kind = "html";
     }
     if let Some(sampler) = &ctx.sampler {
-        sampler.observe(&job.display, &decoded.text, &cleaned.text);
+        sampler.observe(&job.display, page.text(), &cleaned.text);
     }
     entry.counts.add(&cleaned.report.counts);
     entry.warnings.extend(cleaned.report.warnings);
     entry.bytes_out = cleaned.text.len() as u64;
-    entry.changed = cleaned.text.as_bytes() != bytes.as_slice();
+    entry.changed = cleaned.text.as_bytes() != page.bytes();
     let Some(sha) = sha else {
         return Ok(None); // --check: nothing is written
     };
-    output::write_all(out_path, cleaned.text.as_bytes(), ctx.opts.sync).map_err(|e| {
+    let sync = ctx.opts.sync == SyncMode::File;
+    output::write_all(out_path, cleaned.text.as_bytes(), sync).map_err(|e| {
         NotDone::fail(format!(
             "cannot write {}: {}",
             out_path.display(),
@@ -562,7 +635,7 @@ fn process_shard(
 ) -> Result<Option<manifest::Entry>, NotDone> {
     entry.encoding = Some("UTF-8");
     entry.bytes_in = job.size;
-    if let (true, Some(m)) = (ctx.opts.resume, &ctx.manifest) {
+    if let (true, Some(m)) = (ctx.opts.resume, ctx.manifest) {
         // Hash only when the cheap checks already match: resuming must not re-read every
         // shard that has to be cleaned anyway.
         if m.get(key).is_some_and(|e| e.input_size == job.size) {
@@ -584,7 +657,7 @@ fn process_shard(
     let opts = ShardOptions {
         text_field: &ctx.opts.text_field,
         bad_lines: ctx.opts.bad_lines,
-        sync: ctx.opts.sync,
+        sync: ctx.opts.sync == SyncMode::File,
         observe: ctx.sampler.as_ref().map(|_| &observe as &jsonl::Observe),
         input_format: ctx.opts.input_format,
     };
