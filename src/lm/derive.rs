@@ -1,4 +1,5 @@
-//! The language model's tables, derived from the word list `data/lm/words.bin`.
+//! The language model's tables, derived from the word list `data/lm/words.bin` and the
+//! running-text pair counts `data/lm/pairs.bin`.
 //!
 //! `build.rs` runs this once per build and writes the result (`lm.tables` in `OUT_DIR`) for
 //! [`crate::lm`] to load: deriving the tables takes about a million hash-map updates, some
@@ -9,10 +10,14 @@
 //! bytes) a `u8` count of bytes shared with the previous word, a `u8` length of the rest, the
 //! rest, and a `u8` cost `-ln(freq / total)` in tenths of a nat.
 //!
-//! `lm.tables` ([`encode`]; little-endian): `ZHLT` `01`; `u32` count, then per character by id
+//! `pairs.bin`: see `scripts/build_lm_pairs.py` (counts of adjacent Han characters in running
+//! prose, as LEB128 varints).
+//!
+//! `lm.tables` ([`encode`]; little-endian): `ZHLT` `02`; `u32` count, then per character by id
 //! its `u32` code point and `f32` unigram and isolation costs; `u32` count, then per attested
-//! pair its `u32` [`pair_key`] and `f32` conditional cost, by key; `u32` count, then per word a
-//! `u8` length, its UTF-8 bytes and its `f32` cost, in the word list's order.
+//! pair its `u32` [`pair_key`] and `f32` conditional cost, by key; the same for the pairs of
+//! running text; `u32` count, then per word a `u8` length, its UTF-8 bytes and its `f32` cost,
+//! in the word list's order.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -26,6 +31,9 @@ pub struct Tables {
     pub chars: Vec<(char, f32, f32)>,
     /// Attested pairs of ids ([`pair_key`]) and their conditional costs `-ln P(b | a)`, by key.
     pub pairs: Vec<(u32, f32)>,
+    /// Pairs of ids seen in running text (`pairs.bin`; both characters in `chars`) and their
+    /// conditional costs `-ln P(b | a)` there, by key.
+    pub run_pairs: Vec<(u32, f32)>,
 }
 
 /// A pair of character ids as one key.
@@ -33,8 +41,8 @@ pub fn pair_key(a: u16, b: u16) -> u32 {
     (u32::from(a) << 16) | u32::from(b)
 }
 
-/// Derives the tables from `words.bin`; `None` when it is malformed.
-pub fn derive(d: &[u8]) -> Option<Tables> {
+/// Derives the tables from `words.bin` and `pairs.bin`; `None` when either is malformed.
+pub fn derive(d: &[u8], run: &[u8]) -> Option<Tables> {
     if d.get(..5)? != b"ZHLW\x01" {
         return None;
     }
@@ -96,16 +104,68 @@ pub fn derive(d: &[u8]) -> Option<Tables> {
         .map(|((a, b), f)| (pair_key(ids[&a], ids[&b]), (-(f / uni[&a]).ln()) as f32))
         .collect();
     pairs.sort_unstable_by_key(|&(k, _)| k);
+    let run_pairs = running_pairs(run, &ids)?;
     Some(Tables {
         words,
         chars,
         pairs,
+        run_pairs,
     })
+}
+
+/// A LEB128 varint at `*pos`.
+fn varint(d: &[u8], pos: &mut usize) -> Option<u64> {
+    let mut n = 0u64;
+    for shift in (0..64).step_by(7) {
+        let b = *d.get(*pos)?;
+        *pos += 1;
+        n |= u64::from(b & 0x7F) << shift;
+        if b & 0x80 == 0 {
+            return Some(n);
+        }
+    }
+    None
+}
+
+/// The running-text pairs of `pairs.bin` whose characters both have ids, with their costs.
+fn running_pairs(d: &[u8], ids: &HashMap<char, u16>) -> Option<Vec<(u32, f32)>> {
+    if d.get(..5)? != b"ZHLP\x01" {
+        return None;
+    }
+    let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
+    let mut pos = 9;
+    let mut chars = Vec::with_capacity(n);
+    let mut cp = 0u64;
+    for _ in 0..n {
+        cp += varint(d, &mut pos)?;
+        let left = varint(d, &mut pos)?;
+        chars.push((char::from_u32(u32::try_from(cp).ok()?)?, left));
+    }
+    let n = u32::from_le_bytes(d.get(pos..pos + 4)?.try_into().ok()?) as usize;
+    pos += 4;
+    let mut out = Vec::with_capacity(n);
+    let (mut a, mut b) = (0usize, 0usize);
+    for _ in 0..n {
+        let da = usize::try_from(varint(d, &mut pos)?).ok()?;
+        let nb = usize::try_from(varint(d, &mut pos)?).ok()?;
+        (a, b) = if da == 0 { (a, b + nb) } else { (a + da, nb) };
+        let count = varint(d, &mut pos)?;
+        let ((ca, left), (cb, _)) = (*chars.get(a)?, *chars.get(b)?);
+        if let (Some(&ia), Some(&ib)) = (ids.get(&ca), ids.get(&cb)) {
+            let cost = -(count as f64 / left.max(count) as f64).ln();
+            out.push((pair_key(ia, ib), cost as f32));
+        }
+    }
+    if pos != d.len() {
+        return None;
+    }
+    out.sort_unstable_by_key(|&(k, _)| k);
+    Some(out)
 }
 
 /// `tables` as `lm.tables` (see the module doc).
 pub fn encode(tables: &Tables) -> Vec<u8> {
-    let mut out = b"ZHLT\x01".to_vec();
+    let mut out = b"ZHLT\x02".to_vec();
     let count = |out: &mut Vec<u8>, n: usize| {
         out.extend_from_slice(&u32::try_from(n).expect("count fits u32").to_le_bytes())
     };
@@ -115,10 +175,12 @@ pub fn encode(tables: &Tables) -> Vec<u8> {
         out.extend_from_slice(&uni.to_le_bytes());
         out.extend_from_slice(&iso.to_le_bytes());
     }
-    count(&mut out, tables.pairs.len());
-    for &(key, cost) in &tables.pairs {
-        out.extend_from_slice(&key.to_le_bytes());
-        out.extend_from_slice(&cost.to_le_bytes());
+    for pairs in [&tables.pairs, &tables.run_pairs] {
+        count(&mut out, pairs.len());
+        for &(key, cost) in pairs {
+            out.extend_from_slice(&key.to_le_bytes());
+            out.extend_from_slice(&cost.to_le_bytes());
+        }
     }
     count(&mut out, tables.words.len());
     for (w, cost) in &tables.words {

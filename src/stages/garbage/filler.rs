@@ -27,14 +27,19 @@ const FILLER_BAD: f32 = 0.04; // -ln 0.96
 const SWITCH: f32 = 12.0;
 const EDGE: f32 = 4.0;
 
-/// Characters so common around any word that a pair with one of them is no evidence of filler.
-const FUNCTION: &str = "的了是在和与及或也就都而之其以于为不有个这那一上中下们着地得所把被从对";
-
-/// [`FUNCTION`] as a set, read for every character of a page (searching the string each time
-/// cost more than the rest of the check).
+/// Characters so common around any word that a pair with one of them is no evidence of filler
+/// (`data/lm/function-words.txt`, where they come from is said there), as a set: read for every
+/// character of a page (searching a string each time cost more than the rest of the check).
 fn function_set() -> &'static CharSet {
     static SET: OnceLock<CharSet> = OnceLock::new();
-    SET.get_or_init(|| FUNCTION.chars().collect())
+    SET.get_or_init(|| {
+        let text = include_str!("../../../data/lm/function-words.txt");
+        (text.lines())
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::chars)
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    })
 }
 
 /// Builds `function_set` (see [`super::Garbage::prepare`]).
@@ -49,7 +54,7 @@ struct Unit {
     end: usize,
     /// Simplified form (what the model knows).
     simplified: char,
-    /// `simplified` is a [`FUNCTION`] character.
+    /// `simplified` is a [function](function_set) character.
     function: bool,
 }
 
@@ -337,7 +342,7 @@ fn good_pair(lm: &Lm, a: char, b: char) -> bool {
 const START: [f32; 2] = [0.0, EDGE];
 
 /// Whether two neighbours of a run form a pair that real text has (an attested pair, or one
-/// with a [`FUNCTION`] character, or the same character twice).
+/// with a [function](function_set) character, or the same character twice).
 fn good(lm: &Lm, a: &Unit, b: &Unit) -> bool {
     a.simplified == b.simplified
         || a.function
@@ -390,7 +395,7 @@ const LOOK_UP_BELOW: f64 = 0.0;
 /// another. A character is labelled filler only if `d` falls below `-EDGE` somewhere (below
 /// `-SWITCH` for a text state to come from filler, below `-EDGE` to end in filler). The walk
 /// is monotone in `d` and in each step, so counting a pair as not good gives a lower bound:
-/// pairs of the same character or with a [`FUNCTION`] character are known good for free,
+/// pairs of the same character or with a [function](function_set) character are known good for free,
 /// and the model is asked about a pair only when the bound gets low. `label` computes in
 /// `f32`, each step rounding costs that grow with the run; that error (at most two ulps of
 /// the largest cost per step, bounded from the step count) is taken off at every step.

@@ -83,6 +83,52 @@ pub fn private_trails(lead: u8) -> Option<(u8, u8)> {
     }
 }
 
+/// `text` as the bytes a GBK page stored it in (ASCII as itself); `None` when a character has
+/// no two-byte GBK form. With [`decode_as_stored`], the damage model of the benchmark
+/// (`examples/garbage_bench.rs`) and the tests.
+pub fn encode_text(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c as u8);
+        } else {
+            out.extend(encode(c)?);
+        }
+    }
+    Some(out)
+}
+
+/// `bytes` decoded as the damaged pages were (`docs/CORRUPTIONS.md`): a lead byte whose partner
+/// makes no valid pair becomes `?` and takes that byte with it, user-defined pairs vanish, and
+/// the full-width `，：（）？；` come out as ASCII, as the page store turned them later.
+pub fn decode_as_stored(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            out.push(char::from(b));
+            i += 1;
+            continue;
+        }
+        match bytes.get(i + 1).and_then(|&t| decode(b, t)) {
+            Some(c) if is_private_use(c) => {}
+            Some(c) => out.push(match c {
+                '，' => ',',
+                '：' => ':',
+                '（' => '(',
+                '）' => ')',
+                '？' => '?',
+                '；' => ';',
+                c => c,
+            }),
+            None => out.push('?'),
+        }
+        i += 2;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +143,9 @@ mod tests {
         assert_eq!(encode('a'), None);
         assert!(decode(0xAC, 0xCE).is_some_and(is_private_use));
         assert!(decode(0xFA, 0xC4).is_some_and(is_private_use));
+        let bytes = encode_text("氣機，a").expect("GBK");
+        assert_eq!(decode_as_stored(&bytes), "氣機,a");
+        // A lead byte meeting `(` is a `?` that ate it.
+        assert_eq!(decode_as_stored(&[0x9A, b'(', b'q']), "?q");
     }
 }

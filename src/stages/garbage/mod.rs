@@ -55,7 +55,7 @@ const CONTEXT: usize = 4;
 /// Han character of a page).
 #[derive(Default)]
 pub struct Decisions {
-    spans: Mutex<HashMap<(String, String, String), Decision>>,
+    spans: Mutex<HashMap<(String, usize, bool), Option<Edit>>>,
     simplified: OnceLock<Box<[char]>>,
 }
 
@@ -78,9 +78,9 @@ impl Decisions {
 
     fn get_or_decide(
         &self,
-        key: (String, String, String),
-        decide: impl FnOnce() -> Decision,
-    ) -> Decision {
+        key: (String, usize, bool),
+        decide: impl FnOnce() -> Option<Edit>,
+    ) -> Option<Edit> {
         if let Some(d) = self.spans.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return d;
         }
@@ -144,14 +144,15 @@ fn apply(page: &mut Page, converter: &Converter, decisions: &Decisions) -> u64 {
     a + b
 }
 
-/// What was decided for one span.
+/// One change the stage makes: characters `start..end` of the text become `with`; `note` is
+/// what `--explain` shows. Offsets are relative to the window a decision is kept under
+/// ([`Decisions`]) until [`repair_bytes`] places them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    Repaired(String),
-    Removed,
-    /// Only the opening `?` and its fragment go: the characters after them read as real text.
-    RemovedHead,
-    Left,
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub with: String,
+    pub note: String,
 }
 
 /// Repairs or removes every byte-garbage span of `text`; returns the new text (borrowed when
@@ -162,116 +163,361 @@ pub fn repair_bytes<'t>(
     decisions: &Decisions,
     notes: &mut Vec<String>,
 ) -> (Cow<'t, str>, u64) {
-    // Most pages have no span at all (a `?` in a URL or a question is not one): find that out
-    // from the bytes around each `?` before decoding the page into characters.
-    if !may_start_span(text) {
+    // Most pages have no span at all (a `?` in a URL or a question is not one, nor is a Latin
+    // letter after a Chinese character): find that out from the bytes before decoding the page
+    // into characters.
+    if !may_start_span(text) && !span::may_end_runs(text) {
         return (Cow::Borrowed(text), 0);
     }
     let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut count = 0;
-    // The same insertion repeats across a page (`燃?xì)廨啓C(jī)` seven times on page 065)
-    // and across pages: decide each span shape once.
+    let mut edits: Vec<Edit> = Vec::new();
+    // Characters before `floor` are decided: no later span reaches back over them.
+    let mut floor = 0;
     let mut i = 0;
     while i < chars.len() {
-        if chars[i] == '?' {
-            if let Some(span) = span_at(&chars, i) {
-                let seen: String = chars[span.start..span.end].iter().collect();
-                let key = (
-                    seen.clone(),
-                    chars[span.start.saturating_sub(CONTEXT)..span.start]
-                        .iter()
-                        .collect(),
-                    chars[span.end..chars.len().min(span.end + CONTEXT)]
-                        .iter()
-                        .collect(),
-                );
-                let decision = decisions.get_or_decide(key, || decide(&chars, &span, simp));
-                match decision {
-                    Decision::Repaired(r) => {
-                        notes.push(format!("garbage: repaired {seen} -> {r}"));
-                        out.push_str(&r);
-                        count += 1;
-                        i = span.end;
-                        continue;
-                    }
-                    Decision::Removed => {
-                        notes.push(format!("garbage: removed {seen}"));
-                        count += 1;
-                        i = span.end;
-                        continue;
-                    }
-                    Decision::RemovedHead => {
-                        let head: String = chars[span.start..span.head_end].iter().collect();
-                        notes.push(format!("garbage: removed {head}"));
-                        count += 1;
-                        i = span.head_end;
-                        continue;
-                    }
-                    Decision::Left => {}
-                }
-            }
+        if !may_anchor(&chars, i) {
+            i += 1;
+            continue;
         }
-        out.push(chars[i]);
-        i += 1;
+        // Cheap first: whether a span starts or ends here at all (most `?` and letters after
+        // Chinese characters are text), before the window is copied for the decision.
+        let fwd_end = span_at(&chars, i).map(|f| f.end);
+        let back = span::run_before(&chars[floor..], i - floor)
+            .filter(|b| b.certain || tail_is_improbable(&chars, i, simp))
+            .map(|b| (b.start + floor, b.end + floor));
+        if fwd_end.is_none() && back.is_none() {
+            i += 1;
+            continue;
+        }
+        // The same insertion repeats across a page (`燃?xì)廨啓C(jī)` seven times on page 065)
+        // and across pages: decide each window once. The window holds all a decision reads:
+        // the spans and their context.
+        let first = back.map_or(i, |b| b.0);
+        let reach = fwd_end.unwrap_or(i + 1).max(back.map_or(i + 1, |b| b.1));
+        let from = floor.max(first.saturating_sub(CONTEXT));
+        let to = chars.len().min(reach + CONTEXT);
+        // Whether a run may be read back is decided here, on the whole page: in the window,
+        // a run cut at the window's start would look complete.
+        let may_read_back = back.is_some();
+        let key = (
+            chars[from..to].iter().collect::<String>(),
+            i - from,
+            may_read_back,
+        );
+        let edit = decisions.get_or_decide(key, || {
+            decide_at(&chars[from..to], i - from, simp, may_read_back)
+        });
+        match edit {
+            Some(mut e) => {
+                e.start += from;
+                e.end += from;
+                i = e.end;
+                floor = e.end;
+                edits.push(e);
+            }
+            None => i += 1,
+        }
     }
-    if count == 0 {
+    if edits.is_empty() {
         return (Cow::Borrowed(text), 0);
     }
-    (Cow::Owned(out), count)
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for e in &edits {
+        out.extend(&chars[at..e.start]);
+        out.push_str(&e.with);
+        notes.push(e.note.clone());
+        at = e.end;
+    }
+    out.extend(&chars[at..]);
+    (Cow::Owned(out), edits.len() as u64)
 }
 
-/// The decision for one span of `chars`.
-pub fn decide(chars: &[char], span: &Span, simp: &Simplifier) -> Decision {
-    let before = span.start.checked_sub(1).map(|k| chars[k]);
-    let after = chars.get(span.end).copied();
+/// Whether a span may start or end at `i`: a `?`, or a letter right after a character a
+/// shifted run is made of ([`span::may_end_run`]).
+fn may_anchor(chars: &[char], i: usize) -> bool {
+    chars[i] == '?' || span::may_end_run(chars, i)
+}
+
+/// The decision for the `?` or letter at `i` of `chars` (a window of the page: everything a
+/// decision may read); `read_back`: whether the page allows a run read back to `i` (its start
+/// is known). Three readings of the bytes are tried:
+/// - a span read forwards from a `?` that opens it ([`span_at`]: an annotation inserted
+///   between the two bytes of a character, `燃?xì)夤芾淼?91`);
+/// - a run read back from where it ends ([`span::run_before`]: a `?` that ate an ASCII byte,
+///   or a trail byte shown as a letter, with no mark where the run went out of step);
+/// - for a `?` with an annotation fragment (certain garbage), both, and the more probable
+///   wins: the fragment names the character whose bytes the `?` holds, which either starts a
+///   run (the text after it is out of step) or ends one (the text before it is).
+pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -> Option<Edit> {
+    let fwd = span_at(chars, i);
+    let back = || {
+        // Only a run whose end is improbable as it stands is read back: real text puts a
+        // `?` or a Latin letter after Chinese characters all the time.
+        (span::run_before(chars, i).filter(|_| read_back))
+            .filter(|b| b.certain || tail_is_improbable(chars, i, simp))
+    };
+    match fwd {
+        Some(f) if f.certain => Some(decide_certain(chars, &f, back().as_ref(), simp)),
+        Some(f) => decide_unsure(chars, &f, simp).or_else(|| decide_unsure(chars, &back()?, simp)),
+        None => decide_unsure(chars, &back()?, simp),
+    }
+}
+
+/// Whether the end of a run at `i` is improbable as it stands: its last character is unknown
+/// to the model or in a pair with the character before it that neither a word nor running
+/// text has, and the character before that is no better (or shows nothing: ASCII before it).
+/// A run read back is out of step up to its end, so its last two characters are; real text
+/// puts a `?` or a Latin letter after Chinese characters all the time, and one rare pair there
+/// is no reason to search the bytes.
+fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
+    let lm = lm::Lm::get();
+    // `Some(unseen)` where the character at `k` follows a non-ASCII one; `None` otherwise.
+    let after_text = |k: usize| {
+        let c = simp.simplify(chars[k]);
+        if !lm.knows(c) {
+            return Some(true);
+        }
+        match k.checked_sub(1).map(|p| chars[p]) {
+            Some(p) if !p.is_ascii() => Some(lm.pair(simp.simplify(p), c).is_none()),
+            _ => None,
+        }
+    };
+    // A run may end on a mark the store made ASCII (`規(guī);B(yǎng)`: `；` read out of step),
+    // but `,` or `:` before a Latin word is everyday text in pages with ASCII punctuation,
+    // and a full-width mark or a symbol before one too: only `;` and `!` are evidence.
+    if !crate::chars::is_han(chars[i - 1]) {
+        return matches!(chars[i - 1], ';' | '!');
+    }
+    if after_text(i - 1) != Some(true) {
+        return false;
+    }
+    match i.checked_sub(2) {
+        Some(k) if !chars[k].is_ascii() => after_text(k) != Some(false),
+        _ => true,
+    }
+}
+
+/// The characters around `span`: the one before, the one after, and [`CONTEXT`] of each.
+fn context<'c>(
+    chars: &'c [char],
+    span: &Span,
+) -> (Option<char>, Option<char>, &'c [char], &'c [char]) {
     let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
     let after_ctx = &chars[span.end..chars.len().min(span.end + CONTEXT)];
-    // A span that is not certainly garbage is repaired only by a reading that beats it as it
-    // stands by `MARGIN`: the search can stop once none can. As it stands means without the
-    // annotations the run went on under: a reading has none of them (they are no bytes of
-    // the sequence), and scoring their letters at the ASCII rate made a run with several of
-    // them lose to a reading of the same bytes out of step (`?:本文檔由用戶(hù)` read as
-    // `。湖北军衔莫紮n由用戶` in the benchmark pages).
-    let as_is = (!span.certain).then(|| score(simp, before, &span.as_it_stands(chars), after));
-    let best = best_reading(simp, span, before_ctx, after_ctx, as_is.map(|a| a - MARGIN));
-    let Some(best) = best else {
-        return if span.certain {
-            Decision::Removed
-        } else {
-            Decision::Left
-        };
-    };
-    let avg = word_average(best.text.chars(), best.cost);
-    let probable = avg <= MAX_REPAIR_AVG;
-    if span.certain {
-        // The characters after the head may be in step already (a lost user-defined pair
-        // can put the decoder back in step): then they are text, and only the head goes.
-        let run: Vec<char> = chars[span.head_end..span.end]
-            .iter()
-            .copied()
-            .filter(|c| !c.is_ascii())
-            .collect();
-        if !run.is_empty() {
-            let run_avg = word_average(run.iter().copied(), score(simp, before, &run, after));
-            if run_avg <= avg {
-                return Decision::RemovedHead;
-            }
-        }
-        return if probable {
-            Decision::Repaired(best.text)
-        } else {
-            Decision::Removed
-        };
+    (
+        before_ctx.last().copied(),
+        after_ctx.first().copied(),
+        before_ctx,
+        after_ctx,
+    )
+}
+
+/// A repair of `span` to `reading`, without the characters the reading leaves as they are at
+/// either end (a run read back from its end reads in step up to the lost byte).
+fn repair(chars: &[char], span: &Span, reading: &str) -> Edit {
+    let new: Vec<char> = reading.chars().collect();
+    let old = &chars[span.start..span.end];
+    let head = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let seen: String = old[head..].iter().collect();
+    let with: String = new[head..].iter().collect();
+    Edit {
+        start: span.start + head,
+        end: span.end,
+        note: format!("garbage: repaired {seen} -> {with}"),
+        with,
     }
-    // The shape `?;…` / `??…`, read as a `。` out of step (see [`span_at`]): taken only when
-    // clearly more probable than the span as it stands.
-    let as_is = as_is.expect("scored above: the span is not certain");
-    if avg <= MAX_UNSURE_AVG && best.cost + MARGIN < as_is {
-        Decision::Repaired(best.text)
+}
+
+/// A removal of characters `start..end`, with the rule that decided it.
+fn removal(chars: &[char], start: usize, end: usize, rule: &str) -> Edit {
+    let seen: String = chars[start..end].iter().collect();
+    Edit {
+        start,
+        end,
+        with: String::new(),
+        note: format!("garbage: removed {seen} ({rule})"),
+    }
+}
+
+/// The decision for a span that is not certainly garbage: its best reading is taken only when
+/// clearly more probable than the span as it stands, and it is otherwise left alone.
+fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit> {
+    let (before, after, before_ctx, after_ctx) = context(chars, span);
+    // As it stands means without the annotations the run went on under: a reading has none
+    // of them (they are no bytes of the sequence), and scoring their letters at the ASCII
+    // rate made a run with several of them lose to a reading of the same bytes out of step
+    // (`?:本文檔由用戶(hù)` read as `。湖北军衔莫紮n由用戶` in the benchmark pages).
+    let as_is = score(simp, before, &span.as_it_stands(chars), after);
+    let best = best_reading(simp, span, before_ctx, after_ctx, Some(as_is - MARGIN))?;
+    let edit = repair(chars, span, &best.text);
+    // The average is taken over what the reading changes: a run read back from its end
+    // keeps the characters before its lost byte, which would water it down (a span read
+    // from its `?` changes from its start, and its reading's own cost is the measure).
+    let avg = if edit.start == span.start {
+        word_average(best.text.chars(), best.cost)
     } else {
-        Decision::Left
+        let prev = edit.start.checked_sub(1).map(|k| chars[k]);
+        let changed: Vec<char> = edit.with.chars().collect();
+        word_average(changed.iter().copied(), score(simp, prev, &changed, after))
+    };
+    (avg <= MAX_UNSURE_AVG && best.cost + MARGIN < as_is).then_some(edit)
+}
+
+/// The decision for a span that opens with a `?` and an annotation fragment (certain
+/// garbage); `back` is the run that may end at that `?` instead.
+fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simplifier) -> Edit {
+    let (_, after, before_ctx, after_ctx) = context(chars, fwd);
+    let a = best_reading(simp, fwd, before_ctx, after_ctx, None);
+    let b = back.and_then(|b| {
+        let (_, _, bc, ac) = context(chars, b);
+        Some((b, best_reading(simp, b, bc, ac, None)?))
+    });
+    // Both readings over the same stretch: the run before the `?` as it stands and the span
+    // read forwards, or the run read back and the text after the head as it stands.
+    let total_a = a.as_ref().map(|a| {
+        let stand = back.map_or(0.0, |b| {
+            let prev = b.start.checked_sub(1).map(|k| chars[k]);
+            score(simp, prev, &chars[b.start..fwd.start], None)
+        });
+        stand + a.cost
+    });
+    let total_b = b.as_ref().map(|(_, r)| {
+        let rest = fwd.as_it_stands(chars);
+        let rest = &rest[(fwd.head_end - fwd.start).min(rest.len())..];
+        r.cost + score(simp, None, rest, after)
+    });
+    let backwards = match (total_a, total_b) {
+        (Some(x), Some(y)) => y < x,
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if backwards {
+        let (span, r) = b.expect("scored above");
+        if word_average(r.text.chars(), r.cost) <= MAX_REPAIR_AVG {
+            return repair(chars, span, &r.text);
+        }
+    } else if let Some(a) = &a {
+        if word_average(a.text.chars(), a.cost) <= MAX_REPAIR_AVG {
+            return repair(chars, fwd, &a.text);
+        }
     }
+    // No probable reading: the `?` and its fragment go (never text), and with them only the
+    // characters that read out of step as they stand; where that is not clear, they stay.
+    if backwards {
+        let b = back.expect("read above");
+        let from = out_of_step_before(chars, b.start, fwd.start, simp);
+        let rule = if from < fwd.start {
+            "certain garbage with no probable reading, and the characters before it that pair \
+             with no neighbour"
+        } else {
+            "certain garbage with no probable reading; the text around it reads in step"
+        };
+        return removal(chars, from, fwd.head_end, rule);
+    }
+    let to = out_of_step_after(chars, fwd, simp);
+    let rule = if to == fwd.head_end {
+        "certain garbage with no probable reading; the text after it reads in step"
+    } else {
+        "certain garbage with no probable reading, and the characters after it that pair with \
+         no neighbour"
+    };
+    removal(chars, fwd.start, to, rule)
+}
+
+/// Whether `b` follows `a` in some word or in running text (both simplified first).
+fn seen_pair(simp: &Simplifier, a: char, b: char) -> bool {
+    lm::Lm::get()
+        .pair(simp.simplify(a), simp.simplify(b))
+        .is_some()
+}
+
+/// Whether `c`, after `prev` and before `next` (its neighbours, if any), reads out of step as
+/// it stands: a Han character unknown to the model, or in a pair that neither a word nor
+/// running text has with its neighbour on the side `toward` the text in step (`prev` for a
+/// run read forwards, `next` backwards), and in no seen pair with the other. Only Han
+/// characters weigh: a mark, a letter or no neighbour at all on that side shows nothing, and
+/// then the character counts as in step (the run's extent is uncertain there, and text is
+/// never removed on a guess). The side away from the text in step shows nothing alone: the
+/// last character in step pairs with the first out of step no better than garbage does.
+fn improbable(
+    simp: &Simplifier,
+    prev: Option<char>,
+    c: char,
+    next: Option<char>,
+    toward_prev: bool,
+) -> bool {
+    if !crate::chars::is_han(c) {
+        return false;
+    }
+    if !lm::Lm::get().knows(simp.simplify(c)) {
+        return true;
+    }
+    let han = |x: Option<char>| x.filter(|&x| crate::chars::is_han(x));
+    let (prev, next) = (han(prev), han(next));
+    let (near, far) = if toward_prev {
+        (prev.map(|p| (p, c)), next.map(|n| (c, n)))
+    } else {
+        (next.map(|n| (c, n)), prev.map(|p| (p, c)))
+    };
+    let Some((a, b)) = near else {
+        return false;
+    };
+    !seen_pair(simp, a, b) && !far.is_some_and(|(a, b)| seen_pair(simp, a, b))
+}
+
+/// Where the out-of-step characters before the `?` at `end` start, looking back no further
+/// than `start`: the characters [`improbable`] as they stand, from the `?` back to the first
+/// that is not.
+fn out_of_step_before(chars: &[char], start: usize, end: usize, simp: &Simplifier) -> usize {
+    let mut k = end;
+    while k > start {
+        let prev = k.checked_sub(2).map(|p| chars[p]);
+        let next = (k < end).then(|| chars[k]);
+        if !improbable(simp, prev, chars[k - 1], next, true) {
+            break;
+        }
+        k -= 1;
+    }
+    k
+}
+
+/// Where the text after the head of `span` is in step again (a character index in
+/// `span.head_end..=span.end`): just after the last of the characters [`improbable`] as they
+/// stand that follow the head (with an annotation after it that does not fit it), stopping
+/// at the first that is not, or that carries an annotation fitting it (the site annotated a
+/// real character). Letters and marks after them stay: the evidence stops there.
+fn out_of_step_after(chars: &[char], span: &Span, simp: &Simplifier) -> usize {
+    let inside = |k: usize| span.annotations.iter().any(|a| a.contains(&k));
+    let mut to = span.head_end;
+    let mut prev = None;
+    for k in span.head_end..span.end {
+        if inside(k) {
+            continue;
+        }
+        if !crate::chars::is_han(chars[k]) {
+            break;
+        }
+        let annotation = span.annotations.iter().find(|a| a.start == k + 1);
+        if annotation.is_some_and(|a| annotation_fits(chars, k, a)) {
+            break;
+        }
+        let next = ((k + 1)..chars.len())
+            .find(|&x| !inside(x))
+            .map(|x| chars[x]);
+        if !improbable(simp, prev, chars[k], next, false) {
+            break;
+        }
+        to = annotation.map_or(k + 1, |a| a.end);
+        prev = Some(chars[k]);
+    }
+    to
+}
+
+/// Whether the annotation in `a` (`(reading)`) is a reading of the character at `k`.
+fn annotation_fits(chars: &[char], k: usize, a: &std::ops::Range<usize>) -> bool {
+    let inner: String = chars[a.start + 1..a.end - 1].iter().collect();
+    crate::readings::parse(&inner).is_some_and(|w| crate::readings::fits(chars[k], &w))
 }
 
 /// `cost` of `text` per character of a word, without the flat cost of its marks: a mark
@@ -329,6 +575,15 @@ mod tests {
                 "mgh1-mgh2。可見，物體運(yùn)動",
             ),
             ("出現(xiàn)??梢哉f,時下", "出現(xiàn)。可以說,時下"),
+            // Issue 21: a run that starts on a valid pair (`！` = `A3 A1`, the trail of `。`
+            // whose lead was lost), with no `?`: wild page 018.
+            (
+                "發(fā)行新的股票以及長期債券!吧虡I(yè)貸款理論",
+                "發(fā)行新的股票以及長期債券。“商業貸款理論",
+            ),
+            // `?!` for `。“` (wild page 021) and `??` for `。` before a trail letter (033).
+            ("止步不前?!盁o論多么好", "止步不前。“無論多么好"),
+            ("的主干??偨Y(jié)工作的目的", "的主干。總結工作的目的"),
         ] {
             assert_eq!(run(input).0, want, "{input}");
         }
@@ -357,6 +612,11 @@ mod tests {
             ),
             "二二. 向量間的線性關(guān)系向量間的線性關(guān)系三三. 向量組的秩",
             "(★)答:將微型計算機等微電子技術用于機械",
+            // Marks before Latin letters: ASCII text, not runs read one byte out of step.
+            "推出了B計劃;B計劃是備用的",
+            "真好!A股今天大漲",
+            "注意:Windows 10 與 Linux",
+            "他說:OK,我們走吧!Go",
             "",
             "?",
             "???",

@@ -39,6 +39,15 @@ const READING_BONUS: f32 = 7.0;
 const LOST_PAIR_COST: f32 = 1.5;
 /// Cost of assuming a lone byte at the end lost its partner without a visible `?`.
 const LOST_TRAIL_COST: f32 = 6.0;
+/// Cost of the one byte a run read back from its end ([`Span::insert`]) assumes lost where it
+/// went out of step: the same as a lost trail, and every reading of such a span pays it.
+const LOST_BYTE_COST: f32 = 6.0;
+/// The byte a lost-byte insertion stands for: any lead or trail.
+const LOST_BYTE: Slot = Slot {
+    lo: gbk::TRAIL_MIN,
+    hi: gbk::LEAD_MAX,
+    reading: None,
+};
 
 /// A byte position of the sequence: a known value or a range of possible values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -80,16 +89,27 @@ struct State {
     /// Penalties minus rewards included in `cost` (lost bytes, confirmed readings), kept apart
     /// so the final choice can rescore the text alone.
     adj: f32,
+    /// The lost byte of a span with [`Span::insert`] has been placed, before this many bytes
+    /// of the sequence (`u16::MAX`: not yet).
+    inserted: u16,
 }
 
 /// What [`prune`] keeps one state per.
-type Key = (Option<Slot>, Option<char>, bool);
+type Key = (Option<Slot>, Option<char>, bool, bool);
 
 impl State {
     fn key(&self) -> Key {
-        (self.pending, self.prev, self.iso_left)
+        (
+            self.pending,
+            self.prev,
+            self.iso_left,
+            self.inserted != NOT_INSERTED,
+        )
     }
 }
+
+/// [`State::inserted`] before the lost byte is placed.
+const NOT_INSERTED: u16 = u16::MAX;
 
 /// The empty reading, as an arena index.
 const NO_TEXT: u32 = u32::MAX;
@@ -101,6 +121,9 @@ pub struct Reading {
     pub cost: f32,
     /// Characters the surviving annotations confirm.
     pub confirmed: usize,
+    /// For a span with [`Span::insert`]: the byte of the sequence before which the reading
+    /// placed the lost byte (the bytes before it read in step, as they stand).
+    pub lost_at: Option<usize>,
 }
 
 /// A character a repair may produce from bytes it guessed: Han or Chinese punctuation.
@@ -187,8 +210,12 @@ pub fn best_reading<'s>(
         last: None,
         bonus: 0.0,
         adj: 0.0,
+        inserted: NOT_INSERTED,
     }];
     for (k, &(slot, extra)) in slots.iter().enumerate() {
+        if span.insert.contains(&k) {
+            search.insert_lost_byte(&mut beam, k);
+        }
         let lost_pair = span.lost_ok[k] && k > 0;
         // Most steps have no equal costs where the beam is cut, and then the cheapest states
         // can be kept as they are made; otherwise the step is made again and pruned whole,
@@ -210,9 +237,13 @@ pub fn best_reading<'s>(
             search.settle(st);
         }
     }
+    if span.insert.contains(&slots.len()) {
+        search.insert_lost_byte(&mut beam, slots.len());
+    }
+    let must_insert = !span.insert.is_empty();
     let mut finals: Vec<State> = beam
         .into_iter()
-        .filter(|s| s.pending.is_none())
+        .filter(|s| s.pending.is_none() && (!must_insert || s.inserted != NOT_INSERTED))
         .map(|mut s| {
             s.cost += finish(s.prev, s.iso_left, after_s);
             s
@@ -240,6 +271,7 @@ pub fn best_reading<'s>(
             text: out.iter().collect(),
             cost: s.cost,
             confirmed: s.bonus as usize,
+            lost_at: (s.inserted != NOT_INSERTED).then_some(usize::from(s.inserted)),
         })
 }
 
@@ -262,6 +294,23 @@ struct Search<'a, 's> {
 }
 
 impl Search<'_, '_> {
+    /// Lets every state of `beam` that has not placed the lost byte yet place it here, before
+    /// byte `k` of the sequence: the states that do are added to the beam, which is pruned.
+    fn insert_lost_byte(&mut self, beam: &mut Vec<State>, k: usize) {
+        let fresh: Vec<State> = (beam.iter())
+            .filter(|s| s.inserted == NOT_INSERTED)
+            .copied()
+            .collect();
+        let mut added = Vec::new();
+        self.advance(&fresh, false, LOST_BYTE, LOST_BYTE_COST, &mut added);
+        for st in &mut added {
+            st.inserted = u16::try_from(k).unwrap_or(NOT_INSERTED - 1);
+            self.settle(st);
+        }
+        beam.extend(added);
+        *beam = prune(std::mem::take(beam));
+    }
+
     /// One step of the search, over the slot `slot` (which costs `extra`): every state the
     /// beam leads to, in order, given to `keep`. With `lost_pair`, a lost user-defined pair
     /// may sit before the slot.
@@ -424,6 +473,7 @@ impl Search<'_, '_> {
             last: Some(c),
             bonus: st.bonus + f32::from(u8::from(confirmed)),
             adj: st.adj - reward,
+            inserted: st.inserted,
         }
     }
 

@@ -108,9 +108,9 @@ pub(super) fn step(prev: Option<char>, iso_left: bool, next: Option<char>) -> (f
         let close = prev.filter(|_| iso_left).map_or(0.0, |p| lm.isolation(p));
         return (lm::ASCII_COST + close, true);
     };
-    // One lookup serves both: a pair is attested exactly when it has a bigram cost.
-    let bi = prev.and_then(|p| lm.bigram(p, s));
-    let link = bi.is_some();
+    // One lookup serves both: the pair's costs say whether it is attested.
+    let bi = prev.and_then(|p| lm.pair(p, s));
+    let link = bi.is_some_and(|p| p.attested());
     let close = match prev {
         Some(p) if !link && iso_left => lm.isolation(p),
         _ => 0.0,
@@ -127,9 +127,9 @@ pub(super) fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) ->
     };
     let link_cost = match after.filter(|c| !c.is_ascii()) {
         Some(a) => {
-            let bi = lm.bigram(p, a);
+            let bi = lm.pair(p, a);
             let cost = lm.cost_given(bi, a) - lm.unigram(a);
-            if bi.is_some() {
+            if bi.is_some_and(|p| p.attested()) {
                 return cost;
             }
             cost

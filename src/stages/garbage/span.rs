@@ -43,6 +43,10 @@ pub struct Span {
     /// the sequence, and text the `ruby` stage removes, so they do not count against the
     /// span as it stands either ([`Span::as_it_stands`]).
     pub annotations: Vec<Range<usize>>,
+    /// A span read back from where its run ends ([`run_before`]): one byte was lost, unseen,
+    /// before one of these items (where the run went out of step), and every reading places
+    /// it. Empty for a span read from its `?` onwards.
+    pub insert: Range<usize>,
 }
 
 impl Span {
@@ -110,9 +114,11 @@ fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
 }
 
 /// Full-width punctuation that the page store turned into ASCII, with its GBK trail byte
-/// (the lead is `A3`).
+/// (the lead is `A3`). `！` too: pages from other hosts show `?!盁o論` for `。“無論` (wild page
+/// 021), `A3 A1` read out of step after the `?` that hid `。`'s lead.
 fn ascii_fied(c: char) -> Option<u8> {
     Some(match c {
+        '!' => 0xA1,
         ',' => 0xAC,
         ':' => 0xBA,
         ';' => 0xBB,
@@ -132,9 +138,9 @@ fn span_char(c: char) -> Option<[u8; 2]> {
 }
 
 /// Characters of the longest head [`span_at`] reads: the `?`, a fragment of at most seven
-/// letters (see [`fragment_at`]) and its `)`. Whether a span starts at a `?` depends on these
+/// letters (see [`fragment_at`]) and its `)`, or a mark, a letter and an annotation. Whether a span starts at a `?` depends on these
 /// and on the character before the `?`, nothing else.
-const MAX_HEAD: usize = 9;
+const MAX_HEAD: usize = 12;
 
 /// Whether [`span_at`] finds a span at some `?` of `text`. Decodes only the few characters
 /// after each `?`: most pages have none, or only `?` that open no span (URLs, questions).
@@ -169,9 +175,11 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
         items.push(Item::Hidden(Some(r)));
         certain = true;
         j = e;
-    } else if let (Some(t), Some(_)) = (
+    } else if let (Some(t), true) = (
         chars.get(j).and_then(|&c| ascii_fied(c)),
-        chars.get(j + 1).and_then(|&c| span_char(c)),
+        chars.get(j + 1).and_then(|&c| span_char(c)).is_some()
+            || (chars.get(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+                && annotation_at(chars, j + 2).is_some()),
     ) {
         // `??梢` / `?;趯`: a full-width mark read out of step (`；` = `A3 BB` shown as
         // `;`), whose `A3` is the trail byte of the character the `?` hides. The only
@@ -241,6 +249,117 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
         certain,
         head_end,
         annotations,
+        insert: 0..0,
+    })
+}
+
+/// Whether some run of `text` may end at a `?` or a letter ([`may_end_run`]): a byte of a
+/// non-ASCII character, or a mark after one or after an annotation, right before one. Read
+/// on the bytes, before the page is decoded into characters.
+pub fn may_end_runs(text: &str) -> bool {
+    let ends = |b: u8| b == b'?' || (0x40..=0x7E).contains(&b);
+    let bytes = text.as_bytes();
+    bytes.windows(2).any(|w| w[0] >= 0x80 && ends(w[1]))
+        || bytes.windows(3).any(|w| {
+            (w[0] >= 0x80 || w[0] == b')')
+                && matches!(w[1], b',' | b':' | b';' | b'!')
+                && ends(w[2])
+        })
+}
+
+/// Longest run read back from its end ([`run_before`]), in characters.
+const MAX_BACK: usize = 16;
+
+/// The two bytes a character of a run read back stood for: its GBK pair, or for a mark the
+/// page store made ASCII, its full-width pair (`;` = `；` = `A3 BB`: `規(guī);B(yǎng)` is
+/// 模化養 read one byte out of step). Not `?` (a hidden pair as often as a `？`) nor the
+/// brackets (mostly an annotation's), and not their full-width forms either: the `punct`
+/// stage makes them full-width, and cleaning twice must find what cleaning once found. Nor a
+/// pinyin vowel.
+fn run_bytes(c: char) -> Option<[u8; 2]> {
+    match c {
+        ',' | ':' | ';' | '!' => Some([0xA3, ascii_fied(c)?]),
+        '？' | '（' | '）' => None,
+        // A reading's vowel (`運(yùn)`): the letters of an annotation, not a run.
+        c if is_pinyin_letter(c) => None,
+        c => span_char(c),
+    }
+}
+
+/// Whether the character at `e` can end a run decoded out of step: a `?` (the lead byte of the
+/// last pair met an ASCII byte, and ate it), or an ASCII byte that can be a trail byte
+/// (`0x40..=0x7E`, shown as itself: `釞C(jī)`), right after a character of the run.
+pub fn may_end_run(chars: &[char], e: usize) -> bool {
+    let Some(&c) = chars.get(e) else {
+        return false;
+    };
+    let trail = c == '?' || ('\u{40}'..='\u{7E}').contains(&c);
+    // A mark ends a run only after a character of one or an annotation (`規(guī);B`): a
+    // `;` or `:` after a Latin word is ASCII text.
+    let in_run = |k: usize| match chars[k] {
+        ',' | ':' | ';' | '!' => k > 0 && (!chars[k - 1].is_ascii() || chars[k - 1] == ')'),
+        c => run_bytes(c).is_some(),
+    };
+    trail && e > 0 && in_run(e - 1)
+}
+
+/// Reads a run that ends at `e` ([`may_end_run`]) and started out of step somewhere after the
+/// last ASCII byte before it, with no `?` to show where: the byte lost there left no mark
+/// (`規(guī);B(yǎng)豬` = 規模化養豬: the lead byte of 模 is gone, `；` is its trail with the
+/// lead of 化). The span is the run and its end (with the annotation after that, if any); the
+/// search places the lost byte ([`Span::insert`]), and the characters before it stay as they
+/// are. Certain when the end is a `?` with an annotation fragment.
+pub fn run_before(chars: &[char], e: usize) -> Option<Span> {
+    if !may_end_run(chars, e) {
+        return None;
+    }
+    let mut start = e;
+    while start > 0 && e - start < MAX_BACK && run_bytes(chars[start - 1]).is_some() {
+        start -= 1;
+    }
+    // Longer than that, the lost byte may lie before the run read: no reading is sure then.
+    if start > 0 && run_bytes(chars[start - 1]).is_some() {
+        return None;
+    }
+    let mut items = Vec::with_capacity(2 * (e - start) + 1);
+    let mut lost_ok = Vec::with_capacity(2 * (e - start) + 2);
+    for &c in &chars[start..e] {
+        let [a, b] = run_bytes(c)?;
+        lost_ok.extend([false, false]);
+        items.extend([Item::Byte(a), Item::Byte(b)]);
+    }
+    // A user-defined pair may have vanished before the end (`規(guī);B(yǎng)`: `AF B0` between
+    // `;` and `B`). Only there: allowing one between any two characters too made the search
+    // six times dearer on the benchmark speed pages for a few more repairs.
+    lost_ok.push(true);
+    let insert = 0..items.len() + 1;
+    let (end, certain) = if chars[e] == '?' {
+        match fragment_at(chars, e + 1) {
+            Some((r, after)) => {
+                items.push(Item::Hidden(Some(r)));
+                (after, true)
+            }
+            None => {
+                items.push(Item::Hidden(None));
+                (e + 1, false)
+            }
+        }
+    } else {
+        let (r, after) = annotation_at(chars, e + 1).map_or((None, e + 1), |(r, a)| (Some(r), a));
+        items.push(Item::Letter(chars[e] as u8, r));
+        (after, false)
+    };
+    lost_ok[0] = false;
+    lost_ok.resize(items.len() + 1, false);
+    Some(Span {
+        start,
+        end,
+        lost_ok,
+        items,
+        certain,
+        head_end: end,
+        annotations: Vec::new(),
+        insert,
     })
 }
 
