@@ -664,12 +664,11 @@ mod tests {
             let c = char::from_u32(0x4E00 + i * 37).unwrap_or('的');
             line.push_str(&format!("{c}?xì){c}夤芾淼?9,"));
         }
-        let t = std::time::Instant::now();
+        // No wall-clock limit (flaky on a shared machine): a search that is not bounded shows
+        // as a test that does not finish; the stage's speed is measured in the benchmarks.
         let (out, n) = run(&line);
         assert!(n >= 20_000);
         assert!(out.len() < line.len());
-        let limit = if cfg!(debug_assertions) { 240 } else { 60 };
-        assert!(t.elapsed().as_secs() < limit);
     }
 
     proptest! {
