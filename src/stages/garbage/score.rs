@@ -125,16 +125,20 @@ pub(super) fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) ->
     let Some(p) = prev else {
         return 0.0;
     };
-    let link_cost = match after.filter(|c| !c.is_ascii()) {
+    // An attested pair with `after` links `prev` to a word: then it is no one-character word
+    // and pays no isolation cost.
+    let (link_cost, linked) = match after.filter(|c| !c.is_ascii()) {
         Some(a) => {
             let bi = lm.pair(p, a);
             let cost = lm.cost_given(bi, a) - lm.unigram(a);
-            if bi.is_some_and(|p| p.attested()) {
-                return cost;
-            }
-            cost
+            (cost, bi.is_some_and(|p| p.attested()))
         }
-        None => 0.0,
+        None => (0.0, false),
     };
-    link_cost + if iso_left { lm.isolation(p) } else { 0.0 }
+    link_cost
+        + if iso_left && !linked {
+            lm.isolation(p)
+        } else {
+            0.0
+        }
 }
