@@ -193,6 +193,8 @@ pub fn best_reading<'s>(
         arena: Vec::new(),
         cands: Vec::new(),
         expanded: HashMap::default(),
+        decoded: Vec::new(),
+        decodes: HashMap::default(),
     };
 
     let after_s = after.and_then(|c| word_char(simp, c));
@@ -291,6 +293,11 @@ struct Search<'a, 's> {
     /// The expansions worked out so far ([`Search::expand`]), one after the other.
     cands: Vec<Cand>,
     expanded: HashMap<(Slot, Slot, Option<char>, bool), Range<usize>>,
+    /// The characters decoded so far ([`Search::decode`]), one after the other: the character,
+    /// its simplified form (`None`: a mark), its mark cost, and whether an annotation confirms
+    /// it.
+    decoded: Vec<(char, Option<char>, f32, bool)>,
+    decodes: HashMap<(Slot, Slot), Range<usize>>,
 }
 
 impl Search<'_, '_> {
@@ -392,28 +399,51 @@ impl Search<'_, '_> {
         if let Some(r) = self.expanded.get(&key) {
             return r.clone();
         }
+        // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
+        let from = self.cands.len();
+        for k in self.decode(lead, trail) {
+            let (c, s, mark, confirmed) = self.decoded[k];
+            let (mut cost, iso_left) = step(st.prev, st.iso_left, s);
+            cost += mark;
+            if confirmed {
+                cost -= READING_BONUS;
+            }
+            self.cands.push((cost, c, s, iso_left, confirmed));
+        }
+        let new = &mut self.cands[from..];
+        if new.len() > PER_EXPANSION {
+            new.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
+            self.cands.truncate(from + PER_EXPANSION);
+        }
+        let r = from..self.cands.len();
+        self.expanded.insert(key, r.clone());
+        r
+    }
+
+    /// The characters a lead slot and a trail slot can make, whatever comes before them, as a
+    /// range of `self.decoded`: worked out once per span for each (lead, trail), where
+    /// [`Search::expand`] costs them once per previous character.
+    fn decode(&mut self, lead: Slot, trail: Slot) -> Range<usize> {
+        if let Some(r) = self.decodes.get(&(lead, trail)) {
+            return r.clone();
+        }
         let simp = self.simp;
         let readings = &self.readings;
         let rs = [lead.reading, trail.reading];
         let rs = rs.iter().flatten();
-        // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
-        let from = self.cands.len();
-        let cands = &mut self.cands;
+        let from = self.decoded.len();
+        let decoded = &mut self.decoded;
         let mut push = |c: char| {
             let guessed = !(lead.is_known() && trail.is_known());
             if gbk::is_private_use(c) || (guessed && !plausible(c)) {
                 return;
             }
             let s = word_char(simp, c);
-            let (mut cost, iso_left) = step(st.prev, st.iso_left, s);
-            cost += lm::mark_cost(c).unwrap_or(0.0);
+            let mark = lm::mark_cost(c).unwrap_or(0.0);
             let confirmed = rs
                 .clone()
                 .any(|&r| annotations::reading(c) == Some(readings[usize::from(r)]));
-            if confirmed {
-                cost -= READING_BONUS;
-            }
-            cands.push((cost, c, s, iso_left, confirmed));
+            decoded.push((c, s, mark, confirmed));
         };
         match (lead.is_known(), trail.is_known()) {
             (true, true) => {
@@ -450,13 +480,8 @@ impl Search<'_, '_> {
                 }
             }
         }
-        let new = &mut self.cands[from..];
-        if new.len() > PER_EXPANSION {
-            new.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
-            self.cands.truncate(from + PER_EXPANSION);
-        }
-        let r = from..self.cands.len();
-        self.expanded.insert(key, r.clone());
+        let r = from..self.decoded.len();
+        self.decodes.insert((lead, trail), r.clone());
         r
     }
 
