@@ -106,6 +106,18 @@ impl State {
             self.inserted != NOT_INSERTED,
         )
     }
+
+    /// [`State::key`] as one number (equal exactly when the keys are), quicker to compare.
+    fn packed_key(&self) -> u64 {
+        let slot = self.pending.map_or(0, |p| {
+            let reading = p.reading.map_or(0, |r| 1 << 8 | u64::from(r));
+            1 << 25 | u64::from(p.lo) << 17 | u64::from(p.hi) << 9 | reading
+        });
+        let prev = self.prev.map_or(0, |c| 1 << 21 | u64::from(c));
+        slot | prev << 26
+            | u64::from(self.iso_left) << 48
+            | u64::from(self.inserted != NOT_INSERTED) << 49
+    }
 }
 
 /// [`State::inserted`] before the lost byte is placed.
@@ -571,6 +583,8 @@ impl Gather for Best {
 struct Best {
     /// The cheapest state of each key that may still be kept, in order of arrival.
     kept: Vec<State>,
+    /// Their keys ([`State::packed_key`]), at the same places.
+    keys: Vec<u64>,
     /// Cost above which a state cannot be kept: the `BEAM`-th lowest of `kept` at the last
     /// tightening (infinite before). It only decreases, and the keys under it stay under it.
     bound: f32,
@@ -582,6 +596,7 @@ impl Best {
     fn new() -> Self {
         Best {
             kept: Vec::new(),
+            keys: Vec::new(),
             bound: f32::INFINITY,
             limit: 2 * BEAM,
         }
@@ -591,20 +606,29 @@ impl Best {
         if s.cost > self.bound {
             return;
         }
-        let key = s.key();
-        if let Some(k) = self.kept.iter_mut().find(|k| k.key() == key) {
+        let key = s.packed_key();
+        if let Some(i) = self.keys.iter().position(|&k| k == key) {
             // As `prune`: the first of equal states stays.
-            if s.cost < k.cost {
-                *k = s;
+            if s.cost < self.kept[i].cost {
+                self.kept[i] = s;
             }
             return;
         }
         self.kept.push(s);
+        self.keys.push(key);
         if self.kept.len() >= self.limit {
             let mut costs: Vec<f32> = self.kept.iter().map(|s| s.cost).collect();
             let (_, &mut bound, _) = costs.select_nth_unstable_by(BEAM - 1, f32::total_cmp);
             self.bound = bound;
-            self.kept.retain(|s| s.cost <= bound);
+            let mut n = 0;
+            for i in 0..self.kept.len() {
+                if self.kept[i].cost <= bound {
+                    (self.kept[n], self.keys[n]) = (self.kept[i], self.keys[i]);
+                    n += 1;
+                }
+            }
+            self.kept.truncate(n);
+            self.keys.truncate(n);
             self.limit = 2 * self.kept.len().max(BEAM);
         }
     }
