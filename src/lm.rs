@@ -203,7 +203,16 @@ impl Lm {
         // Both lists go by key: merged in one pass, a key in both gets both costs.
         let mut keys: Vec<u32> = Vec::with_capacity((word_pairs.len() + run_pairs.len()) / 8);
         let mut pair_costs: Vec<Pair> = Vec::with_capacity(keys.capacity());
-        let (mut w, mut r) = (entries(word_pairs).peekable(), entries(run_pairs).peekable());
+        let mut w = entries(word_pairs).peekable();
+        let mut r = entries(run_pairs).peekable();
+        let word_only = |word| Pair {
+            word,
+            ..Pair::UNSEEN
+        };
+        let run_only = |run| Pair {
+            run,
+            ..Pair::UNSEEN
+        };
         loop {
             let (key, pair) = match (w.peek().copied(), r.peek().copied()) {
                 (Some((kw, word)), Some((kr, run))) if kw == kr => {
@@ -212,21 +221,20 @@ impl Lm {
                 }
                 (Some((kw, word)), Some((kr, _))) if kw < kr => {
                     w.next();
-                    (kw, Pair { word, ..Pair::UNSEEN })
+                    (kw, word_only(word))
                 }
                 (Some((kw, word)), None) => {
                     w.next();
-                    (kw, Pair { word, ..Pair::UNSEEN })
+                    (kw, word_only(word))
                 }
                 (_, Some((kr, run))) => {
                     r.next();
-                    (kr, Pair { run, ..Pair::UNSEEN })
+                    (kr, run_only(run))
                 }
                 (None, None) => break,
             };
             // Out of order (or repeated) keys: not what `derive::encode` writes.
-            if keys.last().is_some_and(|&last| last >= key) || (key >> 16) as usize >= chars.len()
-            {
+            if keys.last().is_some_and(|&last| last >= key) || (key >> 16) as usize >= chars.len() {
                 return None;
             }
             keys.push(key);

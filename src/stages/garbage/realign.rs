@@ -214,6 +214,16 @@ pub fn best_reading<'s>(
     let give_up = below
         .filter(|_| search.readings.is_empty())
         .map(|b| b + after_s.map_or(0.0, |a| lm.unigram(a)) + 0.01);
+    // A reading of a span with an insertion must place the lost byte, which costs
+    // `LOST_BYTE_COST` more: a state that has not placed it owes that much to any reading.
+    let must_insert = !span.insert.is_empty();
+    let owed = |s: &State| {
+        if must_insert && s.inserted == NOT_INSERTED {
+            LOST_BYTE_COST
+        } else {
+            0.0
+        }
+    };
     let start_prev = before.and_then(|c| word_char(simp, c));
     let mut beam = vec![State {
         pending: None,
@@ -244,7 +254,7 @@ pub fn best_reading<'s>(
                 prune(all)
             }
         };
-        if beam.is_empty() || give_up.is_some_and(|g| beam.iter().all(|s| s.cost >= g)) {
+        if beam.is_empty() || give_up.is_some_and(|g| beam.iter().all(|s| s.cost + owed(s) >= g)) {
             return None;
         }
         for st in &mut beam {
@@ -254,7 +264,6 @@ pub fn best_reading<'s>(
     if span.insert.contains(&slots.len()) {
         search.insert_lost_byte(&mut beam, slots.len());
     }
-    let must_insert = !span.insert.is_empty();
     let mut finals: Vec<State> = beam
         .into_iter()
         .filter(|s| s.pending.is_none() && (!must_insert || s.inserted != NOT_INSERTED))
