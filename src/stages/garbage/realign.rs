@@ -20,6 +20,7 @@
 //! the best reading is clearly better than the span as it stands.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use super::gbk;
@@ -352,6 +353,8 @@ impl Search<'_, '_> {
     ) {
         let mut added = Vec::new();
         if lost_pair {
+            // The cheapest lost-pair state of each key made so far ([`State::packed_key`]).
+            let mut cheapest: HashMap<u64, f32> = HashMap::default();
             for st in beam.iter().filter(|s| s.pending.is_some()) {
                 let Some(lead) = st.pending else {
                     continue;
@@ -369,6 +372,18 @@ impl Search<'_, '_> {
                             hi,
                             reading: None,
                         });
+                        // A state of the same key made before it and costing no more leads
+                        // first to the same states, each costing no more: this one's would
+                        // all be dropped (the beam keeps the first cheapest of a key).
+                        match cheapest.entry(n.packed_key()) {
+                            Entry::Occupied(e) if *e.get() <= n.cost => continue,
+                            Entry::Occupied(mut e) => {
+                                e.insert(n.cost);
+                            }
+                            Entry::Vacant(e) => {
+                                e.insert(n.cost);
+                            }
+                        }
                         // Its next character comes in this step too.
                         self.settle(&mut n);
                         added.push(n);
