@@ -70,6 +70,11 @@ impl Slot {
     fn is_known(&self) -> bool {
         self.lo == self.hi
     }
+    /// The slot as one number (equal exactly when the slots are), 25 bits.
+    fn packed(&self) -> u32 {
+        let reading = self.reading.map_or(0, |r| 1 << 8 | u32::from(r));
+        u32::from(self.lo) << 17 | u32::from(self.hi) << 9 | reading
+    }
 }
 
 /// One hypothesis of the beam search. `Copy`: the reading it has made so far lives in the
@@ -110,10 +115,7 @@ impl State {
 
     /// [`State::key`] as one number (equal exactly when the keys are), quicker to compare.
     fn packed_key(&self) -> u64 {
-        let slot = self.pending.map_or(0, |p| {
-            let reading = p.reading.map_or(0, |r| 1 << 8 | u64::from(r));
-            1 << 25 | u64::from(p.lo) << 17 | u64::from(p.hi) << 9 | reading
-        });
+        let slot = self.pending.map_or(0, |p| 1 << 25 | u64::from(p.packed()));
         let prev = self.prev.map_or(0, |c| 1 << 21 | u64::from(c));
         slot | prev << 26
             | u64::from(self.iso_left) << 48
@@ -314,7 +316,9 @@ struct Search<'a, 's> {
     arena: Vec<(u32, char)>,
     /// The expansions worked out so far ([`Search::expand`]), one after the other.
     cands: Vec<Cand>,
-    expanded: HashMap<(Slot, Slot, Option<char>, bool), Range<usize>>,
+    /// The expansions by (lead, trail, previous character, `iso_left`), packed
+    /// ([`Slot::packed`]): hashed in two words.
+    expanded: HashMap<(u64, u32), Range<usize>>,
     /// The characters decoded so far ([`Search::decode`]), one after the other: the character,
     /// its simplified form (`None`: a mark), its mark cost, and whether an annotation confirms
     /// it.
@@ -431,7 +435,11 @@ impl Search<'_, '_> {
     /// (lead, trail, previous character): a step's states mostly share those (the lost pairs
     /// tried after every state of the beam are the same few characters).
     fn expand(&mut self, st: &State, lead: Slot, trail: Slot) -> Range<usize> {
-        let key = (lead, trail, st.prev, st.iso_left);
+        let prev = st.prev.map_or(0, |c| 1 << 21 | u32::from(c));
+        let key = (
+            u64::from(lead.packed()) << 32 | u64::from(trail.packed()),
+            prev << 1 | u32::from(st.iso_left),
+        );
         if let Some(r) = self.expanded.get(&key) {
             return r.clone();
         }
