@@ -268,6 +268,7 @@ impl Lm {
     }
 
     /// The id of `c`, if the model knows it.
+    #[inline]
     fn id(&self, c: char) -> Option<u16> {
         let slot = match self.bmp_ids.get(c as usize) {
             Some(&s) => s,
@@ -282,6 +283,7 @@ impl Lm {
     }
 
     /// `-ln P(c)`; [`UNKNOWN_COST`] for a character the model has not seen.
+    #[inline]
     pub fn unigram(&self, c: char) -> f32 {
         self.id(c)
             .map_or(UNKNOWN_COST, |id| self.chars[usize::from(id)].0)
@@ -289,6 +291,7 @@ impl Lm {
 
     /// `-ln P(c is a one-character word | c)`; 0 for characters the model has not seen (their
     /// unigram cost already says all there is).
+    #[inline]
     pub fn isolation(&self, c: char) -> f32 {
         self.id(c).map_or(0.0, |id| self.chars[usize::from(id)].1)
     }
@@ -300,11 +303,13 @@ impl Lm {
 
     /// The costs of `b` after `a` ([`Pair`]); `None` when the model has seen `ab` neither
     /// inside a word nor in running text.
+    #[inline]
     pub fn pair(&self, a: char, b: char) -> Option<Pair> {
         self.pair_of_ids(self.id(a)?, self.id(b)?)
     }
 
     /// [`Lm::pair`] of two ids.
+    #[inline]
     fn pair_of_ids(&self, a: u16, b: u16) -> Option<Pair> {
         let a = usize::from(a);
         let row = self.pair_rows[a] as usize..self.pair_rows[a + 1] as usize;
@@ -333,6 +338,7 @@ impl Lm {
 
     /// [`Lm::cost`] for a caller that has looked up the pair of `c` after its previous
     /// character already (`None`: an unseen pair, or no previous character).
+    #[inline]
     pub fn cost_given(&self, pair: Option<Pair>, c: char) -> f32 {
         let uni = self.unigram(c);
         let Some(p) = pair else {
