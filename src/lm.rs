@@ -130,11 +130,12 @@ pub struct Lm {
     astral_ids: HashMap<char, u16>,
     /// By id: (unigram cost, isolation cost), in nats. Ids go by unigram cost, lowest first.
     chars: Vec<(f32, f32)>,
-    /// The pairs, by their first character: those of id `a` are at `pair_rows[a]..pair_rows[a
-    /// + 1]` of `pair_next` (the second ids, ascending) and `pair_costs` (their conditional
-    /// costs `-ln P(b | a)`, inside words and in running text, infinite where unseen). A
-    /// character's pairs sit together: the repair search asks about many characters after the
-    /// same one, and a row stays in cache where a hash probe would miss it every time.
+    /// The pairs, by their first character: those of id `a` are at
+    /// `pair_rows[a]..pair_rows[a + 1]` of `pair_next` (the second ids, ascending) and
+    /// `pair_costs` (their conditional costs `-ln P(b | a)`, inside words and in running text,
+    /// infinite where unseen). A character's pairs sit together: the repair search asks about
+    /// many characters after the same one, and a row stays in cache where a hash probe would
+    /// miss it every time.
     pair_rows: Box<[u32]>,
     pair_next: Box<[u16]>,
     pair_costs: Box<[Pair]>,
@@ -216,7 +217,8 @@ impl Lm {
         loop {
             let (key, pair) = match (w.peek().copied(), r.peek().copied()) {
                 (Some((kw, word)), Some((kr, run))) if kw == kr => {
-                    (w.next(), r.next());
+                    w.next();
+                    r.next();
                     (kw, Pair { word, run })
                 }
                 (Some((kw, word)), Some((kr, _))) if kw < kr => {
