@@ -152,8 +152,9 @@ fn plausible(c: char) -> bool {
 /// readings are then compared by word segmentation over the span and its context.
 ///
 /// `below`: the caller takes a reading only if it costs less than this. The search then gives
-/// up (`None`) as soon as every state it keeps costs that much already, which it can tell
-/// when the span has no annotation: then no step lowers a cost, and closing a reading
+/// up (`None`) as soon as every state it keeps costs that much already (counting the lost
+/// byte it has still to place, if the span has one), which it can tell when the span has no
+/// annotation: then no step lowers a cost, and closing a reading
 /// (`finish`) lowers it by at most the unigram cost of the character after the span. Giving
 /// up answers what the whole search would (no reading the caller takes), sooner: most spans
 /// of that kind are real text after a `?`.
