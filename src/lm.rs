@@ -38,8 +38,6 @@ use std::sync::OnceLock;
 #[cfg_attr(not(test), allow(dead_code))]
 mod derive;
 
-use derive::pair_key;
-
 /// The tables `build.rs` derived from `data/lm/words.bin` (`derive`).
 static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.tables"));
 
@@ -132,9 +130,15 @@ pub struct Lm {
     astral_ids: HashMap<char, u16>,
     /// By id: (unigram cost, isolation cost), in nats. Ids go by unigram cost, lowest first.
     chars: Vec<(f32, f32)>,
-    /// Pair ([`pair_key`]) -> its conditional costs `-ln P(b | a)`, inside words and in
-    /// running text (infinite where unseen).
-    pairs: HashMap<u32, Pair>,
+    /// The pairs, by their first character: those of id `a` are at
+    /// `pair_rows[a]..pair_rows[a + 1]` of `pair_next` (the second ids, ascending) and
+    /// `pair_costs` (their conditional costs `-ln P(b | a)`, inside words and in running text,
+    /// infinite where unseen). A character's pairs sit together: the repair search asks about
+    /// many characters after the same one, and a row stays in cache where a hash probe would
+    /// miss it every time.
+    pair_rows: Box<[u32]>,
+    pair_next: Box<[u16]>,
+    pair_costs: Box<[Pair]>,
     /// Bit `a * COMMON + b`: the pair of ids `a b` (both below [`COMMON`]) is attested.
     common_pairs: Box<[u64]>,
 }
@@ -179,26 +183,73 @@ impl Lm {
             }
             chars.push((f32_at(&e[4..8]), f32_at(&e[8..])));
         }
-        let n = u32_at(take(4)?) as usize;
-        let mut pairs: HashMap<u32, Pair> =
-            HashMap::with_capacity_and_hasher(n, Default::default());
+        let mut pair_list = || -> Option<&'static [u8]> {
+            let n = u32_at(take(4)?) as usize;
+            take(n.checked_mul(8)?)
+        };
+        let word_pairs = pair_list()?;
+        let run_pairs = pair_list()?;
+        let entries = |list: &'static [u8]| {
+            list.chunks_exact(8)
+                .map(move |e| (u32_at(&e[..4]), f32_at(&e[4..])))
+        };
         let mut common_pairs = vec![0u64; COMMON * COMMON / 64].into_boxed_slice();
-        for _ in 0..n {
-            let e = take(8)?;
-            let key = u32_at(&e[..4]);
-            pairs.entry(key).or_insert(Pair::UNSEEN).word = f32_at(&e[4..]);
+        for (key, _) in entries(word_pairs) {
             let (ia, ib) = ((key >> 16) as usize, (key & 0xFFFF) as usize);
             if ia < COMMON && ib < COMMON {
                 let bit = ia * COMMON + ib;
                 common_pairs[bit / 64] |= 1 << (bit % 64);
             }
         }
-        let n = u32_at(take(4)?) as usize;
-        pairs.reserve(n);
-        for _ in 0..n {
-            let e = take(8)?;
-            pairs.entry(u32_at(&e[..4])).or_insert(Pair::UNSEEN).run = f32_at(&e[4..]);
+        // Both lists go by key: merged in one pass, a key in both gets both costs.
+        let mut keys: Vec<u32> = Vec::with_capacity((word_pairs.len() + run_pairs.len()) / 8);
+        let mut pair_costs: Vec<Pair> = Vec::with_capacity(keys.capacity());
+        let mut w = entries(word_pairs).peekable();
+        let mut r = entries(run_pairs).peekable();
+        let word_only = |word| Pair {
+            word,
+            ..Pair::UNSEEN
+        };
+        let run_only = |run| Pair {
+            run,
+            ..Pair::UNSEEN
+        };
+        loop {
+            let (key, pair) = match (w.peek().copied(), r.peek().copied()) {
+                (Some((kw, word)), Some((kr, run))) if kw == kr => {
+                    w.next();
+                    r.next();
+                    (kw, Pair { word, run })
+                }
+                (Some((kw, word)), Some((kr, _))) if kw < kr => {
+                    w.next();
+                    (kw, word_only(word))
+                }
+                (Some((kw, word)), None) => {
+                    w.next();
+                    (kw, word_only(word))
+                }
+                (_, Some((kr, run))) => {
+                    r.next();
+                    (kr, run_only(run))
+                }
+                (None, None) => break,
+            };
+            // Out of order (or repeated) keys: not what `derive::encode` writes.
+            if keys.last().is_some_and(|&last| last >= key) || (key >> 16) as usize >= chars.len() {
+                return None;
+            }
+            keys.push(key);
+            pair_costs.push(pair);
         }
+        let mut pair_rows = vec![0u32; chars.len() + 1].into_boxed_slice();
+        for &key in &keys {
+            pair_rows[(key >> 16) as usize + 1] += 1;
+        }
+        for a in 0..chars.len() {
+            pair_rows[a + 1] += pair_rows[a];
+        }
+        let pair_next = keys.iter().map(|&k| (k & 0xFFFF) as u16).collect();
         let n = u32_at(take(4)?) as usize;
         let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
@@ -211,12 +262,15 @@ impl Lm {
             bmp_ids,
             astral_ids,
             chars,
-            pairs,
+            pair_rows,
+            pair_next,
+            pair_costs: pair_costs.into_boxed_slice(),
             common_pairs,
         })
     }
 
     /// The id of `c`, if the model knows it.
+    #[inline]
     fn id(&self, c: char) -> Option<u16> {
         let slot = match self.bmp_ids.get(c as usize) {
             Some(&s) => s,
@@ -231,6 +285,7 @@ impl Lm {
     }
 
     /// `-ln P(c)`; [`UNKNOWN_COST`] for a character the model has not seen.
+    #[inline]
     pub fn unigram(&self, c: char) -> f32 {
         self.id(c)
             .map_or(UNKNOWN_COST, |id| self.chars[usize::from(id)].0)
@@ -238,6 +293,7 @@ impl Lm {
 
     /// `-ln P(c is a one-character word | c)`; 0 for characters the model has not seen (their
     /// unigram cost already says all there is).
+    #[inline]
     pub fn isolation(&self, c: char) -> f32 {
         self.id(c).map_or(0.0, |id| self.chars[usize::from(id)].1)
     }
@@ -249,9 +305,18 @@ impl Lm {
 
     /// The costs of `b` after `a` ([`Pair`]); `None` when the model has seen `ab` neither
     /// inside a word nor in running text.
+    #[inline]
     pub fn pair(&self, a: char, b: char) -> Option<Pair> {
-        let (a, b) = (self.id(a)?, self.id(b)?);
-        self.pairs.get(&pair_key(a, b)).copied()
+        self.pair_of_ids(self.id(a)?, self.id(b)?)
+    }
+
+    /// [`Lm::pair`] of two ids.
+    #[inline]
+    fn pair_of_ids(&self, a: u16, b: u16) -> Option<Pair> {
+        let a = usize::from(a);
+        let row = self.pair_rows[a] as usize..self.pair_rows[a + 1] as usize;
+        let k = self.pair_next[row.clone()].binary_search(&b).ok()?;
+        Some(self.pair_costs[row.start + k])
     }
 
     /// Whether `ab` occurs inside some word of the source list.
@@ -264,9 +329,7 @@ impl Lm {
             let bit = ua * COMMON + ub;
             return self.common_pairs[bit / 64] & (1 << (bit % 64)) != 0;
         }
-        self.pairs
-            .get(&pair_key(a, b))
-            .is_some_and(|p| p.word.is_finite())
+        self.pair_of_ids(a, b).is_some_and(|p| p.attested())
     }
 
     /// Interpolated cost `-ln(λw Pw(c|prev) + λr Pr(c|prev) + (1-λw-λr) P(c))` (word-internal
@@ -277,6 +340,7 @@ impl Lm {
 
     /// [`Lm::cost`] for a caller that has looked up the pair of `c` after its previous
     /// character already (`None`: an unseen pair, or no previous character).
+    #[inline]
     pub fn cost_given(&self, pair: Option<Pair>, c: char) -> f32 {
         let uni = self.unigram(c);
         let Some(p) = pair else {
@@ -347,15 +411,16 @@ mod tests {
             .chain(&tables.run_pairs)
             .map(|&(k, _)| k)
             .collect();
-        assert_eq!(lm.pairs.len(), keys.len());
+        assert_eq!(lm.pair_next.len(), keys.len());
+        let get = |key: u32| lm.pair_of_ids((key >> 16) as u16, (key & 0xFFFF) as u16);
         for &(key, cost) in &tables.pairs {
-            assert_eq!(lm.pairs.get(&key).map(|p| p.word), Some(cost));
+            assert_eq!(get(key).map(|p| p.word), Some(cost));
             let (a, b) = (key >> 16, key & 0xFFFF);
             let (ca, cb) = (tables.chars[a as usize].0, tables.chars[b as usize].0);
             assert!(lm.attested(ca, cb));
         }
         for &(key, cost) in &tables.run_pairs {
-            assert_eq!(lm.pairs.get(&key).map(|p| p.run), Some(cost));
+            assert_eq!(get(key).map(|p| p.run), Some(cost));
         }
         assert_eq!(lm.words.len(), tables.words.len());
         for (w, cost) in &tables.words {
@@ -370,7 +435,7 @@ mod tests {
     fn every_cost_is_non_negative() {
         let lm = Lm::get();
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
-        assert!(lm.pairs.values().all(|p| p.word >= 0.0 && p.run >= 0.0));
+        assert!(lm.pair_costs.iter().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
         assert!(marks().len() == 14 && marks().iter().all(|&(_, c)| c >= 0.0));
         const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };

@@ -20,6 +20,7 @@
 //! the best reading is clearly better than the span as it stands.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use super::gbk;
@@ -69,6 +70,11 @@ impl Slot {
     fn is_known(&self) -> bool {
         self.lo == self.hi
     }
+    /// The slot as one number (equal exactly when the slots are), 25 bits.
+    fn packed(&self) -> u32 {
+        let reading = self.reading.map_or(0, |r| 1 << 8 | u32::from(r));
+        u32::from(self.lo) << 17 | u32::from(self.hi) << 9 | reading
+    }
 }
 
 /// One hypothesis of the beam search. `Copy`: the reading it has made so far lives in the
@@ -106,6 +112,15 @@ impl State {
             self.inserted != NOT_INSERTED,
         )
     }
+
+    /// [`State::key`] as one number (equal exactly when the keys are), quicker to compare.
+    fn packed_key(&self) -> u64 {
+        let slot = self.pending.map_or(0, |p| 1 << 25 | u64::from(p.packed()));
+        let prev = self.prev.map_or(0, |c| 1 << 21 | u64::from(c));
+        slot | prev << 26
+            | u64::from(self.iso_left) << 48
+            | u64::from(self.inserted != NOT_INSERTED) << 49
+    }
 }
 
 /// [`State::inserted`] before the lost byte is placed.
@@ -137,8 +152,9 @@ fn plausible(c: char) -> bool {
 /// readings are then compared by word segmentation over the span and its context.
 ///
 /// `below`: the caller takes a reading only if it costs less than this. The search then gives
-/// up (`None`) as soon as every state it keeps costs that much already, which it can tell
-/// when the span has no annotation: then no step lowers a cost, and closing a reading
+/// up (`None`) as soon as every state it keeps costs that much already (counting the lost
+/// byte it has still to place, if the span has one), which it can tell when the span has no
+/// annotation: then no step lowers a cost, and closing a reading
 /// (`finish`) lowers it by at most the unigram cost of the character after the span. Giving
 /// up answers what the whole search would (no reading the caller takes), sooner: most spans
 /// of that kind are real text after a `?`.
@@ -193,6 +209,8 @@ pub fn best_reading<'s>(
         arena: Vec::new(),
         cands: Vec::new(),
         expanded: HashMap::default(),
+        decoded: Vec::new(),
+        decodes: HashMap::default(),
     };
 
     let after_s = after.and_then(|c| word_char(simp, c));
@@ -200,6 +218,16 @@ pub fn best_reading<'s>(
     let give_up = below
         .filter(|_| search.readings.is_empty())
         .map(|b| b + after_s.map_or(0.0, |a| lm.unigram(a)) + 0.01);
+    // A reading of a span with an insertion must place the lost byte, which costs
+    // `LOST_BYTE_COST` more: a state that has not placed it owes that much to any reading.
+    let must_insert = !span.insert.is_empty();
+    let owed = |s: &State| {
+        if must_insert && s.inserted == NOT_INSERTED {
+            LOST_BYTE_COST
+        } else {
+            0.0
+        }
+    };
     let start_prev = before.and_then(|c| word_char(simp, c));
     let mut beam = vec![State {
         pending: None,
@@ -230,7 +258,7 @@ pub fn best_reading<'s>(
                 prune(all)
             }
         };
-        if beam.is_empty() || give_up.is_some_and(|g| beam.iter().all(|s| s.cost >= g)) {
+        if beam.is_empty() || give_up.is_some_and(|g| beam.iter().all(|s| s.cost + owed(s) >= g)) {
             return None;
         }
         for st in &mut beam {
@@ -240,7 +268,6 @@ pub fn best_reading<'s>(
     if span.insert.contains(&slots.len()) {
         search.insert_lost_byte(&mut beam, slots.len());
     }
-    let must_insert = !span.insert.is_empty();
     let mut finals: Vec<State> = beam
         .into_iter()
         .filter(|s| s.pending.is_none() && (!must_insert || s.inserted != NOT_INSERTED))
@@ -290,7 +317,14 @@ struct Search<'a, 's> {
     arena: Vec<(u32, char)>,
     /// The expansions worked out so far ([`Search::expand`]), one after the other.
     cands: Vec<Cand>,
-    expanded: HashMap<(Slot, Slot, Option<char>, bool), Range<usize>>,
+    /// The expansions by (lead, trail, previous character, `iso_left`), packed
+    /// ([`Slot::packed`]): hashed in two words.
+    expanded: HashMap<(u64, u32), Range<usize>>,
+    /// The characters decoded so far ([`Search::decode`]), one after the other: the character,
+    /// its simplified form (`None`: a mark), its mark cost, and whether an annotation confirms
+    /// it.
+    decoded: Vec<(char, Option<char>, f32, bool)>,
+    decodes: HashMap<(Slot, Slot), Range<usize>>,
 }
 
 impl Search<'_, '_> {
@@ -324,6 +358,8 @@ impl Search<'_, '_> {
     ) {
         let mut added = Vec::new();
         if lost_pair {
+            // The cheapest lost-pair state of each key made so far ([`State::packed_key`]).
+            let mut cheapest: HashMap<u64, f32> = HashMap::default();
             for st in beam.iter().filter(|s| s.pending.is_some()) {
                 let Some(lead) = st.pending else {
                     continue;
@@ -341,6 +377,18 @@ impl Search<'_, '_> {
                             hi,
                             reading: None,
                         });
+                        // A state of the same key made before it and costing no more leads
+                        // first to the same states, each costing no more: this one's would
+                        // all be dropped (the beam keeps the first cheapest of a key).
+                        match cheapest.entry(n.packed_key()) {
+                            Entry::Occupied(e) if *e.get() <= n.cost => continue,
+                            Entry::Occupied(mut e) => {
+                                e.insert(n.cost);
+                            }
+                            Entry::Vacant(e) => {
+                                e.insert(n.cost);
+                            }
+                        }
                         // Its next character comes in this step too.
                         self.settle(&mut n);
                         added.push(n);
@@ -388,32 +436,59 @@ impl Search<'_, '_> {
     /// (lead, trail, previous character): a step's states mostly share those (the lost pairs
     /// tried after every state of the beam are the same few characters).
     fn expand(&mut self, st: &State, lead: Slot, trail: Slot) -> Range<usize> {
-        let key = (lead, trail, st.prev, st.iso_left);
+        let prev = st.prev.map_or(0, |c| 1 << 21 | u32::from(c));
+        let key = (
+            u64::from(lead.packed()) << 32 | u64::from(trail.packed()),
+            prev << 1 | u32::from(st.iso_left),
+        );
         if let Some(r) = self.expanded.get(&key) {
+            return r.clone();
+        }
+        // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
+        let from = self.cands.len();
+        for k in self.decode(lead, trail) {
+            let (c, s, mark, confirmed) = self.decoded[k];
+            let (mut cost, iso_left) = step(st.prev, st.iso_left, s);
+            cost += mark;
+            if confirmed {
+                cost -= READING_BONUS;
+            }
+            self.cands.push((cost, c, s, iso_left, confirmed));
+        }
+        let new = &mut self.cands[from..];
+        if new.len() > PER_EXPANSION {
+            new.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
+            self.cands.truncate(from + PER_EXPANSION);
+        }
+        let r = from..self.cands.len();
+        self.expanded.insert(key, r.clone());
+        r
+    }
+
+    /// The characters a lead slot and a trail slot can make, whatever comes before them, as a
+    /// range of `self.decoded`: worked out once per span for each (lead, trail), where
+    /// [`Search::expand`] costs them once per previous character.
+    fn decode(&mut self, lead: Slot, trail: Slot) -> Range<usize> {
+        if let Some(r) = self.decodes.get(&(lead, trail)) {
             return r.clone();
         }
         let simp = self.simp;
         let readings = &self.readings;
         let rs = [lead.reading, trail.reading];
         let rs = rs.iter().flatten();
-        // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
-        let from = self.cands.len();
-        let cands = &mut self.cands;
+        let from = self.decoded.len();
+        let decoded = &mut self.decoded;
         let mut push = |c: char| {
             let guessed = !(lead.is_known() && trail.is_known());
             if gbk::is_private_use(c) || (guessed && !plausible(c)) {
                 return;
             }
             let s = word_char(simp, c);
-            let (mut cost, iso_left) = step(st.prev, st.iso_left, s);
-            cost += lm::mark_cost(c).unwrap_or(0.0);
+            let mark = lm::mark_cost(c).unwrap_or(0.0);
             let confirmed = rs
                 .clone()
                 .any(|&r| annotations::reading(c) == Some(readings[usize::from(r)]));
-            if confirmed {
-                cost -= READING_BONUS;
-            }
-            cands.push((cost, c, s, iso_left, confirmed));
+            decoded.push((c, s, mark, confirmed));
         };
         match (lead.is_known(), trail.is_known()) {
             (true, true) => {
@@ -450,13 +525,8 @@ impl Search<'_, '_> {
                 }
             }
         }
-        let new = &mut self.cands[from..];
-        if new.len() > PER_EXPANSION {
-            new.select_nth_unstable_by(PER_EXPANSION, |a, b| a.0.total_cmp(&b.0));
-            self.cands.truncate(from + PER_EXPANSION);
-        }
-        let r = from..self.cands.len();
-        self.expanded.insert(key, r.clone());
+        let r = from..self.decoded.len();
+        self.decodes.insert((lead, trail), r.clone());
         r
     }
 
@@ -546,6 +616,8 @@ impl Gather for Best {
 struct Best {
     /// The cheapest state of each key that may still be kept, in order of arrival.
     kept: Vec<State>,
+    /// Their keys ([`State::packed_key`]), at the same places.
+    keys: Vec<u64>,
     /// Cost above which a state cannot be kept: the `BEAM`-th lowest of `kept` at the last
     /// tightening (infinite before). It only decreases, and the keys under it stay under it.
     bound: f32,
@@ -557,6 +629,7 @@ impl Best {
     fn new() -> Self {
         Best {
             kept: Vec::new(),
+            keys: Vec::new(),
             bound: f32::INFINITY,
             limit: 2 * BEAM,
         }
@@ -566,20 +639,29 @@ impl Best {
         if s.cost > self.bound {
             return;
         }
-        let key = s.key();
-        if let Some(k) = self.kept.iter_mut().find(|k| k.key() == key) {
+        let key = s.packed_key();
+        if let Some(i) = self.keys.iter().position(|&k| k == key) {
             // As `prune`: the first of equal states stays.
-            if s.cost < k.cost {
-                *k = s;
+            if s.cost < self.kept[i].cost {
+                self.kept[i] = s;
             }
             return;
         }
         self.kept.push(s);
+        self.keys.push(key);
         if self.kept.len() >= self.limit {
             let mut costs: Vec<f32> = self.kept.iter().map(|s| s.cost).collect();
             let (_, &mut bound, _) = costs.select_nth_unstable_by(BEAM - 1, f32::total_cmp);
             self.bound = bound;
-            self.kept.retain(|s| s.cost <= bound);
+            let mut n = 0;
+            for i in 0..self.kept.len() {
+                if self.kept[i].cost <= bound {
+                    (self.kept[n], self.keys[n]) = (self.kept[i], self.keys[i]);
+                    n += 1;
+                }
+            }
+            self.kept.truncate(n);
+            self.keys.truncate(n);
             self.limit = 2 * self.kept.len().max(BEAM);
         }
     }
