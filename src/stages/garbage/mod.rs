@@ -194,8 +194,8 @@ pub fn repair_bytes<'t>(
         // the spans and their context.
         let first = back.map_or(i, |b| b.0);
         let reach = fwd_end.unwrap_or(i + 1).max(back.map_or(i + 1, |b| b.1));
-        let from = floor.max(first.saturating_sub(CONTEXT));
-        let to = chars.len().min(reach + CONTEXT);
+        let from = context_start(&chars, first, floor);
+        let to = context_end(&chars, reach);
         // Whether a run may be read back is decided here, on the whole page: in the window,
         // a run cut at the window's start would look complete.
         let may_read_back = back.is_some();
@@ -298,19 +298,67 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     }
 }
 
-/// The characters around `span`: the one before, the one after, and [`CONTEXT`] of each.
-fn context<'c>(
-    chars: &'c [char],
-    span: &Span,
-) -> (Option<char>, Option<char>, &'c [char], &'c [char]) {
-    let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
-    let after_ctx = &chars[span.end..chars.len().min(span.end + CONTEXT)];
+/// The characters around `span` the model reads: the one before, the one after, and
+/// [`CONTEXT`] of each, without the annotations among them (`內(nèi)?xué)荽`: the character
+/// before the span is `內`, not the `)` of its reading, which would cut the model's context).
+fn context(chars: &[char], span: &Span) -> (Option<char>, Option<char>, Vec<char>, Vec<char>) {
+    let from = context_start(chars, span.start, 0);
+    let to = context_end(chars, span.end);
+    let before_ctx = without_annotations(&chars[..span.start], from);
+    let after_ctx = without_annotations(&chars[..to], span.end);
     (
         before_ctx.last().copied(),
         after_ctx.first().copied(),
         before_ctx,
         after_ctx,
     )
+}
+
+/// Where the [`CONTEXT`] characters before `start` begin (annotations not counted), no
+/// further back than `floor`.
+fn context_start(chars: &[char], start: usize, floor: usize) -> usize {
+    let (mut k, mut n) = (start, 0);
+    while k > floor && n < CONTEXT {
+        match span::annotation_ending_at(chars, k) {
+            Some(open) if open >= floor => k = open,
+            _ => {
+                k -= 1;
+                n += 1;
+            }
+        }
+    }
+    k
+}
+
+/// Where the [`CONTEXT`] characters from `end` on end (annotations not counted).
+fn context_end(chars: &[char], end: usize) -> usize {
+    let (mut k, mut n) = (end, 0);
+    while k < chars.len() && n < CONTEXT {
+        match span::annotation_at(chars, k).filter(|_| k > 0 && !chars[k - 1].is_ascii()) {
+            Some((_, e)) => k = e,
+            None => {
+                k += 1;
+                n += 1;
+            }
+        }
+    }
+    k
+}
+
+/// `chars[from..]` without the annotations after non-ASCII characters.
+fn without_annotations(chars: &[char], from: usize) -> Vec<char> {
+    let mut out = Vec::with_capacity(chars.len() - from);
+    let mut k = from;
+    while k < chars.len() {
+        match span::annotation_at(chars, k).filter(|_| k > 0 && !chars[k - 1].is_ascii()) {
+            Some((_, e)) => k = e,
+            None => {
+                out.push(chars[k]);
+                k += 1;
+            }
+        }
+    }
+    out
 }
 
 /// A repair of `span` to `reading`, without the characters the reading leaves as they are at
@@ -349,7 +397,7 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
     // rate made a run with several of them lose to a reading of the same bytes out of step
     // (`?:本文檔由用戶(hù)` read as `。湖北军衔莫紮n由用戶` in the benchmark pages).
     let as_is = score(simp, before, &span.as_it_stands(chars), after);
-    let best = best_reading(simp, span, before_ctx, after_ctx, Some(as_is - MARGIN))?;
+    let best = best_reading(simp, span, &before_ctx, &after_ctx, Some(as_is - MARGIN))?;
     let edit = repair(chars, span, &best.text);
     // The average is taken over what the reading changes: a run read back from its end
     // keeps the characters before its lost byte, which would water it down (a span read
@@ -368,10 +416,10 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
 /// garbage); `back` is the run that may end at that `?` instead.
 fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simplifier) -> Edit {
     let (_, after, before_ctx, after_ctx) = context(chars, fwd);
-    let a = best_reading(simp, fwd, before_ctx, after_ctx, None);
+    let a = best_reading(simp, fwd, &before_ctx, &after_ctx, None);
     let b = back.and_then(|b| {
         let (_, _, bc, ac) = context(chars, b);
-        Some((b, best_reading(simp, b, bc, ac, None)?))
+        Some((b, best_reading(simp, b, &bc, &ac, None)?))
     });
     // Both readings over the same stretch: the run before the `?` as it stands and the span
     // read forwards, or the run read back and the text after the head as it stands.

@@ -109,8 +109,21 @@ fn fragment_at(chars: &[char], i: usize) -> Option<(String, usize)> {
 }
 
 /// `(pinyin)` at `i`.
-fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+pub(super) fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
     (chars.get(i) == Some(&'(')).then(|| fragment_at(chars, i + 1))?
+}
+
+/// Where the annotation `(pinyin)` that ends just before `end` starts, if one does, after a
+/// non-ASCII character (the character it annotates).
+pub(super) fn annotation_ending_at(chars: &[char], end: usize) -> Option<usize> {
+    if end < 3 || chars.get(end - 1) != Some(&')') {
+        return None;
+    }
+    let open = (end.saturating_sub(MAX_HEAD)..end - 1)
+        .rev()
+        .find(|&p| chars[p] == '(')?;
+    let annotates = open > 0 && !chars[open - 1].is_ascii();
+    (annotates && annotation_at(chars, open).is_some_and(|(_, e)| e == end)).then_some(open)
 }
 
 /// Full-width punctuation that the page store turned into ASCII, with its GBK trail byte
