@@ -19,6 +19,7 @@ pub mod gbk;
 pub mod realign;
 pub mod score;
 pub mod span;
+pub mod vowel;
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -166,7 +167,7 @@ pub fn repair_bytes<'t>(
     // Most pages have no span at all (a `?` in a URL or a question is not one, nor is a Latin
     // letter after a Chinese character): find that out from the bytes before decoding the page
     // into characters.
-    if !may_start_span(text) && !span::may_end_runs(text) {
+    if !may_start_span(text) && !span::may_end_runs(text) && !vowel::may_occur(text) {
         return (Cow::Borrowed(text), 0);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -175,6 +176,17 @@ pub fn repair_bytes<'t>(
     let mut floor = 0;
     let mut i = 0;
     while i < chars.len() {
+        if let Some((end, with)) = vowel::repair_at(&chars, i) {
+            let seen: String = chars[i..end].iter().collect();
+            edits.push(Edit {
+                start: i,
+                end,
+                note: format!("garbage: repaired {seen} -> {with} (an annotation whose vowel's bytes were split)"),
+                with,
+            });
+            (i, floor) = (end, end);
+            continue;
+        }
         if !may_anchor(&chars, i) {
             i += 1;
             continue;
