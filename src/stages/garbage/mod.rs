@@ -208,8 +208,8 @@ pub fn repair_bytes<'t>(
         let reach = fwd_end.unwrap_or(i + 1).max(back.map_or(i + 1, |b| b.1));
         let from = context_start(&chars, first, floor);
         let to = context_end(&chars, reach);
-        // Whether a run may be read back is decided here, on the whole page: in the window,
-        // a run cut at the window's start would look complete.
+        // Whether a run may be read back is decided here, on the whole page (the window holds
+        // the same run: it starts at least CONTEXT characters before it, or at `floor`).
         let may_read_back = back.is_some();
         let key = (
             chars[from..to].iter().collect::<String>(),
@@ -252,8 +252,8 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 }
 
 /// The decision for the `?` or letter at `i` of `chars` (a window of the page: everything a
-/// decision may read); `read_back`: whether the page allows a run read back to `i` (its start
-/// is known). Three readings of the bytes are tried:
+/// decision may read); `read_back`: whether the page allows a run read back to `i` (its end is
+/// improbable as it stands, and no decided text lies in it). Three readings of the bytes are tried:
 /// - a span read forwards from a `?` that opens it ([`span_at`]: an annotation inserted
 ///   between the two bytes of a character, `燃?xì)夤芾淼?91`);
 /// - a run read back from where it ends ([`span::run_before`]: a `?` that ate an ASCII byte,

@@ -317,7 +317,8 @@ pub fn may_end_run(chars: &[char], e: usize) -> bool {
 }
 
 /// Reads a run that ends at `e` ([`may_end_run`]) and started out of step somewhere after the
-/// last ASCII byte before it, with no `?` to show where: the byte lost there left no mark
+/// last ASCII byte before it (or in its last [`MAX_BACK`] characters), with no `?` to show
+/// where: the byte lost there left no mark
 /// (`規(guī);B(yǎng)豬` = 規模化養豬: the lead byte of 模 is gone, `；` is its trail with the
 /// lead of 化). The span is the run and its end (with the annotation after that, if any); the
 /// search places the lost byte ([`Span::insert`]), and the characters before it stay as they
@@ -330,10 +331,9 @@ pub fn run_before(chars: &[char], e: usize) -> Option<Span> {
     while start > 0 && e - start < MAX_BACK && run_bytes(chars[start - 1]).is_some() {
         start -= 1;
     }
-    // Longer than that, the lost byte may lie before the run read: no reading is sure then.
-    if start > 0 && run_bytes(chars[start - 1]).is_some() {
-        return None;
-    }
+    // A longer run is read from its last `MAX_BACK` characters: the lost byte is placed among
+    // them, and where it lay further back no reading places it well, and none is taken (the
+    // span as it stands must be clearly less probable).
     let mut items = Vec::with_capacity(2 * (e - start) + 1);
     let mut lost_ok = Vec::with_capacity(2 * (e - start) + 2);
     for &c in &chars[start..e] {
