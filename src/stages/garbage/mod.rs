@@ -43,6 +43,9 @@ const MAX_REPAIR_AVG: f32 = 9.5;
 const MARGIN: f32 = 12.0;
 /// Highest average cost of an accepted repair of a span that is not certainly garbage.
 const MAX_UNSURE_AVG: f32 = 7.0;
+/// Lowest average cost (nats per character) of a run read back that is searched again with a
+/// lost pair allowed anywhere ([`decide_unsure`]): above what real prose scores.
+const GARBAGE_AVG: f32 = 9.0;
 /// Characters of context on each side of a span given to the model.
 const CONTEXT: usize = 4;
 
@@ -403,6 +406,25 @@ fn removal(chars: &[char], start: usize, end: usize, rule: &str) -> Edit {
 /// The decision for a span that is not certainly garbage: its best reading is taken only when
 /// clearly more probable than the span as it stands, and it is otherwise left alone.
 fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit> {
+    let first = decide_unsure_once(chars, span, simp);
+    if first.is_some() || span.insert.is_empty() {
+        return first;
+    }
+    // A run read back allows a lost user-defined pair only before its end (allowing one
+    // before every character makes the search several times dearer). When it found no
+    // probable reading and the run reads as garbage as it stands, it is searched again with
+    // one allowed anywhere: such a pair vanishes from about one run in three.
+    let (before, after, _, _) = context(chars, span);
+    let stands = span.as_it_stands(chars);
+    let as_is = score(simp, before, &stands, after);
+    if as_is >= GARBAGE_AVG * stands.len() as f32 {
+        return decide_unsure_once(chars, &span.with_lost_pairs_anywhere(), simp);
+    }
+    None
+}
+
+/// [`decide_unsure`] with the span's lost pairs as they are.
+fn decide_unsure_once(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit> {
     let (before, after, before_ctx, after_ctx) = context(chars, span);
     // As it stands means without the annotations the run went on under: a reading has none
     // of them (they are no bytes of the sequence), and scoring their letters at the ASCII

@@ -50,6 +50,18 @@ pub struct Span {
 }
 
 impl Span {
+    /// The span with a lost user-defined pair allowed before every character of its run, not
+    /// only before its end.
+    pub fn with_lost_pairs_anywhere(&self) -> Span {
+        let mut s = self.clone();
+        for k in (2..s.items.len()).step_by(2) {
+            if matches!(s.items[k], Item::Byte(_)) {
+                s.lost_ok[k] = true;
+            }
+        }
+        s
+    }
+
     /// The span's characters as it stands, without the annotations the run went on under.
     pub fn as_it_stands(&self, chars: &[char]) -> Vec<char> {
         let mut out = Vec::with_capacity(self.end - self.start);
