@@ -469,6 +469,36 @@ fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simpli
         let rest = &rest[(fwd.head_end - fwd.start).min(rest.len())..];
         r.cost + score(simp, None, rest, after)
     });
+    // Or the `?` is a character whose trail byte was lost, and the decoder ate the `(` of its
+    // own annotation (`經?jì)活動` = 經濟(jì)活動): the fragment names it, and the text after it
+    // is in step (a Han character that reads in step: a letter there is the trail byte of
+    // the character the `?` hides, as in `?shí)c` = 與).
+    let in_step_after = chars
+        .get(fwd.head_end)
+        .is_some_and(|&c| crate::chars::is_han(c))
+        && out_of_step_after(chars, fwd, simp) == fwd.head_end;
+    let named = in_step_after
+        .then(|| named_in_step(chars, fwd, simp))
+        .flatten();
+    if let Some((c, cost)) = named {
+        let stand = back.map_or(0.0, |b| {
+            let prev = b.start.checked_sub(1).map(|k| chars[k]);
+            score(simp, prev, &chars[b.start..fwd.start], None)
+        });
+        let total_c = stand + cost;
+        if total_a.is_none_or(|x| total_c < x) && total_b.is_none_or(|y| total_c < y) {
+            let seen: String = chars[fwd.start..fwd.head_end].iter().collect();
+            return Edit {
+                start: fwd.start,
+                end: fwd.head_end,
+                with: c.to_string(),
+                note: format!(
+                    "garbage: repaired {seen} -> {c} (a character whose trail byte was lost, \
+                     named by its annotation)"
+                ),
+            };
+        }
+    }
     let backwards = match (total_a, total_b) {
         (Some(x), Some(y)) => y < x,
         (None, Some(_)) => true,
@@ -505,6 +535,31 @@ fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simpli
          no neighbour"
     };
     removal(chars, fwd.start, to, rule)
+}
+
+/// The character the fragment after the `?` that opens `span` names, read with the text after
+/// the fragment in step as it stands (the `?` is a lead byte whose trail was lost, and the
+/// `(` it ate opened the character's own annotation), and the cost of that reading over the
+/// span: the cheapest such character with a GBK form. (No reward for the name: the reading
+/// must win on the text alone, since an annotation inserted into a character names any.)
+fn named_in_step(chars: &[char], span: &Span, simp: &Simplifier) -> Option<(char, f32)> {
+    let Some(span::Item::Hidden(Some(r))) = span.items.first() else {
+        return None;
+    };
+    let (before, after, _, _) = context(chars, span);
+    let stands = span.as_it_stands(chars);
+    let rest = &stands[(span.head_end - span.start).min(stands.len())..];
+    let mut text = Vec::with_capacity(rest.len() + 1);
+    crate::annotations::characters_read(r)
+        .into_iter()
+        .filter(|&c| gbk::encode(c).is_some())
+        .map(|c| {
+            text.clear();
+            text.push(c);
+            text.extend_from_slice(rest);
+            (c, score(simp, before, &text, after))
+        })
+        .min_by(|x, y| x.1.total_cmp(&y.1))
 }
 
 /// Whether `b` follows `a` in some word or in running text (both simplified first).

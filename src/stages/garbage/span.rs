@@ -246,7 +246,10 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
             }
             break;
         }
-        if (0x40..=0x7E).contains(&(c as u32)) && c.is_ascii_alphanumeric() {
+        // A trail byte shown as itself: a letter or a digit, or, in a span that is certainly
+        // garbage, any ASCII a trail byte can be (`尾渦?tuán)^(qū)`: `85 5E` is 區).
+        let shown_trail = c.is_ascii_alphanumeric() || (certain && c != '?');
+        if (0x40..=0x7E).contains(&(c as u32)) && shown_trail {
             if let Some((r, e)) = annotation_at(chars, j + 1) {
                 lost_ok.resize(items.len() + 1, false);
                 lost_ok[items.len()] = true;
