@@ -471,12 +471,13 @@ fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simpli
     });
     // Or the `?` is a character whose trail byte was lost, and the decoder ate the `(` of its
     // own annotation (`經?jì)活動` = 經濟(jì)活動): the fragment names it, and the text after it
-    // is in step (a Han character that reads in step: a letter there is the trail byte of
-    // the character the `?` hides, as in `?shí)c` = 與).
-    let in_step_after = chars
-        .get(fwd.head_end)
-        .is_some_and(|&c| crate::chars::is_han(c))
-        && out_of_step_after(chars, fwd, simp) == fwd.head_end;
+    // is in step (two Han characters in a pair the model has seen: a letter there is the
+    // trail byte of the character the `?` hides, as in `?shí)c` = 與).
+    let next = without_annotations(&chars[..chars.len().min(fwd.head_end + 12)], fwd.head_end);
+    let in_step_after = match next[..] {
+        [a, b, ..] => crate::chars::is_han(a) && crate::chars::is_han(b) && seen_pair(simp, a, b),
+        _ => false,
+    };
     let named = in_step_after
         .then(|| named_in_step(chars, fwd, simp))
         .flatten();
