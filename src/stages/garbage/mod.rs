@@ -9,6 +9,8 @@
 //!   character model ([`crate::lm`]). A repair is taken only when it is clearly more probable
 //!   than the span as it stands; a span that is certainly garbage but has no probable repair
 //!   is removed; anything else is left alone.
+//! - [`vowel`]: annotations whose tone-marked vowel (two GBK bytes) was split are repaired
+//!   exactly (`(gu╪)` -> `(guān)`).
 //! - [`filler`]: long runs of characters in orders no word has (anti-copy filler) are removed.
 //!
 //! Every decision is one line in `page.notes` (shown by `--explain`); the count returned is
