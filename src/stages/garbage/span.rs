@@ -332,7 +332,7 @@ pub fn may_end_run(chars: &[char], e: usize) -> bool {
 }
 
 /// Reads a run that ends at `e` ([`may_end_run`]) and started out of step somewhere after the
-/// last ASCII byte before it (or in its last [`MAX_BACK`] characters), with no `?` to show
+/// last ASCII byte before it (or in its last 16 characters), with no `?` to show
 /// where: the byte lost there left no mark
 /// (`規(guī);B(yǎng)豬` = 規模化養豬: the lead byte of 模 is gone, `；` is its trail with the
 /// lead of 化). The span is the run and its end (with the annotation after that, if any); the
