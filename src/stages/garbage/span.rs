@@ -343,7 +343,16 @@ pub fn run_before(chars: &[char], e: usize) -> Option<Span> {
         return None;
     }
     let mut start = e;
-    while start > 0 && e - start < MAX_BACK && run_bytes(chars[start - 1]).is_some() {
+    // A vowel between two characters of a run is no annotation's letter (`澹ú渭`).
+    let in_run = |k: usize| {
+        run_bytes(chars[k]).is_some()
+            || (is_pinyin_letter(chars[k])
+                && !chars[k].is_ascii()
+                && k > 0
+                && run_bytes(chars[k - 1]).is_some()
+                && chars.get(k + 1).is_some_and(|&c| run_bytes(c).is_some()))
+    };
+    while start > 0 && e - start < MAX_BACK && in_run(start - 1) {
         start -= 1;
     }
     // A longer run is read from its last `MAX_BACK` characters: the lost byte is placed among
@@ -352,7 +361,7 @@ pub fn run_before(chars: &[char], e: usize) -> Option<Span> {
     let mut items = Vec::with_capacity(2 * (e - start) + 1);
     let mut lost_ok = Vec::with_capacity(2 * (e - start) + 2);
     for &c in &chars[start..e] {
-        let [a, b] = run_bytes(c)?;
+        let [a, b] = run_bytes(c).or_else(|| span_char(c))?;
         lost_ok.extend([false, false]);
         items.extend([Item::Byte(a), Item::Byte(b)]);
     }
