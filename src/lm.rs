@@ -437,7 +437,7 @@ mod tests {
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
         assert!(lm.pair_costs.iter().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
-        assert!(marks().len() == 14 && marks().iter().all(|&(_, c)| c >= 0.0));
+        assert!(marks().len() == 16 && marks().iter().all(|&(_, c)| c >= 0.0));
         const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };
     }
 

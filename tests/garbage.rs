@@ -58,9 +58,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "045",
         &[
             // In the filler (which the filler check removes next): the run before the `?` is
-            // too long to be read back, so only the `?` and its fragment go here.
-            "garbage: removed ?zhàn) (certain garbage with no probable reading; the text after it reads in step)",
-            "garbage: removed filler (316 chars) 變榔籃螞暈賓渦剿…",
+            // read back from its last 16 characters, finds no probable reading, and those of
+            // them that pair with no neighbour go with the `?`; the filler check takes the
+            // rest (the page's output is the same as when only the `?` went here).
+            "garbage: removed 貝鳴促洞胖瞇傀南徒角鉚是鱗晃扣膽?zhàn) (certain garbage with no probable reading, and the characters before it that pair with no neighbour)",
+            "garbage: removed filler (300 chars) 變榔籃螞暈賓渦剿…",
             "garbage: removed filler (56 chars) 人俺趣磷腔參選春…",
         ],
     ),

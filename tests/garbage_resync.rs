@@ -94,8 +94,10 @@ fn no_in_step_character_is_removed() {
         }
     }
     assert!(spans > 80, "{spans} spans");
+    // (Fewer than before: a `?` whose trail byte was lost before its own annotation, and a
+    // trail byte shown as a symbol, are repaired now, where they were removed.)
     assert!(
-        removals > 5,
+        removals > 3,
         "{removals} spans removed: the table tests no removal"
     );
     assert!(

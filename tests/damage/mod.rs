@@ -52,8 +52,9 @@ pub fn strip(text: &str) -> Vec<char> {
 }
 
 /// `text` without annotations ([`strip`]) and with the full-width marks the store made ASCII
-/// made ASCII too: a repair restores `，` where the stored text has `,`.
-fn comparable(text: &str) -> Vec<char> {
+/// made ASCII too: a repair restores `，` where the stored text has `,` (the `punct` stage
+/// gives both the same form later).
+pub fn comparable(text: &str) -> Vec<char> {
     let fold = |c: char| match c {
         '，' => ',',
         '：' => ':',

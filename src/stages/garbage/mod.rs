@@ -9,6 +9,8 @@
 //!   character model ([`crate::lm`]). A repair is taken only when it is clearly more probable
 //!   than the span as it stands; a span that is certainly garbage but has no probable repair
 //!   is removed; anything else is left alone.
+//! - [`vowel`]: annotations whose tone-marked vowel (two GBK bytes) was split are repaired
+//!   exactly (`(gu╪)` -> `(guān)`).
 //! - [`filler`]: long runs of characters in orders no word has (anti-copy filler) are removed.
 //!
 //! Every decision is one line in `page.notes` (shown by `--explain`); the count returned is
@@ -19,6 +21,7 @@ pub mod gbk;
 pub mod realign;
 pub mod score;
 pub mod span;
+pub mod vowel;
 
 use std::borrow::Cow;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -42,6 +45,9 @@ const MAX_REPAIR_AVG: f32 = 9.5;
 const MARGIN: f32 = 12.0;
 /// Highest average cost of an accepted repair of a span that is not certainly garbage.
 const MAX_UNSURE_AVG: f32 = 7.0;
+/// Lowest average cost (nats per character) of a run read back that is searched again with a
+/// lost pair allowed anywhere ([`decide_unsure`]): above what real prose scores.
+const GARBAGE_AVG: f32 = 9.0;
 /// Characters of context on each side of a span given to the model.
 const CONTEXT: usize = 4;
 
@@ -166,7 +172,7 @@ pub fn repair_bytes<'t>(
     // Most pages have no span at all (a `?` in a URL or a question is not one, nor is a Latin
     // letter after a Chinese character): find that out from the bytes before decoding the page
     // into characters.
-    if !may_start_span(text) && !span::may_end_runs(text) {
+    if !may_start_span(text) && !span::may_end_runs(text) && !vowel::may_occur(text) {
         return (Cow::Borrowed(text), 0);
     }
     let chars: Vec<char> = text.chars().collect();
@@ -175,6 +181,17 @@ pub fn repair_bytes<'t>(
     let mut floor = 0;
     let mut i = 0;
     while i < chars.len() {
+        if let Some((end, with)) = vowel::repair_at(&chars, i) {
+            let seen: String = chars[i..end].iter().collect();
+            edits.push(Edit {
+                start: i,
+                end,
+                note: format!("garbage: repaired {seen} -> {with} (an annotation whose vowel's bytes were split)"),
+                with,
+            });
+            (i, floor) = (end, end);
+            continue;
+        }
         if !may_anchor(&chars, i) {
             i += 1;
             continue;
@@ -194,10 +211,10 @@ pub fn repair_bytes<'t>(
         // the spans and their context.
         let first = back.map_or(i, |b| b.0);
         let reach = fwd_end.unwrap_or(i + 1).max(back.map_or(i + 1, |b| b.1));
-        let from = floor.max(first.saturating_sub(CONTEXT));
-        let to = chars.len().min(reach + CONTEXT);
-        // Whether a run may be read back is decided here, on the whole page: in the window,
-        // a run cut at the window's start would look complete.
+        let from = context_start(&chars, first, floor);
+        let to = context_end(&chars, reach);
+        // Whether a run may be read back is decided here, on the whole page (the window holds
+        // the same run: it starts at least CONTEXT characters before it, or at `floor`).
         let may_read_back = back.is_some();
         let key = (
             chars[from..to].iter().collect::<String>(),
@@ -240,8 +257,8 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 }
 
 /// The decision for the `?` or letter at `i` of `chars` (a window of the page: everything a
-/// decision may read); `read_back`: whether the page allows a run read back to `i` (its start
-/// is known). Three readings of the bytes are tried:
+/// decision may read); `read_back`: whether the page allows a run read back to `i` (its end is
+/// improbable as it stands, and no decided text lies in it). Three readings of the bytes are tried:
 /// - a span read forwards from a `?` that opens it ([`span_at`]: an annotation inserted
 ///   between the two bytes of a character, `燃?xì)夤芾淼?91`);
 /// - a run read back from where it ends ([`span::run_before`]: a `?` that ate an ASCII byte,
@@ -298,19 +315,67 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     }
 }
 
-/// The characters around `span`: the one before, the one after, and [`CONTEXT`] of each.
-fn context<'c>(
-    chars: &'c [char],
-    span: &Span,
-) -> (Option<char>, Option<char>, &'c [char], &'c [char]) {
-    let before_ctx = &chars[span.start.saturating_sub(CONTEXT)..span.start];
-    let after_ctx = &chars[span.end..chars.len().min(span.end + CONTEXT)];
+/// The characters around `span` the model reads: the one before, the one after, and
+/// [`CONTEXT`] of each, without the annotations among them (`內(nèi)?xué)荽`: the character
+/// before the span is `內`, not the `)` of its reading, which would cut the model's context).
+fn context(chars: &[char], span: &Span) -> (Option<char>, Option<char>, Vec<char>, Vec<char>) {
+    let from = context_start(chars, span.start, 0);
+    let to = context_end(chars, span.end);
+    let before_ctx = without_annotations(&chars[..span.start], from);
+    let after_ctx = without_annotations(&chars[..to], span.end);
     (
         before_ctx.last().copied(),
         after_ctx.first().copied(),
         before_ctx,
         after_ctx,
     )
+}
+
+/// Where the [`CONTEXT`] characters before `start` begin (annotations not counted), no
+/// further back than `floor`.
+fn context_start(chars: &[char], start: usize, floor: usize) -> usize {
+    let (mut k, mut n) = (start, 0);
+    while k > floor && n < CONTEXT {
+        match span::annotation_ending_at(chars, k) {
+            Some(open) if open >= floor => k = open,
+            _ => {
+                k -= 1;
+                n += 1;
+            }
+        }
+    }
+    k
+}
+
+/// Where the [`CONTEXT`] characters from `end` on end (annotations not counted).
+fn context_end(chars: &[char], end: usize) -> usize {
+    let (mut k, mut n) = (end, 0);
+    while k < chars.len() && n < CONTEXT {
+        match span::annotation_at(chars, k).filter(|_| k > 0 && !chars[k - 1].is_ascii()) {
+            Some((_, e)) => k = e,
+            None => {
+                k += 1;
+                n += 1;
+            }
+        }
+    }
+    k
+}
+
+/// `chars[from..]` without the annotations after non-ASCII characters.
+fn without_annotations(chars: &[char], from: usize) -> Vec<char> {
+    let mut out = Vec::with_capacity(chars.len() - from);
+    let mut k = from;
+    while k < chars.len() {
+        match span::annotation_at(chars, k).filter(|_| k > 0 && !chars[k - 1].is_ascii()) {
+            Some((_, e)) => k = e,
+            None => {
+                out.push(chars[k]);
+                k += 1;
+            }
+        }
+    }
+    out
 }
 
 /// A repair of `span` to `reading`, without the characters the reading leaves as they are at
@@ -343,13 +408,32 @@ fn removal(chars: &[char], start: usize, end: usize, rule: &str) -> Edit {
 /// The decision for a span that is not certainly garbage: its best reading is taken only when
 /// clearly more probable than the span as it stands, and it is otherwise left alone.
 fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit> {
+    let first = decide_unsure_once(chars, span, simp);
+    if first.is_some() || span.insert.is_empty() {
+        return first;
+    }
+    // A run read back allows a lost user-defined pair only before its end (allowing one
+    // before every character makes the search several times dearer). When it found no
+    // probable reading and the run reads as garbage as it stands, it is searched again with
+    // one allowed anywhere: such a pair vanishes from about one run in three.
+    let (before, after, _, _) = context(chars, span);
+    let stands = span.as_it_stands(chars);
+    let as_is = score(simp, before, &stands, after);
+    if as_is >= GARBAGE_AVG * stands.len() as f32 {
+        return decide_unsure_once(chars, &span.with_lost_pairs_anywhere(), simp);
+    }
+    None
+}
+
+/// [`decide_unsure`] with the span's lost pairs as they are.
+fn decide_unsure_once(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit> {
     let (before, after, before_ctx, after_ctx) = context(chars, span);
     // As it stands means without the annotations the run went on under: a reading has none
     // of them (they are no bytes of the sequence), and scoring their letters at the ASCII
     // rate made a run with several of them lose to a reading of the same bytes out of step
     // (`?:本文檔由用戶(hù)` read as `。湖北军衔莫紮n由用戶` in the benchmark pages).
     let as_is = score(simp, before, &span.as_it_stands(chars), after);
-    let best = best_reading(simp, span, before_ctx, after_ctx, Some(as_is - MARGIN))?;
+    let best = best_reading(simp, span, &before_ctx, &after_ctx, Some(as_is - MARGIN))?;
     let edit = repair(chars, span, &best.text);
     // The average is taken over what the reading changes: a run read back from its end
     // keeps the characters before its lost byte, which would water it down (a span read
@@ -368,10 +452,10 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
 /// garbage); `back` is the run that may end at that `?` instead.
 fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simplifier) -> Edit {
     let (_, after, before_ctx, after_ctx) = context(chars, fwd);
-    let a = best_reading(simp, fwd, before_ctx, after_ctx, None);
+    let a = best_reading(simp, fwd, &before_ctx, &after_ctx, None);
     let b = back.and_then(|b| {
         let (_, _, bc, ac) = context(chars, b);
-        Some((b, best_reading(simp, b, bc, ac, None)?))
+        Some((b, best_reading(simp, b, &bc, &ac, None)?))
     });
     // Both readings over the same stretch: the run before the `?` as it stands and the span
     // read forwards, or the run read back and the text after the head as it stands.
@@ -387,6 +471,37 @@ fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simpli
         let rest = &rest[(fwd.head_end - fwd.start).min(rest.len())..];
         r.cost + score(simp, None, rest, after)
     });
+    // Or the `?` is a character whose trail byte was lost, and the decoder ate the `(` of its
+    // own annotation (`經?jì)活動` = 經濟(jì)活動): the fragment names it, and the text after it
+    // is in step (two Han characters in a pair the model has seen: a letter there is the
+    // trail byte of the character the `?` hides, as in `?shí)c` = 與).
+    let next = without_annotations(&chars[..chars.len().min(fwd.head_end + 12)], fwd.head_end);
+    let in_step_after = match next[..] {
+        [a, b, ..] => crate::chars::is_han(a) && crate::chars::is_han(b) && seen_pair(simp, a, b),
+        _ => false,
+    };
+    let named = in_step_after
+        .then(|| named_in_step(chars, fwd, simp))
+        .flatten();
+    if let Some((c, cost)) = named {
+        let stand = back.map_or(0.0, |b| {
+            let prev = b.start.checked_sub(1).map(|k| chars[k]);
+            score(simp, prev, &chars[b.start..fwd.start], None)
+        });
+        let total_c = stand + cost;
+        if total_a.is_none_or(|x| total_c < x) && total_b.is_none_or(|y| total_c < y) {
+            let seen: String = chars[fwd.start..fwd.head_end].iter().collect();
+            return Edit {
+                start: fwd.start,
+                end: fwd.head_end,
+                with: c.to_string(),
+                note: format!(
+                    "garbage: repaired {seen} -> {c} (a character whose trail byte was lost, \
+                     named by its annotation)"
+                ),
+            };
+        }
+    }
     let backwards = match (total_a, total_b) {
         (Some(x), Some(y)) => y < x,
         (None, Some(_)) => true,
@@ -423,6 +538,31 @@ fn decide_certain(chars: &[char], fwd: &Span, back: Option<&Span>, simp: &Simpli
          no neighbour"
     };
     removal(chars, fwd.start, to, rule)
+}
+
+/// The character the fragment after the `?` that opens `span` names, read with the text after
+/// the fragment in step as it stands (the `?` is a lead byte whose trail was lost, and the
+/// `(` it ate opened the character's own annotation), and the cost of that reading over the
+/// span: the cheapest such character with a GBK form. (No reward for the name: the reading
+/// must win on the text alone, since an annotation inserted into a character names any.)
+fn named_in_step(chars: &[char], span: &Span, simp: &Simplifier) -> Option<(char, f32)> {
+    let Some(span::Item::Hidden(Some(r))) = span.items.first() else {
+        return None;
+    };
+    let (before, after, _, _) = context(chars, span);
+    let stands = span.as_it_stands(chars);
+    let rest = &stands[(span.head_end - span.start).min(stands.len())..];
+    let mut text = Vec::with_capacity(rest.len() + 1);
+    crate::annotations::characters_read(r)
+        .into_iter()
+        .filter(|&c| gbk::encode(c).is_some())
+        .map(|c| {
+            text.clear();
+            text.push(c);
+            text.extend_from_slice(rest);
+            (c, score(simp, before, &text, after))
+        })
+        .min_by(|x, y| x.1.total_cmp(&y.1))
 }
 
 /// Whether `b` follows `a` in some word or in running text (both simplified first).

@@ -38,6 +38,9 @@ const READING_BONUS: f32 = 7.0;
 /// to repair the real spans with a lost pair in the middle (pages 025, 031); the synthetic
 /// spans of `examples/garbage_bench` come out the same anywhere from 1.5 to 3.
 const LOST_PAIR_COST: f32 = 1.5;
+/// First characters of a lost user-defined pair (its lead with the byte before it) kept per
+/// state of the search: the cheapest.
+const LOST_PAIR_FIRSTS: usize = 3;
 /// Cost of assuming a lone byte at the end lost its partner without a visible `?`.
 const LOST_TRAIL_COST: f32 = 6.0;
 /// Cost of the one byte a run read back from its end ([`Span::insert`]) assumes lost where it
@@ -364,35 +367,48 @@ impl Search<'_, '_> {
                 let Some(lead) = st.pending else {
                     continue;
                 };
+                let mut firsts: Vec<(f32, u8, usize)> = Vec::new();
                 for p in (0xA1..=0xA7).chain(0xAA..=0xAF).chain(0xF8..=0xFE) {
+                    for k in self.expand(st, lead, Slot::known(p, None)) {
+                        firsts.push((self.cands[k].0, p, k));
+                    }
+                }
+                // Only the cheapest first characters are followed: each opens a range of
+                // trails, and following all of them made the pair the dearest option.
+                if firsts.len() > LOST_PAIR_FIRSTS {
+                    firsts.select_nth_unstable_by(LOST_PAIR_FIRSTS, |a, b| {
+                        a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+                    });
+                    firsts.truncate(LOST_PAIR_FIRSTS);
+                    firsts.sort_by_key(|f| (f.1, f.2));
+                }
+                for (_, p, k) in firsts {
                     let Some((lo, hi)) = gbk::private_trails(p) else {
                         continue;
                     };
-                    for k in self.expand(st, lead, Slot::known(p, None)) {
-                        let mut n = self.child(st, k);
-                        n.cost += LOST_PAIR_COST;
-                        n.adj += LOST_PAIR_COST;
-                        n.pending = Some(Slot {
-                            lo,
-                            hi,
-                            reading: None,
-                        });
-                        // A state of the same key made before it and costing no more leads
-                        // first to the same states, each costing no more: this one's would
-                        // all be dropped (the beam keeps the first cheapest of a key).
-                        match cheapest.entry(n.packed_key()) {
-                            Entry::Occupied(e) if *e.get() <= n.cost => continue,
-                            Entry::Occupied(mut e) => {
-                                e.insert(n.cost);
-                            }
-                            Entry::Vacant(e) => {
-                                e.insert(n.cost);
-                            }
+                    let mut n = self.child(st, k);
+                    n.cost += LOST_PAIR_COST;
+                    n.adj += LOST_PAIR_COST;
+                    n.pending = Some(Slot {
+                        lo,
+                        hi,
+                        reading: None,
+                    });
+                    // A state of the same key made before it and costing no more leads
+                    // first to the same states, each costing no more: this one's would
+                    // all be dropped (the beam keeps the first cheapest of a key).
+                    match cheapest.entry(n.packed_key()) {
+                        Entry::Occupied(e) if *e.get() <= n.cost => continue,
+                        Entry::Occupied(mut e) => {
+                            e.insert(n.cost);
                         }
-                        // Its next character comes in this step too.
-                        self.settle(&mut n);
-                        added.push(n);
+                        Entry::Vacant(e) => {
+                            e.insert(n.cost);
+                        }
                     }
+                    // Its next character comes in this step too.
+                    self.settle(&mut n);
+                    added.push(n);
                 }
             }
         }

@@ -50,6 +50,18 @@ pub struct Span {
 }
 
 impl Span {
+    /// The span with a lost user-defined pair allowed before every character of its run, not
+    /// only before its end.
+    pub fn with_lost_pairs_anywhere(&self) -> Span {
+        let mut s = self.clone();
+        for k in (2..s.items.len()).step_by(2) {
+            if matches!(s.items[k], Item::Byte(_)) {
+                s.lost_ok[k] = true;
+            }
+        }
+        s
+    }
+
     /// The span's characters as it stands, without the annotations the run went on under.
     pub fn as_it_stands(&self, chars: &[char]) -> Vec<char> {
         let mut out = Vec::with_capacity(self.end - self.start);
@@ -109,8 +121,21 @@ fn fragment_at(chars: &[char], i: usize) -> Option<(String, usize)> {
 }
 
 /// `(pinyin)` at `i`.
-fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
+pub(super) fn annotation_at(chars: &[char], i: usize) -> Option<(String, usize)> {
     (chars.get(i) == Some(&'(')).then(|| fragment_at(chars, i + 1))?
+}
+
+/// Where the annotation `(pinyin)` that ends just before `end` starts, if one does, after a
+/// non-ASCII character (the character it annotates).
+pub(super) fn annotation_ending_at(chars: &[char], end: usize) -> Option<usize> {
+    if end < 3 || chars.get(end - 1) != Some(&')') {
+        return None;
+    }
+    let open = (end.saturating_sub(MAX_HEAD)..end - 1)
+        .rev()
+        .find(|&p| chars[p] == '(')?;
+    let annotates = open > 0 && !chars[open - 1].is_ascii();
+    (annotates && annotation_at(chars, open).is_some_and(|(_, e)| e == end)).then_some(open)
 }
 
 /// Full-width punctuation that the page store turned into ASCII, with its GBK trail byte
@@ -221,7 +246,10 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
             }
             break;
         }
-        if (0x40..=0x7E).contains(&(c as u32)) && c.is_ascii_alphanumeric() {
+        // A trail byte shown as itself: a letter or a digit, or, in a span that is certainly
+        // garbage, any ASCII a trail byte can be (`尾渦?tuán)^(qū)`: `85 5E` is 區).
+        let shown_trail = c.is_ascii_alphanumeric() || (certain && c != '?');
+        if (0x40..=0x7E).contains(&(c as u32)) && shown_trail {
             if let Some((r, e)) = annotation_at(chars, j + 1) {
                 lost_ok.resize(items.len() + 1, false);
                 lost_ok[items.len()] = true;
@@ -304,7 +332,8 @@ pub fn may_end_run(chars: &[char], e: usize) -> bool {
 }
 
 /// Reads a run that ends at `e` ([`may_end_run`]) and started out of step somewhere after the
-/// last ASCII byte before it, with no `?` to show where: the byte lost there left no mark
+/// last ASCII byte before it (or in its last 16 characters), with no `?` to show
+/// where: the byte lost there left no mark
 /// (`規(guī);B(yǎng)豬` = 規模化養豬: the lead byte of 模 is gone, `；` is its trail with the
 /// lead of 化). The span is the run and its end (with the annotation after that, if any); the
 /// search places the lost byte ([`Span::insert`]), and the characters before it stay as they
@@ -314,17 +343,25 @@ pub fn run_before(chars: &[char], e: usize) -> Option<Span> {
         return None;
     }
     let mut start = e;
-    while start > 0 && e - start < MAX_BACK && run_bytes(chars[start - 1]).is_some() {
+    // A vowel between two characters of a run is no annotation's letter (`澹ú渭`).
+    let in_run = |k: usize| {
+        run_bytes(chars[k]).is_some()
+            || (is_pinyin_letter(chars[k])
+                && !chars[k].is_ascii()
+                && k > 0
+                && run_bytes(chars[k - 1]).is_some()
+                && chars.get(k + 1).is_some_and(|&c| run_bytes(c).is_some()))
+    };
+    while start > 0 && e - start < MAX_BACK && in_run(start - 1) {
         start -= 1;
     }
-    // Longer than that, the lost byte may lie before the run read: no reading is sure then.
-    if start > 0 && run_bytes(chars[start - 1]).is_some() {
-        return None;
-    }
+    // A longer run is read from its last `MAX_BACK` characters: the lost byte is placed among
+    // them, and where it lay further back no reading places it well, and none is taken (the
+    // span as it stands must be clearly less probable).
     let mut items = Vec::with_capacity(2 * (e - start) + 1);
     let mut lost_ok = Vec::with_capacity(2 * (e - start) + 2);
     for &c in &chars[start..e] {
-        let [a, b] = run_bytes(c)?;
+        let [a, b] = run_bytes(c).or_else(|| span_char(c))?;
         lost_ok.extend([false, false]);
         items.extend([Item::Byte(a), Item::Byte(b)]);
     }
