@@ -278,6 +278,14 @@ pub fn remove_stale_temps(dir: &Path) -> io::Result<usize> {
 mod tests {
     use super::*;
 
+    /// The names in `dir` (one level).
+    fn names_in(dir: &Path) -> Vec<OsString> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect()
+    }
+
     #[test]
     fn extension_mapping() {
         assert_eq!(
@@ -331,10 +339,7 @@ mod tests {
         std::os::unix::fs::symlink(&outside, out.join(".b.txt.zhclean-tmp")).unwrap();
         assert!(remove_stale_temps(&out).unwrap() >= 1);
         assert_eq!(fs::read(&outside).unwrap(), b"keep me");
-        let names: Vec<_> = fs::read_dir(&out)
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names = names_in(&out);
         assert_eq!(
             names,
             [std::ffi::OsString::from("a.txt")],
@@ -381,10 +386,7 @@ mod tests {
         let dest = dir.path().join("x.txt");
         fs::create_dir_all(dest.join("inside")).unwrap();
         assert!(write_all(&dest, b"whole", false).is_err());
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names = names_in(dir.path());
         assert_eq!(names, [std::ffi::OsString::from("x.txt")], "no temp left");
         assert!(dest.join("inside").is_dir());
     }
@@ -402,10 +404,7 @@ mod tests {
             .write_all(b"small enough to stay in the buffer")
             .unwrap();
         assert!(f.commit(false).is_err());
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names = names_in(dir.path());
         assert_eq!(names, [std::ffi::OsString::from("x.txt")], "no temp left");
     }
 }
