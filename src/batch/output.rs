@@ -134,7 +134,7 @@ pub fn write_all(dest: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
 #[cfg(target_os = "linux")]
 mod unnamed {
     use super::*;
-    use std::ffi::CString;
+    use std::ffi::{CStr, CString};
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::io::AsRawFd;
@@ -175,50 +175,19 @@ mod unnamed {
             return Some(Err(e));
         }
         let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()?;
-        let to = CString::new(dest.as_os_str().as_bytes()).ok()?;
-        // SAFETY: both are NUL-terminated paths that outlive the call.
-        let linked = unsafe {
-            libc::linkat(
-                libc::AT_FDCWD,
-                from.as_ptr(),
-                libc::AT_FDCWD,
-                to.as_ptr(),
-                libc::AT_SYMLINK_FOLLOW,
-            )
-        };
-        if linked == 0 {
-            return Some(Ok(()));
-        }
-        let err = io::Error::last_os_error();
-        if err.kind() != io::ErrorKind::AlreadyExists {
+        match link(&from, dest) {
+            Ok(()) => return Some(Ok(())),
             // No /proc, or a file system that cannot link the file: write it the named way.
-            return None;
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return None,
+            Err(_) => {}
         }
         // An output from an earlier run is there (a link never replaces a name): link the
         // whole file under the temporary name and rename that over it.
         let tmp = temp_path(dest);
-        let tmp_c = CString::new(tmp.as_os_str().as_bytes()).ok()?;
-        let link_tmp = || {
-            // SAFETY: as above.
-            let r = unsafe {
-                libc::linkat(
-                    libc::AT_FDCWD,
-                    from.as_ptr(),
-                    libc::AT_FDCWD,
-                    tmp_c.as_ptr(),
-                    libc::AT_SYMLINK_FOLLOW,
-                )
-            };
-            if r == 0 {
-                Ok(())
-            } else {
-                Err(io::Error::last_os_error())
-            }
-        };
-        let replaced = match link_tmp() {
+        let replaced = match link(&from, &tmp) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 // A killed run's temporary, or something planted there: it goes.
-                fs::remove_file(&tmp).and_then(|_| link_tmp())
+                fs::remove_file(&tmp).and_then(|_| link(&from, &tmp))
             }
             r => r,
         }
@@ -228,6 +197,28 @@ mod unnamed {
             })
         });
         Some(replaced)
+    }
+
+    /// Links the open file that the `/proc/self/fd` entry `from` stands for under `to` (the
+    /// entry is a magic link, followed).
+    fn link(from: &CStr, to: &Path) -> io::Result<()> {
+        let to = CString::new(to.as_os_str().as_bytes())
+            .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        // SAFETY: both are NUL-terminated paths that outlive the call.
+        let r = unsafe {
+            libc::linkat(
+                libc::AT_FDCWD,
+                from.as_ptr(),
+                libc::AT_FDCWD,
+                to.as_ptr(),
+                libc::AT_SYMLINK_FOLLOW,
+            )
+        };
+        if r == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
     }
 }
 
