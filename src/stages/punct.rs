@@ -253,6 +253,19 @@ impl<'a> Context<'a, '_> {
         Some(self.char_at(p, c))
     }
 
+    /// Whether the mark at `at` follows Chinese: a Chinese character or mark, or a quote that
+    /// closes Chinese text right before it (`如何“腾笼换鸟”?`; not `said “yes”?`, nor a quote
+    /// at the start of a line, which may open a code literal: `了\n”!”标记`).
+    fn follows_chinese(&self, at: usize) -> bool {
+        let Some((p, c)) = (self.text[..at].char_indices().rev()).find(|(_, c)| !is_space(*c))
+        else {
+            return false;
+        };
+        let c = self.char_at(p, c);
+        is_cjk(c)
+            || (matches!(c, '”' | '’') && self.text[..p].chars().next_back().is_some_and(is_cjk))
+    }
+
     fn next_non_space(&self, at: usize) -> Option<char> {
         let from = at + char_at(self.text, at).len_utf8();
         let (p, c) = self.text[from..]
@@ -295,7 +308,7 @@ impl<'a> Context<'a, '_> {
                 }
                 _ => continue,
             };
-            let before = self.prev_non_space(at).is_some_and(is_cjk);
+            let before = self.follows_chinese(at);
             let after = self.next_non_space(at).is_some_and(is_han);
             if before || after {
                 self.page.now[k] = full;
@@ -394,6 +407,9 @@ mod tests {
                     "裝置(steam power plant)1.熱能",
                     "裝置（steam power plant）1.熱能",
                 ),
+                // After a quote that closes Chinese text.
+                ("如何“騰籠換鳥”?\n其實", "如何“騰籠換鳥”？\n其實"),
+                ("“開跑”;“雲端”", "“開跑”；“雲端”"),
             ],
         );
     }
@@ -415,6 +431,9 @@ mod tests {
                 "郵件 someone@example.com 中文",
                 "4, , ,a bn",
                 "12 , . nina",
+                // A quote closing English, or at a line start (a literal: `"!"`).
+                "他說 “yes”?\nOK",
+                "使用了\n”!”標記",
             ],
         );
     }
