@@ -134,10 +134,11 @@ pub fn write_all(dest: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
 #[cfg(target_os = "linux")]
 mod unnamed {
     use super::*;
-    use std::ffi::{CStr, CString};
+    use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     use std::os::unix::fs::OpenOptionsExt;
     use std::os::unix::io::AsRawFd;
+    use std::sync::atomic::{AtomicBool, Ordering};
 
     /// `None`: this way is not available here; the caller writes through a named temporary.
     pub(super) fn write_all(dest: &Path, bytes: &[u8], sync: bool) -> Option<io::Result<()>> {
@@ -174,8 +175,7 @@ mod unnamed {
         if let Err(e) = result {
             return Some(Err(e));
         }
-        let from = CString::new(format!("/proc/self/fd/{}", file.as_raw_fd())).ok()?;
-        match link(&from, dest) {
+        match link(&file, dest) {
             Ok(()) => return Some(Ok(())),
             // No /proc, or a file system that cannot link the file: write it the named way.
             Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return None,
@@ -184,10 +184,10 @@ mod unnamed {
         // An output from an earlier run is there (a link never replaces a name): link the
         // whole file under the temporary name and rename that over it.
         let tmp = temp_path(dest);
-        let replaced = match link(&from, &tmp) {
+        let replaced = match link(&file, &tmp) {
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
                 // A killed run's temporary, or something planted there: it goes.
-                fs::remove_file(&tmp).and_then(|_| link(&from, &tmp))
+                fs::remove_file(&tmp).and_then(|_| link(&file, &tmp))
             }
             r => r,
         }
@@ -199,11 +199,39 @@ mod unnamed {
         Some(replaced)
     }
 
-    /// Links the open file that the `/proc/self/fd` entry `from` stands for under `to` (the
-    /// entry is a magic link, followed).
-    fn link(from: &CStr, to: &Path) -> io::Result<()> {
+    /// Whether `linkat` may link a descriptor itself (`AT_EMPTY_PATH`): Linux 6.10 and later
+    /// allow it to the process that opened the file, earlier kernels only to a privileged one
+    /// (they answer `ENOENT`). Cleared on the first refusal.
+    pub(super) static EMPTY_PATH: AtomicBool = AtomicBool::new(true);
+
+    /// Links the open file `file` under `to`: by its descriptor where the kernel allows it,
+    /// else through its `/proc/self/fd` entry (a magic link, followed), which costs a path
+    /// walk through /proc.
+    fn link(file: &File, to: &Path) -> io::Result<()> {
         let to = CString::new(to.as_os_str().as_bytes())
             .map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
+        let fd = file.as_raw_fd();
+        if EMPTY_PATH.load(Ordering::Relaxed) {
+            // SAFETY: `fd` is open for the call; both paths are NUL-terminated.
+            let r = unsafe {
+                libc::linkat(
+                    fd,
+                    c"".as_ptr(),
+                    libc::AT_FDCWD,
+                    to.as_ptr(),
+                    libc::AT_EMPTY_PATH,
+                )
+            };
+            if r == 0 {
+                return Ok(());
+            }
+            let e = io::Error::last_os_error();
+            if e.raw_os_error() != Some(libc::ENOENT) {
+                return Err(e);
+            }
+            EMPTY_PATH.store(false, Ordering::Relaxed);
+        }
+        let from = CString::new(format!("/proc/self/fd/{fd}")).expect("no NUL in a number");
         // SAFETY: both are NUL-terminated paths that outlive the call.
         let r = unsafe {
             libc::linkat(
@@ -367,6 +395,25 @@ mod tests {
         assert!(!fs::symlink_metadata(&dest).unwrap().is_symlink());
         assert_eq!(fs::read(&dest).unwrap(), b"new");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2, "no temp left");
+    }
+
+    /// Both ways of linking an unnamed file give the output, new or over an earlier one: by
+    /// its descriptor (where the kernel allows it) and through /proc (where it does not).
+    /// (Switching the way mid-run is harmless to the other tests: both give the same result.)
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn unnamed_file_is_linked_by_descriptor_or_through_proc() {
+        use std::sync::atomic::Ordering;
+        let dir = tempfile::tempdir().unwrap();
+        for by_descriptor in [true, false] {
+            unnamed::EMPTY_PATH.store(by_descriptor, Ordering::Relaxed);
+            let dest = dir.path().join(format!("{by_descriptor}.txt"));
+            write_all(&dest, b"first", false).unwrap();
+            write_all(&dest, b"second", false).unwrap();
+            assert_eq!(fs::read(&dest).unwrap(), b"second");
+        }
+        unnamed::EMPTY_PATH.store(true, Ordering::Relaxed);
+        assert_eq!(names_in(dir.path()).len(), 2, "no temp left");
     }
 
     /// An output in one piece that cannot take its name (a directory is there) fails and

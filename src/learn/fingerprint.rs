@@ -42,7 +42,9 @@ pub(crate) fn fingerprint<'a>(lines: impl Iterator<Item = &'a str>) -> u64 {
                 let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
                 const HIGH: u64 = 0x8080_8080_8080_8080;
                 if (w | (w << 1)) & HIGH == HIGH
-                    || !word.iter().any(|b| b.is_ascii_whitespace() || b.is_ascii_digit())
+                    || !word
+                        .iter()
+                        .any(|b| b.is_ascii_whitespace() || b.is_ascii_digit())
                 {
                     h.push_word(w);
                     in_digits = false;
