@@ -25,7 +25,11 @@
 //!   word) is strong evidence of real text;
 //! - running-text bigrams: pairs across word boundaries too (`理等`, `的新`), which a word list
 //!   cannot have. The cost of a character after another interpolates the word-internal bigram,
-//!   the running-text bigram and the unigram.
+//!   the running-text bigram and the unigram;
+//! - running-text trigrams (`data/lm/triples.bin`, the same prose: runs of three characters
+//!   seen at least twice), for [`Lm::cost3`]: the character two back settles what a bigram
+//!   cannot (`上传收益` / `上传日益`: both `收益` and `日益` are words). They are loaded on
+//!   their first use only, since most pages never ask.
 //!
 //! Both sources are simplified: score traditional text after converting it (the stage does,
 //! with its converter).
@@ -34,12 +38,15 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 // The derivation is compiled into `build.rs`, which writes `lm.tables`; the crate keeps it for
-// the test that checks what was loaded against it.
+// the test that checks what was loaded against it, and for its `pair_key`.
 #[cfg_attr(not(test), allow(dead_code))]
 mod derive;
 
 /// The tables `build.rs` derived from `data/lm/words.bin` (`derive`).
 static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.tables"));
+
+/// The trigram tables `build.rs` derived from `data/lm/triples.bin` (`derive::encode_triples`).
+static TRIPLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.triples"));
 
 /// Cost (nats) of a character the model has never seen: rarer than the rarest it knows.
 pub const UNKNOWN_COST: f32 = 19.0;
@@ -48,6 +55,14 @@ pub const UNKNOWN_COST: f32 = 19.0;
 const LAMBDA_WORD: f32 = 0.45;
 /// Weight of the running-text bigram in the interpolated cost (the unigram has the rest).
 const LAMBDA_RUN: f32 = 0.4;
+
+/// Weight of the running-text trigram in [`Lm::cost3`], where its context was seen (the
+/// interpolated bigram has the rest).
+const LAMBDA_TRI: f32 = 0.5;
+
+/// Weight of the share of runs a character opens in [`Lm::cost_at_start`] (its unigram has
+/// the rest).
+const LAMBDA_START: f32 = 0.5;
 
 /// Longest word looked up when segmenting, in characters.
 const MAX_WORD: usize = 6;
@@ -141,6 +156,68 @@ pub struct Lm {
     pair_costs: Box<[Pair]>,
     /// Bit `a * COMMON + b`: the pair of ids `a b` (both below [`COMMON`]) is attested.
     common_pairs: Box<[u64]>,
+    /// The running-text trigrams, loaded on first use.
+    triples: OnceLock<Triples>,
+}
+
+/// Running-text trigrams by context: the contexts `a b` ([`derive::pair_key`], ascending) in
+/// `keys`; those of `keys[i]` are at `ends[i - 1]..ends[i]` of `next` (the third ids,
+/// ascending) and `costs` (`-ln P(c | a b)`). And by id, the cost of a character as the first
+/// of a run of Han characters (`starts`).
+struct Triples {
+    starts: Box<[f32]>,
+    keys: Box<[u32]>,
+    ends: Box<[u32]>,
+    next: Box<[u16]>,
+    costs: Box<[f32]>,
+}
+
+impl Triples {
+    /// The trigrams from `lm.triples` ([`derive::encode_triples`]); `None` when malformed.
+    fn load(d: &[u8]) -> Option<Triples> {
+        let mut pos = 0;
+        let mut take = |n: usize| -> Option<&[u8]> {
+            let bytes = d.get(pos..pos + n)?;
+            pos += n;
+            Some(bytes)
+        };
+        let u32_at = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("four bytes"));
+        if take(5)? != b"ZHL3\x01" {
+            return None;
+        }
+        let n = u32_at(take(4)?) as usize;
+        let starts = (take(n.checked_mul(4)?)?.chunks_exact(4))
+            .map(|e| f32::from_le_bytes(e.try_into().expect("four bytes")))
+            .collect();
+        let n = u32_at(take(4)?) as usize;
+        let rows = take(n.checked_mul(8)?)?;
+        let keys: Box<[u32]> = rows.chunks_exact(8).map(|e| u32_at(&e[..4])).collect();
+        let ends: Box<[u32]> = rows.chunks_exact(8).map(|e| u32_at(&e[4..])).collect();
+        let m = u32_at(take(4)?) as usize;
+        let next = (take(m.checked_mul(2)?)?.chunks_exact(2))
+            .map(|e| u16::from_le_bytes([e[0], e[1]]))
+            .collect();
+        let costs = (take(m.checked_mul(4)?)?.chunks_exact(4))
+            .map(|e| f32::from_le_bytes(e.try_into().expect("four bytes")))
+            .collect();
+        let sorted = keys.windows(2).all(|w| w[0] < w[1]);
+        let ends_ok = ends.windows(2).all(|w| w[0] <= w[1]) && ends.last() == Some(&(m as u32));
+        (pos == d.len() && sorted && (n == 0 || ends_ok)).then_some(Triples {
+            starts,
+            keys,
+            ends,
+            next,
+            costs,
+        })
+    }
+
+    /// The continuations of the context `key`, as a range of `next` and `costs`.
+    #[inline]
+    fn row(&self, key: u32) -> Option<std::ops::Range<usize>> {
+        let i = self.keys.binary_search(&key).ok()?;
+        let start = i.checked_sub(1).map_or(0, |k| self.ends[k] as usize);
+        Some(start..self.ends[i] as usize)
+    }
 }
 
 impl Lm {
@@ -266,6 +343,7 @@ impl Lm {
             pair_next,
             pair_costs: pair_costs.into_boxed_slice(),
             common_pairs,
+            triples: OnceLock::new(),
         })
     }
 
@@ -352,6 +430,59 @@ impl Lm {
         -p.ln()
     }
 
+    /// The trigrams, loaded on first use.
+    fn triples(&self) -> &Triples {
+        self.triples
+            .get_or_init(|| Triples::load(TRIPLES).expect("lm.triples is well-formed"))
+    }
+
+    /// Whether running text had the context `a b` followed by a character seen there often
+    /// enough to keep: only then does [`Lm::cost3`] differ from the bigram.
+    #[inline]
+    pub fn has_context(&self, a: char, b: char) -> bool {
+        let (Some(a), Some(b)) = (self.id(a), self.id(b)) else {
+            return false;
+        };
+        self.triples().row(derive::pair_key(a, b)).is_some()
+    }
+
+    /// The cost of `c` after `a b`, given its cost `bigram` after `b` ([`Lm::cost_given`]):
+    /// `-ln(λ3 P3(c | a b) + (1-λ3) e^-bigram)` where running text had the context `a b`
+    /// ([`Lm::has_context`]; `P3` is 0 for a third character not kept), `bigram` otherwise.
+    pub fn cost3(&self, a: char, b: char, c: char, bigram: f32) -> f32 {
+        let (Some(ia), Some(ib)) = (self.id(a), self.id(b)) else {
+            return bigram;
+        };
+        let t = self.triples();
+        let Some(row) = t.row(derive::pair_key(ia, ib)) else {
+            return bigram;
+        };
+        let p3 = self
+            .id(c)
+            .and_then(|ic| t.next[row.clone()].binary_search(&ic).ok())
+            .map_or(0.0, |k| (-t.costs[row.start + k]).exp());
+        bigram.min(-(LAMBDA_TRI * p3 + (1.0 - LAMBDA_TRI) * (-bigram).exp()).ln())
+    }
+
+    /// The cost of `c` where it opens a run of Han characters (after a mark, ASCII or nothing),
+    /// given its cost `unigram` there ([`Lm::cost_given`] without a pair):
+    /// `unigram - ln(λs Ps(c) / P(c) + 1 - λs)`, where `Ps` is the share of runs it opens in
+    /// running text and `P` its unigram probability. Clauses open with their own characters
+    /// (`若`, `并`, `其`, `请`; rarely `户` or `日`), which decides a hidden first character
+    /// after a `，` where no neighbour does.
+    pub fn cost_at_start(&self, c: char, unigram: f32) -> f32 {
+        let Some(id) = self.id(c) else {
+            return unigram;
+        };
+        let ratio = (self.unigram_of(id) - self.triples().starts[usize::from(id)]).exp();
+        unigram - (LAMBDA_START * ratio + 1.0 - LAMBDA_START).ln().max(0.0)
+    }
+
+    /// The unigram cost of id `id`.
+    fn unigram_of(&self, id: u16) -> f32 {
+        self.chars[usize::from(id)].0
+    }
+
     /// Cost of the best segmentation of `text` (simplified) into known words; a character no
     /// word covers costs its unigram plus a penalty, ASCII a flat rate. Linear in the length.
     pub fn segment_cost(&self, text: &[char]) -> f32 {
@@ -393,15 +524,29 @@ mod tests {
     /// the tables `build.rs` compiled in are current, and loading loses nothing).
     #[test]
     fn loads_what_the_word_list_derives() {
+        let lm = Lm::get();
         let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/lm/");
         let words = std::fs::read(format!("{data}words.bin")).expect("words.bin");
         let run = std::fs::read(format!("{data}pairs.bin")).expect("pairs.bin");
-        let tables = derive::derive(&words, &run).expect("the lists are well-formed");
+        let tri = std::fs::read(format!("{data}triples.bin")).expect("triples.bin");
+        let tables = derive::derive(&words, &run, &tri).expect("the lists are well-formed");
         assert!(
             derive::encode(&tables) == TABLES,
             "lm.tables is not the word list's"
         );
-        let lm = Lm::get();
+        assert!(
+            derive::encode_triples(&tables) == TRIPLES,
+            "lm.triples is not triples.bin's"
+        );
+        let t = lm.triples();
+        assert_eq!(t.next.len(), tables.triples.len());
+        assert_eq!(&t.starts[..], &tables.starts[..]);
+        for &(key, c, cost) in &tables.triples {
+            let row = t.row(key).expect("a context of triples.bin");
+            let k = t.next[row.clone()].binary_search(&c).expect("a kept triple");
+            assert_eq!(t.costs[row.start + k], cost);
+        }
+        assert!(Triples::load(&TRIPLES[..TRIPLES.len() - 1]).is_none());
         assert_eq!(lm.chars.len(), tables.chars.len());
         for (id, &(c, uni, iso)) in tables.chars.iter().enumerate() {
             assert_eq!(lm.id(c), Some(id as u16));
@@ -437,8 +582,10 @@ mod tests {
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
         assert!(lm.pair_costs.iter().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
+        assert!(lm.triples().costs.iter().all(|&c| c >= 0.0));
         assert!(marks().len() == 16 && marks().iter().all(|&(_, c)| c >= 0.0));
         const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };
+        const { assert!(LAMBDA_TRI > 0.0 && LAMBDA_TRI < 1.0) };
     }
 
     #[test]

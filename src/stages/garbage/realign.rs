@@ -86,6 +86,9 @@ impl Slot {
 struct State {
     pending: Option<Slot>,
     prev: Option<char>,
+    /// The character before `prev`, where the trigram knows the two as a context
+    /// ([`Lm::has_context`]; `None` otherwise): then what follows depends on it too.
+    prev2: Option<char>,
     /// `prev` has no attested pair on its left.
     iso_left: bool,
     cost: f32,
@@ -104,25 +107,28 @@ struct State {
 }
 
 /// What [`prune`] keeps one state per.
-type Key = (Option<Slot>, Option<char>, bool, bool);
+type Key = (Option<Slot>, Option<char>, Option<char>, bool, bool);
 
 impl State {
     fn key(&self) -> Key {
         (
             self.pending,
             self.prev,
+            self.prev2,
             self.iso_left,
             self.inserted != NOT_INSERTED,
         )
     }
 
     /// [`State::key`] as one number (equal exactly when the keys are), quicker to compare.
-    fn packed_key(&self) -> u64 {
-        let slot = self.pending.map_or(0, |p| 1 << 25 | u64::from(p.packed()));
-        let prev = self.prev.map_or(0, |c| 1 << 21 | u64::from(c));
+    fn packed_key(&self) -> u128 {
+        let slot = self.pending.map_or(0, |p| 1 << 25 | u128::from(p.packed()));
+        let prev = self.prev.map_or(0, |c| 1 << 21 | u128::from(c));
+        let prev2 = self.prev2.map_or(0, |c| 1 << 21 | u128::from(c));
         slot | prev << 26
-            | u64::from(self.iso_left) << 48
-            | u64::from(self.inserted != NOT_INSERTED) << 49
+            | u128::from(self.iso_left) << 48
+            | u128::from(self.inserted != NOT_INSERTED) << 49
+            | prev2 << 50
     }
 }
 
@@ -235,6 +241,7 @@ pub fn best_reading<'s>(
     let mut beam = vec![State {
         pending: None,
         prev: start_prev,
+        prev2: None,
         iso_left: false,
         cost: 0.0,
         out: NO_TEXT,
@@ -275,7 +282,7 @@ pub fn best_reading<'s>(
         .into_iter()
         .filter(|s| s.pending.is_none() && (!must_insert || s.inserted != NOT_INSERTED))
         .map(|mut s| {
-            s.cost += finish(s.prev, s.iso_left, after_s);
+            s.cost += finish(s.prev2, s.prev, s.iso_left, after_s);
             s
         })
         .collect();
@@ -306,8 +313,9 @@ pub fn best_reading<'s>(
 }
 
 /// A candidate character of one expansion: cost, character, simplified form (`None`: a mark),
-/// `iso_left` of the state it makes, and whether an annotation confirms it.
-type Cand = (f32, char, Option<char>, bool, bool);
+/// `iso_left` of the state it makes, whether an annotation confirms it, and whether the
+/// trigram knows it after the state's previous character as a context.
+type Cand = (f32, char, Option<char>, bool, bool, bool);
 
 /// The span-wide data and buffers of one beam search.
 struct Search<'a, 's> {
@@ -320,9 +328,9 @@ struct Search<'a, 's> {
     arena: Vec<(u32, char)>,
     /// The expansions worked out so far ([`Search::expand`]), one after the other.
     cands: Vec<Cand>,
-    /// The expansions by (lead, trail, previous character, `iso_left`), packed
-    /// ([`Slot::packed`]): hashed in two words.
-    expanded: HashMap<(u64, u32), Range<usize>>,
+    /// The expansions by (lead, trail, previous character, `iso_left`, the character before
+    /// when the trigram knows the pair), packed ([`Slot::packed`]): hashed in two words.
+    expanded: HashMap<(u64, u64), Range<usize>>,
     /// The characters decoded so far ([`Search::decode`]), one after the other: the character,
     /// its simplified form (`None`: a mark), its mark cost, and whether an annotation confirms
     /// it.
@@ -362,7 +370,7 @@ impl Search<'_, '_> {
         let mut added = Vec::new();
         if lost_pair {
             // The cheapest lost-pair state of each key made so far ([`State::packed_key`]).
-            let mut cheapest: HashMap<u64, f32> = HashMap::default();
+            let mut cheapest: HashMap<u128, f32> = HashMap::default();
             for st in beam.iter().filter(|s| s.pending.is_some()) {
                 let Some(lead) = st.pending else {
                     continue;
@@ -418,8 +426,9 @@ impl Search<'_, '_> {
                     if slot.is_known() && slot.lo < 0x80 {
                         let mut n = *st;
                         n.last = Some(slot.lo as char);
-                        n.cost += step(st.prev, st.iso_left, None).0 + extra;
+                        n.cost += step(None, st.prev, st.iso_left, None).0 + extra;
                         n.prev = None;
+                        n.prev2 = None;
                         n.iso_left = true;
                         n.adj += extra;
                         keep.offer(n);
@@ -448,14 +457,16 @@ impl Search<'_, '_> {
 
     /// The characters a lead slot and a trail slot can make after `st`, with their costs: the
     /// cheapest [`PER_EXPANSION`] of them, as a range of `self.cands`. They depend on `st`
-    /// only through its previous character, so they are worked out once per span for each
-    /// (lead, trail, previous character): a step's states mostly share those (the lost pairs
-    /// tried after every state of the beam are the same few characters).
+    /// only through its previous character (and the one before it, where the trigram knows
+    /// the two), so they are worked out once per span for each (lead, trail, previous
+    /// characters): a step's states mostly share those (the lost pairs tried after every state
+    /// of the beam are the same few characters).
     fn expand(&mut self, st: &State, lead: Slot, trail: Slot) -> Range<usize> {
-        let prev = st.prev.map_or(0, |c| 1 << 21 | u32::from(c));
+        let lm = Lm::get();
+        let packed = |c: Option<char>| c.map_or(0, |c| 1 << 21 | u64::from(c));
         let key = (
             u64::from(lead.packed()) << 32 | u64::from(trail.packed()),
-            prev << 1 | u32::from(st.iso_left),
+            packed(st.prev2) << 23 | packed(st.prev) << 1 | u64::from(st.iso_left),
         );
         if let Some(r) = self.expanded.get(&key) {
             return r.clone();
@@ -464,12 +475,13 @@ impl Search<'_, '_> {
         let from = self.cands.len();
         for k in self.decode(lead, trail) {
             let (c, s, mark, confirmed) = self.decoded[k];
-            let (mut cost, iso_left) = step(st.prev, st.iso_left, s);
+            let (mut cost, iso_left) = step(st.prev2, st.prev, st.iso_left, s);
             cost += mark;
             if confirmed {
                 cost -= READING_BONUS;
             }
-            self.cands.push((cost, c, s, iso_left, confirmed));
+            let context = matches!((st.prev, s), (Some(a), Some(b)) if lm.has_context(a, b));
+            self.cands.push((cost, c, s, iso_left, confirmed, context));
         }
         let new = &mut self.cands[from..];
         if new.len() > PER_EXPANSION {
@@ -548,11 +560,12 @@ impl Search<'_, '_> {
 
     /// The state candidate `k` of `self.cands` leads `st` to.
     fn child(&self, st: &State, k: usize) -> State {
-        let (cost, c, s, iso_left, confirmed) = self.cands[k];
+        let (cost, c, s, iso_left, confirmed, context) = self.cands[k];
         let reward = if confirmed { READING_BONUS } else { 0.0 };
         State {
             pending: None,
             prev: s,
+            prev2: st.prev.filter(|_| context),
             iso_left,
             cost: st.cost + cost,
             out: st.out,
@@ -633,7 +646,7 @@ struct Best {
     /// The cheapest state of each key that may still be kept, in order of arrival.
     kept: Vec<State>,
     /// Their keys ([`State::packed_key`]), at the same places.
-    keys: Vec<u64>,
+    keys: Vec<u128>,
     /// Cost above which a state cannot be kept: the `BEAM`-th lowest of `kept` at the last
     /// tightening (infinite before). It only decreases, and the keys under it stay under it.
     bound: f32,

@@ -81,16 +81,17 @@ pub fn simplified_bmp(conv: &Converter) -> Box<[char]> {
 /// language-model cost of every character, ASCII at a flat rate.
 pub fn score(simp: &Simplifier, before: Option<char>, text: &[char], after: Option<char>) -> f32 {
     let mut prev = before.and_then(|c| word_char(simp, c));
+    let mut prev2 = None;
     let mut iso_left = false;
     let mut total = 0.0;
     for &c in text {
         let next = word_char(simp, c);
-        let (cost, iso) = step(prev, iso_left, next);
+        let (cost, iso) = step(prev2, prev, iso_left, next);
         total += cost + lm::mark_cost(c).unwrap_or(0.0);
         iso_left = iso;
-        prev = next;
+        (prev2, prev) = (prev, next);
     }
-    total + finish(prev, iso_left, after.and_then(|c| word_char(simp, c)))
+    total + finish(prev2, prev, iso_left, after.and_then(|c| word_char(simp, c)))
 }
 
 /// `c` simplified, as the model reads it; `None` for a character that ends a word
@@ -99,10 +100,17 @@ pub(super) fn word_char(simp: &Simplifier, c: char) -> Option<char> {
     (!lm::ends_word(c)).then(|| simp.simplify(c))
 }
 
-/// Cost of the next character `next` (simplified; `None` for ASCII) after `prev`, and whether
-/// `next` starts with no attested pair on its left. When neither side of `prev` has an
+/// Cost of the next character `next` (simplified; `None` for ASCII) after `prev2 prev`, and
+/// whether `next` starts with no attested pair on its left. When neither side of `prev` has an
 /// attested pair, `prev` is read as a one-character word and pays its isolation cost here.
-pub(super) fn step(prev: Option<char>, iso_left: bool, next: Option<char>) -> (f32, bool) {
+/// With `prev2` (the character before `prev`, `None` where there is none or it ends a word),
+/// the trigram has its say ([`Lm::cost3`]).
+pub(super) fn step(
+    prev2: Option<char>,
+    prev: Option<char>,
+    iso_left: bool,
+    next: Option<char>,
+) -> (f32, bool) {
     let lm = Lm::get();
     let Some(s) = next else {
         let close = prev.filter(|_| iso_left).map_or(0.0, |p| lm.isolation(p));
@@ -115,12 +123,23 @@ pub(super) fn step(prev: Option<char>, iso_left: bool, next: Option<char>) -> (f
         Some(p) if !link && iso_left => lm.isolation(p),
         _ => 0.0,
     };
-    (lm.cost_given(bi, s) + close, !link)
+    let mut cost = lm.cost_given(bi, s);
+    match (prev2, prev) {
+        (Some(a), Some(b)) => cost = lm.cost3(a, b, s, cost),
+        (_, None) => cost = lm.cost_at_start(s, cost),
+        _ => {}
+    }
+    (cost + close, !link)
 }
 
-/// Cost of closing a sequence that ends in `prev`, followed by `after` (context, not scored
-/// itself beyond its bigram with `prev`).
-pub(super) fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) -> f32 {
+/// Cost of closing a sequence that ends in `prev2 prev`, followed by `after` (context, not
+/// scored itself beyond its bigram with `prev` and its trigram with both).
+pub(super) fn finish(
+    prev2: Option<char>,
+    prev: Option<char>,
+    iso_left: bool,
+    after: Option<char>,
+) -> f32 {
     let lm = Lm::get();
     let Some(p) = prev else {
         return 0.0;
@@ -130,7 +149,11 @@ pub(super) fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) ->
     let (link_cost, linked) = match after.filter(|c| !c.is_ascii()) {
         Some(a) => {
             let bi = lm.pair(p, a);
-            let cost = lm.cost_given(bi, a) - lm.unigram(a);
+            let mut cost = lm.cost_given(bi, a);
+            if let Some(p2) = prev2 {
+                cost = lm.cost3(p2, p, a, cost);
+            }
+            let cost = cost - lm.unigram(a);
             (cost, bi.is_some_and(|p| p.attested()))
         }
         None => (0.0, false),
