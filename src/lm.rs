@@ -27,7 +27,7 @@
 //!   cannot have. The cost of a character after another interpolates the word-internal bigram,
 //!   the running-text bigram and the unigram;
 //! - running-text trigrams (`data/lm/triples.bin`, the same prose: runs of three characters
-//!   seen at least twice), for [`Lm::cost3`]: the character two back settles what a bigram
+//!   seen at least once), for [`Lm::cost3`]: the character two back settles what a bigram
 //!   cannot (`上传收益` / `上传日益`: both `收益` and `日益` are words). They are loaded on
 //!   their first use only, since most pages never ask.
 //!
@@ -160,23 +160,39 @@ pub struct Lm {
     triples: OnceLock<Triples>,
 }
 
-/// Running-text trigrams by context: the contexts `a b` ([`derive::pair_key`], ascending) in
-/// `keys`; those of `keys[i]` are at `ends[i - 1]..ends[i]` of `next` (the third ids,
-/// ascending) and `costs` (`-ln P(c | a b)`). And by id, the cost of a character as the first
-/// of a run of Han characters (`starts`).
+/// Running-text trigrams by context: the continuations of context `i` are at
+/// `ends[i - 1]..ends[i]` of `next` (the third ids, ascending) and `costs` (`-ln P(c | a b)`,
+/// in steps of 1/16 nat: `probs` gives the probability of each step);
+/// `by_pair` gives, by pair of the model (as [`Lm::pair_next`]), 1 + the index of the context
+/// it is, or 0. Every context is a pair, so one lookup finds both. And by id, the cost of a
+/// character as the first of a run of Han characters (`starts`).
 struct Triples {
     starts: Box<[f32]>,
-    keys: Box<[u32]>,
     ends: Box<[u32]>,
     next: Box<[u16]>,
-    costs: Box<[f32]>,
+    costs: &'static [u8],
+    probs: [f32; 256],
+    by_pair: Box<[u32]>,
+}
+
+/// A context `a b` the trigrams know ([`Lm::context`]): its number in [`Triples::ends`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Context(u32);
+
+impl Context {
+    /// A number that tells this context from every other.
+    pub fn id(&self) -> u32 {
+        self.0
+    }
 }
 
 impl Triples {
-    /// The trigrams from `lm.triples` ([`derive::encode_triples`]); `None` when malformed.
-    fn load(d: &[u8]) -> Option<Triples> {
+    /// The trigrams from `lm.triples` ([`derive::encode_triples`]) over the pairs of a model
+    /// ([`Lm::pair_rows`], [`Lm::pair_next`]); `None` when malformed, or when a context is no
+    /// pair of the model.
+    fn load(d: &'static [u8], pair_rows: &[u32], pair_next: &[u16]) -> Option<Triples> {
         let mut pos = 0;
-        let mut take = |n: usize| -> Option<&[u8]> {
+        let mut take = |n: usize| -> Option<&'static [u8]> {
             let bytes = d.get(pos..pos + n)?;
             pos += n;
             Some(bytes)
@@ -191,32 +207,56 @@ impl Triples {
             .collect();
         let n = u32_at(take(4)?) as usize;
         let rows = take(n.checked_mul(8)?)?;
-        let keys: Box<[u32]> = rows.chunks_exact(8).map(|e| u32_at(&e[..4])).collect();
+        let keys: Vec<u32> = rows.chunks_exact(8).map(|e| u32_at(&e[..4])).collect();
         let ends: Box<[u32]> = rows.chunks_exact(8).map(|e| u32_at(&e[4..])).collect();
         let m = u32_at(take(4)?) as usize;
         let next = (take(m.checked_mul(2)?)?.chunks_exact(2))
             .map(|e| u16::from_le_bytes([e[0], e[1]]))
             .collect();
-        let costs = (take(m.checked_mul(4)?)?.chunks_exact(4))
-            .map(|e| f32::from_le_bytes(e.try_into().expect("four bytes")))
-            .collect();
+        let costs = take(m)?;
+        let probs = std::array::from_fn(|q| (-(q as f64) / derive::TRIPLE_STEPS).exp() as f32);
         let sorted = keys.windows(2).all(|w| w[0] < w[1]);
         let ends_ok = ends.windows(2).all(|w| w[0] <= w[1]) && ends.last() == Some(&(m as u32));
-        (pos == d.len() && sorted && (n == 0 || ends_ok)).then_some(Triples {
+        if pos != d.len() || !sorted || !(n == 0 || ends_ok) {
+            return None;
+        }
+        // Both lists go by key: merged in one pass.
+        let mut by_pair = vec![0u32; pair_next.len()].into_boxed_slice();
+        let mut i = 0;
+        for a in 0..pair_rows.len().saturating_sub(1) {
+            for p in pair_rows[a] as usize..pair_rows[a + 1] as usize {
+                let key = derive::pair_key(a as u16, *pair_next.get(p)?);
+                while keys.get(i).is_some_and(|&k| k < key) {
+                    i += 1;
+                }
+                if keys.get(i) == Some(&key) {
+                    by_pair[p] = i as u32 + 1;
+                }
+            }
+        }
+        let found = by_pair.iter().filter(|&&k| k > 0).count();
+        (found == keys.len()).then_some(Triples {
             starts,
-            keys,
             ends,
             next,
             costs,
+            probs,
+            by_pair,
         })
     }
 
-    /// The continuations of the context `key`, as a range of `next` and `costs`.
+    /// The context of the model's pair number `p`, if the trigrams know it.
     #[inline]
-    fn row(&self, key: u32) -> Option<std::ops::Range<usize>> {
-        let i = self.keys.binary_search(&key).ok()?;
+    fn context(&self, p: usize) -> Option<Context> {
+        self.by_pair[p].checked_sub(1).map(Context)
+    }
+
+    /// The continuations of `ctx`, as a range of `next` and `costs`.
+    #[inline]
+    fn row(&self, ctx: Context) -> std::ops::Range<usize> {
+        let i = ctx.0 as usize;
         let start = i.checked_sub(1).map_or(0, |k| self.ends[k] as usize);
-        Some(start..self.ends[i] as usize)
+        start..self.ends[i] as usize
     }
 }
 
@@ -391,10 +431,24 @@ impl Lm {
     /// [`Lm::pair`] of two ids.
     #[inline]
     fn pair_of_ids(&self, a: u16, b: u16) -> Option<Pair> {
+        Some(self.pair_costs[self.pair_index(a, b)?])
+    }
+
+    /// The number of the pair of ids `a b` (an index of `pair_next` and `pair_costs`).
+    #[inline]
+    fn pair_index(&self, a: u16, b: u16) -> Option<usize> {
         let a = usize::from(a);
         let row = self.pair_rows[a] as usize..self.pair_rows[a + 1] as usize;
         let k = self.pair_next[row.clone()].binary_search(&b).ok()?;
-        Some(self.pair_costs[row.start + k])
+        Some(row.start + k)
+    }
+
+    /// [`Lm::pair`] and [`Lm::context`] of `a b` in one lookup (the context is `None` when the
+    /// pair is).
+    #[inline]
+    pub fn pair_and_context(&self, a: char, b: char) -> Option<(Pair, Option<Context>)> {
+        let p = self.pair_index(self.id(a)?, self.id(b)?)?;
+        Some((self.pair_costs[p], self.triples().context(p)))
     }
 
     /// Whether `ab` occurs inside some word of the source list.
@@ -432,35 +486,34 @@ impl Lm {
 
     /// The trigrams, loaded on first use.
     fn triples(&self) -> &Triples {
-        self.triples
-            .get_or_init(|| Triples::load(TRIPLES).expect("lm.triples is well-formed"))
+        self.triples.get_or_init(|| {
+            Triples::load(TRIPLES, &self.pair_rows, &self.pair_next)
+                .expect("lm.triples is well-formed")
+        })
     }
 
-    /// Whether running text had the context `a b` followed by a character seen there often
-    /// enough to keep: only then does [`Lm::cost3`] differ from the bigram.
+    /// The trigram context `a b`: `None` unless running text had `a b` followed by some
+    /// character often enough to keep (then [`Lm::cost3`] is the bigram's cost).
     #[inline]
-    pub fn has_context(&self, a: char, b: char) -> bool {
-        let (Some(a), Some(b)) = (self.id(a), self.id(b)) else {
-            return false;
-        };
-        self.triples().row(derive::pair_key(a, b)).is_some()
+    pub fn context(&self, a: char, b: char) -> Option<Context> {
+        self.pair_and_context(a, b)?.1
     }
 
-    /// The cost of `c` after `a b`, given its cost `bigram` after `b` ([`Lm::cost_given`]):
-    /// `-ln(λ3 P3(c | a b) + (1-λ3) e^-bigram)` where running text had the context `a b`
-    /// ([`Lm::has_context`]; `P3` is 0 for a third character not kept), `bigram` otherwise.
-    pub fn cost3(&self, a: char, b: char, c: char, bigram: f32) -> f32 {
-        let (Some(ia), Some(ib)) = (self.id(a), self.id(b)) else {
+    /// The cost of `c` after the context `ctx` (`a b`), given its cost `bigram` after `b`
+    /// ([`Lm::cost_given`]): `-ln(λ3 P3(c | a b) + (1-λ3) e^-bigram)` where running text had
+    /// `a b c` often enough to keep it, `bigram` otherwise. A trigram only lowers a cost: the
+    /// pruned counts cannot say that a continuation is rare, and the stage's thresholds are
+    /// those of the bigram model, which real text meets without the trigram's help.
+    pub fn cost3(&self, ctx: Option<Context>, c: char, bigram: f32) -> f32 {
+        let (Some(ctx), Some(ic)) = (ctx, self.id(c)) else {
             return bigram;
         };
         let t = self.triples();
-        let Some(row) = t.row(derive::pair_key(ia, ib)) else {
+        let row = t.row(ctx);
+        let Ok(k) = t.next[row.clone()].binary_search(&ic) else {
             return bigram;
         };
-        let p3 = self
-            .id(c)
-            .and_then(|ic| t.next[row.clone()].binary_search(&ic).ok())
-            .map_or(0.0, |k| (-t.costs[row.start + k]).exp());
+        let p3 = t.probs[usize::from(t.costs[row.start + k])];
         bigram.min(-(LAMBDA_TRI * p3 + (1.0 - LAMBDA_TRI) * (-bigram).exp()).ln())
     }
 
@@ -542,11 +595,19 @@ mod tests {
         assert_eq!(t.next.len(), tables.triples.len());
         assert_eq!(&t.starts[..], &tables.starts[..]);
         for &(key, c, cost) in &tables.triples {
-            let row = t.row(key).expect("a context of triples.bin");
-            let k = t.next[row.clone()].binary_search(&c).expect("a kept triple");
-            assert_eq!(t.costs[row.start + k], cost);
+            let p = lm.pair_index((key >> 16) as u16, (key & 0xFFFF) as u16);
+            let ctx = t.context(p.expect("a pair"));
+            let row = t.row(ctx.expect("a context of triples.bin"));
+            let k = t.next[row.clone()]
+                .binary_search(&c)
+                .expect("a kept triple");
+            let steps = f64::from(t.costs[row.start + k]);
+            assert_eq!((steps / derive::TRIPLE_STEPS) as f32, cost);
         }
-        assert!(Triples::load(&TRIPLES[..TRIPLES.len() - 1]).is_none());
+        let (rows, next) = (&lm.pair_rows, &lm.pair_next);
+        assert!(Triples::load(&TRIPLES[..TRIPLES.len() - 1], rows, next).is_none());
+        // Every context must be a pair of the model.
+        assert!(Triples::load(TRIPLES, &[0], &[]).is_none());
         assert_eq!(lm.chars.len(), tables.chars.len());
         for (id, &(c, uni, iso)) in tables.chars.iter().enumerate() {
             assert_eq!(lm.id(c), Some(id as u16));
@@ -582,7 +643,7 @@ mod tests {
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
         assert!(lm.pair_costs.iter().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
-        assert!(lm.triples().costs.iter().all(|&c| c >= 0.0));
+        assert!(lm.triples().probs.iter().all(|&p| p > 0.0 && p <= 1.0));
         assert!(marks().len() == 16 && marks().iter().all(|&(_, c)| c >= 0.0));
         const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };
         const { assert!(LAMBDA_TRI > 0.0 && LAMBDA_TRI < 1.0) };

@@ -24,10 +24,11 @@
 //!
 //! `lm.triples` ([`encode_triples`]; little-endian), kept apart so that a program that never
 //! asks for a trigram never loads them: `ZHL3` `01`; `u32` count of characters, then by id
-//! each one's `f32` cost as the first of a run ([`Tables::starts`]); `u32` count of contexts, then per
-//! context its `u32` [`pair_key`] (by key) and the `u32` index after its last continuation;
-//! `u32` count of continuations, then each one's `u16` id (ascending within a context), then
-//! each one's `f32` conditional cost, in the same order.
+//! each one's `f32` cost as the first of a run ([`Tables::starts`]); `u32` count of contexts,
+//! then per context its `u32` [`pair_key`] (by key) and the `u32` index after its last
+//! continuation; `u32` count of continuations, then each one's `u16` id (ascending within a
+//! context), then each one's conditional cost in a `u8`, in steps of 1/16 nat
+//! ([`TRIPLE_STEPS`]), in the same order.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -44,9 +45,9 @@ pub struct Tables {
     /// Pairs of ids seen in running text (`pairs.bin`; both characters in `chars`) and their
     /// conditional costs `-ln P(b | a)` there, by key.
     pub run_pairs: Vec<(u32, f32)>,
-    /// Running-text trigrams (`triples.bin`; all three characters in `chars`): the context
-    /// pair of ids ([`pair_key`]), the third id and its conditional cost `-ln P(c | a b)`, by
-    /// context then third id.
+    /// Running-text trigrams (`triples.bin`; all three characters in `chars`, the first two a
+    /// pair of `pairs` or `run_pairs`): the context pair of ids ([`pair_key`]), the third id
+    /// and its conditional cost `-ln P(c | a b)`, by context then third id.
     pub triples: Vec<(u32, u16, f32)>,
     /// By id: the cost `-ln P(c | a run of Han characters opens)` in running text
     /// (`triples.bin`; infinite for a character never seen there).
@@ -123,7 +124,14 @@ pub fn derive(d: &[u8], run: &[u8], tri: &[u8]) -> Option<Tables> {
         .collect();
     pairs.sort_unstable_by_key(|&(k, _)| k);
     let run_pairs = running_pairs(run, &ids)?;
-    let (triples, starts) = running_triples(tri, &ids)?;
+    let (mut triples, starts) = running_triples(tri, &ids)?;
+    // A context is found through its pair (`Lm::pair`): one the bigram tables lack (seen
+    // once in running text, in no word) could never be asked for.
+    let is_pair = |k: &u32| {
+        pairs.binary_search_by_key(k, |p| p.0).is_ok()
+            || run_pairs.binary_search_by_key(k, |p| p.0).is_ok()
+    };
+    triples.retain(|t| is_pair(&t.0));
     Some(Tables {
         words,
         chars,
@@ -228,7 +236,9 @@ fn running_triples(d: &[u8], ids: &HashMap<char, u16>) -> Option<Triples> {
             let count = varint(d, &mut pos)?;
             if let (Some(ia), Some(ib), Some(ic)) = (ia, ib, *chars.get(c)?) {
                 let cost = -(count as f64 / total.max(count) as f64).ln();
-                out.push((pair_key(ia, ib), ic, cost as f32));
+                // In steps of 1/16 nat (`lm.triples` keeps a byte), at most 255 of them.
+                let steps = (cost * TRIPLE_STEPS).round().min(255.0);
+                out.push((pair_key(ia, ib), ic, (steps / TRIPLE_STEPS) as f32));
             }
         }
     }
@@ -238,6 +248,9 @@ fn running_triples(d: &[u8], ids: &HashMap<char, u16>) -> Option<Triples> {
     out.sort_unstable_by_key(|&(k, c, _)| (k, c));
     Some((out, starts))
 }
+
+/// A trigram's cost is kept in steps of `1 / TRIPLE_STEPS` nat, in one byte.
+pub const TRIPLE_STEPS: f64 = 16.0;
 
 /// The trigrams of `tables` as `lm.triples` (see the module doc).
 pub fn encode_triples(tables: &Tables) -> Vec<u8> {
@@ -263,7 +276,7 @@ pub fn encode_triples(tables: &Tables) -> Vec<u8> {
         out.extend_from_slice(&c.to_le_bytes());
     }
     for &(_, _, cost) in t {
-        out.extend_from_slice(&cost.to_le_bytes());
+        out.push((f64::from(cost) * TRIPLE_STEPS).round() as u8);
     }
     out
 }

@@ -24,10 +24,10 @@ use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use super::gbk;
-use super::score::{finish, step, word_char, Simplifier};
+use super::score::{finish, step, trigram_gain, word_char, Simplifier};
 use super::span::{Item, Span};
 use crate::annotations;
-use crate::lm::{self, Lm};
+use crate::lm::{self, Context, Lm};
 
 /// States kept per step of the beam search.
 const BEAM: usize = 32;
@@ -86,9 +86,9 @@ impl Slot {
 struct State {
     pending: Option<Slot>,
     prev: Option<char>,
-    /// The character before `prev`, where the trigram knows the two as a context
-    /// ([`Lm::has_context`]; `None` otherwise): then what follows depends on it too.
-    prev2: Option<char>,
+    /// The trigram context that ends in `prev` ([`Lm::context`]: `prev` and the character
+    /// before it, when the model knows the two): then what follows depends on it too.
+    ctx: Option<Context>,
     /// `prev` has no attested pair on its left.
     iso_left: bool,
     cost: f32,
@@ -107,14 +107,14 @@ struct State {
 }
 
 /// What [`prune`] keeps one state per.
-type Key = (Option<Slot>, Option<char>, Option<char>, bool, bool);
+type Key = (Option<Slot>, Option<char>, Option<Context>, bool, bool);
 
 impl State {
     fn key(&self) -> Key {
         (
             self.pending,
             self.prev,
-            self.prev2,
+            self.ctx,
             self.iso_left,
             self.inserted != NOT_INSERTED,
         )
@@ -124,11 +124,11 @@ impl State {
     fn packed_key(&self) -> u128 {
         let slot = self.pending.map_or(0, |p| 1 << 25 | u128::from(p.packed()));
         let prev = self.prev.map_or(0, |c| 1 << 21 | u128::from(c));
-        let prev2 = self.prev2.map_or(0, |c| 1 << 21 | u128::from(c));
+        let ctx = self.ctx.map_or(0, |c| 1 << 32 | u128::from(c.id()));
         slot | prev << 26
             | u128::from(self.iso_left) << 48
             | u128::from(self.inserted != NOT_INSERTED) << 49
-            | prev2 << 50
+            | ctx << 50
     }
 }
 
@@ -218,6 +218,8 @@ pub fn best_reading<'s>(
         arena: Vec::new(),
         cands: Vec::new(),
         expanded: HashMap::default(),
+        bases: Vec::new(),
+        based: HashMap::default(),
         decoded: Vec::new(),
         decodes: HashMap::default(),
     };
@@ -241,7 +243,7 @@ pub fn best_reading<'s>(
     let mut beam = vec![State {
         pending: None,
         prev: start_prev,
-        prev2: None,
+        ctx: None,
         iso_left: false,
         cost: 0.0,
         out: NO_TEXT,
@@ -282,7 +284,7 @@ pub fn best_reading<'s>(
         .into_iter()
         .filter(|s| s.pending.is_none() && (!must_insert || s.inserted != NOT_INSERTED))
         .map(|mut s| {
-            s.cost += finish(s.prev2, s.prev, s.iso_left, after_s);
+            s.cost += finish(s.ctx, s.prev, s.iso_left, after_s);
             s
         })
         .collect();
@@ -313,9 +315,9 @@ pub fn best_reading<'s>(
 }
 
 /// A candidate character of one expansion: cost, character, simplified form (`None`: a mark),
-/// `iso_left` of the state it makes, whether an annotation confirms it, and whether the
-/// trigram knows it after the state's previous character as a context.
-type Cand = (f32, char, Option<char>, bool, bool, bool);
+/// `iso_left` of the state it makes, whether an annotation confirms it, and the trigram context
+/// it makes with the state's previous character.
+type Cand = (f32, char, Option<char>, bool, bool, Option<Context>);
 
 /// The span-wide data and buffers of one beam search.
 struct Search<'a, 's> {
@@ -331,6 +333,12 @@ struct Search<'a, 's> {
     /// The expansions by (lead, trail, previous character, `iso_left`, the character before
     /// when the trigram knows the pair), packed ([`Slot::packed`]): hashed in two words.
     expanded: HashMap<(u64, u64), Range<usize>>,
+    /// Every candidate of an expansion without its trigram context, with the part of its cost
+    /// the trigram may lower ([`step`]): the expansions of states that differ only in
+    /// their context start from these.
+    bases: Vec<(Cand, f32)>,
+    /// Those by (lead, trail, previous character, `iso_left`), packed as in `expanded`.
+    based: HashMap<(u64, u64), Range<usize>>,
     /// The characters decoded so far ([`Search::decode`]), one after the other: the character,
     /// its simplified form (`None`: a mark), its mark cost, and whether an annotation confirms
     /// it.
@@ -426,9 +434,9 @@ impl Search<'_, '_> {
                     if slot.is_known() && slot.lo < 0x80 {
                         let mut n = *st;
                         n.last = Some(slot.lo as char);
-                        n.cost += step(None, st.prev, st.iso_left, None).0 + extra;
+                        n.cost += step(st.prev, st.iso_left, None).0 + extra;
                         n.prev = None;
-                        n.prev2 = None;
+                        n.ctx = None;
                         n.iso_left = true;
                         n.adj += extra;
                         keep.offer(n);
@@ -462,26 +470,42 @@ impl Search<'_, '_> {
     /// characters): a step's states mostly share those (the lost pairs tried after every state
     /// of the beam are the same few characters).
     fn expand(&mut self, st: &State, lead: Slot, trail: Slot) -> Range<usize> {
-        let lm = Lm::get();
         let packed = |c: Option<char>| c.map_or(0, |c| 1 << 21 | u64::from(c));
-        let key = (
+        let base_key = (
             u64::from(lead.packed()) << 32 | u64::from(trail.packed()),
-            packed(st.prev2) << 23 | packed(st.prev) << 1 | u64::from(st.iso_left),
+            packed(st.prev) << 1 | u64::from(st.iso_left),
         );
+        let ctx = st.ctx.map_or(0, |c| 1 << 32 | u64::from(c.id()));
+        let key = (base_key.0, ctx << 23 | base_key.1);
         if let Some(r) = self.expanded.get(&key) {
             return r.clone();
         }
+        let base = match self.based.get(&base_key) {
+            Some(r) => r.clone(),
+            None => {
+                let from = self.bases.len();
+                for k in self.decode(lead, trail) {
+                    let (c, s, mark, confirmed) = self.decoded[k];
+                    let (mut cost, iso_left, bigram, ctx) = step(st.prev, st.iso_left, s);
+                    cost += mark;
+                    if confirmed {
+                        cost -= READING_BONUS;
+                    }
+                    self.bases
+                        .push(((cost, c, s, iso_left, confirmed, ctx), bigram));
+                }
+                self.based.insert(base_key, from..self.bases.len());
+                from..self.bases.len()
+            }
+        };
         // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
         let from = self.cands.len();
-        for k in self.decode(lead, trail) {
-            let (c, s, mark, confirmed) = self.decoded[k];
-            let (mut cost, iso_left) = step(st.prev2, st.prev, st.iso_left, s);
-            cost += mark;
-            if confirmed {
-                cost -= READING_BONUS;
+        for k in base {
+            let (mut cand, bigram) = self.bases[k];
+            if let Some(s) = cand.2 {
+                cand.0 += trigram_gain(st.ctx, s, bigram);
             }
-            let context = matches!((st.prev, s), (Some(a), Some(b)) if lm.has_context(a, b));
-            self.cands.push((cost, c, s, iso_left, confirmed, context));
+            self.cands.push(cand);
         }
         let new = &mut self.cands[from..];
         if new.len() > PER_EXPANSION {
@@ -560,12 +584,12 @@ impl Search<'_, '_> {
 
     /// The state candidate `k` of `self.cands` leads `st` to.
     fn child(&self, st: &State, k: usize) -> State {
-        let (cost, c, s, iso_left, confirmed, context) = self.cands[k];
+        let (cost, c, s, iso_left, confirmed, ctx) = self.cands[k];
         let reward = if confirmed { READING_BONUS } else { 0.0 };
         State {
             pending: None,
             prev: s,
-            prev2: st.prev.filter(|_| context),
+            ctx,
             iso_left,
             cost: st.cost + cost,
             out: st.out,
