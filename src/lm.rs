@@ -180,7 +180,7 @@ struct Triples {
 pub struct Context(u32);
 
 impl Context {
-    /// A number that tells this context from every other.
+    /// A number that tells this context from every other, below 2^21.
     pub fn id(&self) -> u32 {
         self.0
     }
@@ -217,7 +217,8 @@ impl Triples {
         let probs = std::array::from_fn(|q| (-(q as f64) / derive::TRIPLE_STEPS).exp() as f32);
         let sorted = keys.windows(2).all(|w| w[0] < w[1]);
         let ends_ok = ends.windows(2).all(|w| w[0] <= w[1]) && ends.last() == Some(&(m as u32));
-        if pos != d.len() || !sorted || !(n == 0 || ends_ok) {
+        // (Below 2^21 contexts: [`Context::id`].)
+        if pos != d.len() || !sorted || !(n == 0 || ends_ok) || n >= 1 << 21 {
             return None;
         }
         // Both lists go by key: merged in one pass.

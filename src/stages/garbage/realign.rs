@@ -121,14 +121,17 @@ impl State {
     }
 
     /// [`State::key`] as one number (equal exactly when the keys are), quicker to compare.
-    fn packed_key(&self) -> u128 {
-        let slot = self.pending.map_or(0, |p| 1 << 25 | u128::from(p.packed()));
-        let prev = self.prev.map_or(0, |c| 1 << 21 | u128::from(c));
-        let ctx = self.ctx.map_or(0, |c| 1 << 32 | u128::from(c.id()));
+    fn packed_key(&self) -> u64 {
+        let slot = self.pending.map_or(0, |p| 1 << 25 | u64::from(p.packed()));
+        // A context is a pair that ends in `prev`: it stands for both.
+        let prev = match self.ctx {
+            Some(c) => 1 << 21 | u64::from(c.id()),
+            None => self.prev.map_or(0, |c| 1 << 21 | u64::from(c)),
+        };
         slot | prev << 26
-            | u128::from(self.iso_left) << 48
-            | u128::from(self.inserted != NOT_INSERTED) << 49
-            | ctx << 50
+            | u64::from(self.iso_left) << 48
+            | u64::from(self.inserted != NOT_INSERTED) << 49
+            | u64::from(self.ctx.is_some()) << 50
     }
 }
 
@@ -334,8 +337,8 @@ struct Search<'a, 's> {
     /// when the trigram knows the pair), packed ([`Slot::packed`]): hashed in two words.
     expanded: HashMap<(u64, u64), Range<usize>>,
     /// Every candidate of an expansion without its trigram context, with the part of its cost
-    /// the trigram may lower ([`step`]): the expansions of states that differ only in
-    /// their context start from these.
+    /// the trigram may lower ([`step`]): the expansions of states with a context and the same
+    /// previous character start from these.
     bases: Vec<(Cand, f32)>,
     /// Those by (lead, trail, previous character, `iso_left`), packed as in `expanded`.
     based: HashMap<(u64, u64), Range<usize>>,
@@ -378,7 +381,7 @@ impl Search<'_, '_> {
         let mut added = Vec::new();
         if lost_pair {
             // The cheapest lost-pair state of each key made so far ([`State::packed_key`]).
-            let mut cheapest: HashMap<u128, f32> = HashMap::default();
+            let mut cheapest: HashMap<u64, f32> = HashMap::default();
             for st in beam.iter().filter(|s| s.pending.is_some()) {
                 let Some(lead) = st.pending else {
                     continue;
@@ -480,32 +483,33 @@ impl Search<'_, '_> {
         if let Some(r) = self.expanded.get(&key) {
             return r.clone();
         }
-        let base = match self.based.get(&base_key) {
-            Some(r) => r.clone(),
-            None => {
-                let from = self.bases.len();
-                for k in self.decode(lead, trail) {
-                    let (c, s, mark, confirmed) = self.decoded[k];
-                    let (mut cost, iso_left, bigram, ctx) = step(st.prev, st.iso_left, s);
-                    cost += mark;
-                    if confirmed {
-                        cost -= READING_BONUS;
-                    }
-                    self.bases
-                        .push(((cost, c, s, iso_left, confirmed, ctx), bigram));
-                }
-                self.based.insert(base_key, from..self.bases.len());
-                from..self.bases.len()
-            }
-        };
         // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
         let from = self.cands.len();
-        for k in base {
-            let (mut cand, bigram) = self.bases[k];
-            if let Some(s) = cand.2 {
-                cand.0 += trigram_gain(st.ctx, s, bigram);
+        if st.ctx.is_none() {
+            for k in self.decode(lead, trail) {
+                let (cand, _) = self.candidate(st, k);
+                self.cands.push(cand);
             }
-            self.cands.push(cand);
+        } else {
+            let base = match self.based.get(&base_key) {
+                Some(r) => r.clone(),
+                None => {
+                    let from = self.bases.len();
+                    for k in self.decode(lead, trail) {
+                        let cand = self.candidate(st, k);
+                        self.bases.push(cand);
+                    }
+                    self.based.insert(base_key, from..self.bases.len());
+                    from..self.bases.len()
+                }
+            };
+            for k in base {
+                let (mut cand, bigram) = self.bases[k];
+                if let Some(s) = cand.2 {
+                    cand.0 += trigram_gain(st.ctx, s, bigram);
+                }
+                self.cands.push(cand);
+            }
         }
         let new = &mut self.cands[from..];
         if new.len() > PER_EXPANSION {
@@ -515,6 +519,18 @@ impl Search<'_, '_> {
         let r = from..self.cands.len();
         self.expanded.insert(key, r.clone());
         r
+    }
+
+    /// Decoded character `k` as a candidate after `st`, without `st`'s trigram context, and the
+    /// part of its cost that context may lower ([`step`]).
+    fn candidate(&self, st: &State, k: usize) -> (Cand, f32) {
+        let (c, s, mark, confirmed) = self.decoded[k];
+        let (mut cost, iso_left, bigram, ctx) = step(st.prev, st.iso_left, s);
+        cost += mark;
+        if confirmed {
+            cost -= READING_BONUS;
+        }
+        ((cost, c, s, iso_left, confirmed, ctx), bigram)
     }
 
     /// The characters a lead slot and a trail slot can make, whatever comes before them, as a
@@ -670,7 +686,7 @@ struct Best {
     /// The cheapest state of each key that may still be kept, in order of arrival.
     kept: Vec<State>,
     /// Their keys ([`State::packed_key`]), at the same places.
-    keys: Vec<u128>,
+    keys: Vec<u64>,
     /// Cost above which a state cannot be kept: the `BEAM`-th lowest of `kept` at the last
     /// tightening (infinite before). It only decreases, and the keys under it stay under it.
     bound: f32,
