@@ -14,15 +14,16 @@ followed by a Han character at all, and with its continuations `c` seen at least
 times (rarer ones are mostly noise and would make the file three times as large); contexts
 with no continuation kept are dropped.
 
-The same pass counts how often each character opens a run of Han characters (at the start of a
-line or after anything else: a punctuation mark, a digit, a letter). Clauses open with their own
-characters (`若`, `并`, `其`, `请` far more often than their share; `户`, `日` less): where
-the model has no previous character, that is the evidence it has.
+The same pass counts how often each Han character occurs, and how often it opens a clause (at
+the start of a line, or after a punctuation mark or a space; not after a digit or a letter,
+where `日` of dates and `年` would swamp the figures). Clauses open with their own characters
+(`并`, `其`, `请`, `由` far more often than their share; `户`, `属` less): where the model
+has no previous character, that is the evidence it has.
 
 Format (integers as LEB128 varints unless said otherwise):
     b"ZHL3" u8 version=1, u32 (little-endian) n_chars,
-    then per character by code point: the code point's increase over the previous one, and
-    how often it opens a run (0 below MIN_COUNT);
+    then per character by code point: the code point's increase over the previous one, how
+    often it opens a clause (0 below MIN_COUNT) and how often it occurs;
     u32 (little-endian) n_contexts, then per context `ab` sorted by (a, b) character index:
     the increase of a's index over the previous context's, b's index (its increase over the
     previous context's when a is the same), how often `ab` is followed by a Han character,
@@ -49,10 +50,13 @@ def main(root, dst):
     contexts = collections.Counter()
     triples = collections.Counter()
     starts = collections.Counter()
+    seen = collections.Counter()
     for t in pairs.texts(root):
         for i, c in enumerate(t):
-            if pairs.is_han(c) and (i == 0 or not pairs.is_han(t[i - 1])):
-                starts[c] += 1
+            if pairs.is_han(c):
+                seen[c] += 1
+                if i == 0 or not (pairs.is_han(t[i - 1]) or t[i - 1].isalnum()):
+                    starts[c] += 1
         for a, b, c in zip(t, t[1:], t[2:]):
             if pairs.is_han(a) and pairs.is_han(b) and pairs.is_han(c):
                 contexts[a, b] += 1
@@ -69,7 +73,7 @@ def main(root, dst):
     out = bytearray(b"ZHL3\x01") + struct.pack("<I", len(chars))
     prev = 0
     for c in chars:
-        out += pairs.varint(ord(c) - prev) + pairs.varint(starts.get(c, 0))
+        out += pairs.varint(ord(c) - prev) + pairs.varint(starts.get(c, 0)) + pairs.varint(seen[c])
         prev = ord(c)
     keys = sorted((index[a], index[b], contexts[a, b], sorted((index[c], n) for c, n in cs))
                   for (a, b), cs in kept.items())

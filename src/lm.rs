@@ -28,8 +28,9 @@
 //!   the running-text bigram and the unigram;
 //! - running-text trigrams (`data/lm/triples.bin`, the same prose: runs of three characters
 //!   seen at least once), for [`Lm::cost3`]: the character two back settles what a bigram
-//!   cannot (`上传收益` / `上传日益`: both `收益` and `日益` are words). They are loaded on
-//!   their first use only, since most pages never ask.
+//!   cannot (`上传收益` / `上传日益`: both `收益` and `日益` are words); and how much likelier
+//!   each character is to open a clause than to occur at all, for [`Lm::cost_at_start`].
+//!   They are loaded on their first use only, since most pages never ask.
 //!
 //! Both sources are simplified: score traditional text after converting it (the stage does,
 //! with its converter).
@@ -520,21 +521,16 @@ impl Lm {
 
     /// The cost of `c` where it opens a run of Han characters (after a mark, ASCII or nothing),
     /// given its cost `unigram` there ([`Lm::cost_given`] without a pair):
-    /// `unigram - ln(λs Ps(c) / P(c) + 1 - λs)`, where `Ps` is the share of runs it opens in
-    /// running text and `P` its unigram probability. Clauses open with their own characters
-    /// (`若`, `并`, `其`, `请`; rarely `户` or `日`), which decides a hidden first character
-    /// after a `，` where no neighbour does.
+    /// `unigram - max(0, ln(λs Ps(c) / P(c) + 1 - λs))`, where `Ps(c) / P(c)` says how much
+    /// likelier `c` is to open a clause than to occur at all in running text. Clauses open with
+    /// their own characters (`并`, `其`, `请`, `由`), which decides a hidden first character
+    /// after a `，` where no neighbour does. Like the trigram, this only lowers a cost.
     pub fn cost_at_start(&self, c: char, unigram: f32) -> f32 {
         let Some(id) = self.id(c) else {
             return unigram;
         };
-        let ratio = (self.unigram_of(id) - self.triples().starts[usize::from(id)]).exp();
+        let ratio = self.triples().starts[usize::from(id)];
         unigram - (LAMBDA_START * ratio + 1.0 - LAMBDA_START).ln().max(0.0)
-    }
-
-    /// The unigram cost of id `id`.
-    fn unigram_of(&self, id: u16) -> f32 {
-        self.chars[usize::from(id)].0
     }
 
     /// Cost of the best segmentation of `text` (simplified) into known words; a character no
@@ -657,6 +653,33 @@ mod tests {
         assert!(lm.unigram('的') < 7.0);
         assert!(lm.unigram('蚄') > lm.unigram('的'));
         assert_eq!(lm.unigram('\u{E000}'), UNKNOWN_COST);
+    }
+
+    /// A trigram seen in running text lowers the cost of its third character, never raises
+    /// it; an unseen one leaves the bigram's cost as it is.
+    #[test]
+    fn trigrams_only_lower_costs() {
+        let lm = Lm::get();
+        let ctx = lm.context('收', '益');
+        assert!(ctx.is_some());
+        let bigram = lm.cost(Some('益'), '率');
+        assert!(lm.cost3(ctx, '率', bigram) < bigram);
+        let bigram = lm.cost(Some('益'), '蚄');
+        assert_eq!(lm.cost3(ctx, '蚄', bigram), bigram);
+        assert_eq!(lm.cost3(None, '率', 5.0), 5.0);
+        assert!(lm.context('蚄', '袀').is_none());
+    }
+
+    /// Characters that often open a clause cost less there than their unigram; the others
+    /// cost their unigram.
+    #[test]
+    fn clause_openers_are_cheaper_at_a_start() {
+        let lm = Lm::get();
+        let at_start = |c| lm.cost_at_start(c, lm.unigram(c)) - lm.unigram(c);
+        assert!(at_start('若') < -0.3);
+        assert!(at_start('并') < -0.3);
+        assert_eq!(at_start('户'), 0.0);
+        assert!(at_start('若') < at_start('属'));
     }
 
     #[test]

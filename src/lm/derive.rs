@@ -24,7 +24,7 @@
 //!
 //! `lm.triples` ([`encode_triples`]; little-endian), kept apart so that a program that never
 //! asks for a trigram never loads them: `ZHL3` `01`; `u32` count of characters, then by id
-//! each one's `f32` cost as the first of a run ([`Tables::starts`]); `u32` count of contexts,
+//! each one's `f32` share as a clause opener ([`Tables::starts`]); `u32` count of contexts,
 //! then per context its `u32` [`pair_key`] (by key) and the `u32` index after its last
 //! continuation; `u32` count of continuations, then each one's `u16` id (ascending within a
 //! context), then each one's conditional cost in a `u8`, in steps of 1/16 nat
@@ -49,8 +49,9 @@ pub struct Tables {
     /// pair of `pairs` or `run_pairs`): the context pair of ids ([`pair_key`]), the third id
     /// and its conditional cost `-ln P(c | a b)`, by context then third id.
     pub triples: Vec<(u32, u16, f32)>,
-    /// By id: the cost `-ln P(c | a run of Han characters opens)` in running text
-    /// (`triples.bin`; infinite for a character never seen there).
+    /// By id: how much likelier the character is to open a clause than to occur at all in
+    /// running text, `P(c | a clause opens) / P(c)` (`triples.bin`; 0 for one never seen
+    /// opening a clause).
     pub starts: Vec<f32>,
 }
 
@@ -193,7 +194,7 @@ fn running_pairs(d: &[u8], ids: &HashMap<char, u16>) -> Option<Vec<(u32, f32)>> 
 }
 
 /// The trigrams of `triples.bin` whose characters all have ids, with their costs, and the
-/// cost of each id as the first of a run ([`Tables::starts`]).
+/// share of each id among clause openers ([`Tables::starts`]).
 type Triples = (Vec<(u32, u16, f32)>, Vec<f32>);
 
 /// [`Triples`] from `triples.bin`.
@@ -204,21 +205,23 @@ fn running_triples(d: &[u8], ids: &HashMap<char, u16>) -> Option<Triples> {
     let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
     let mut pos = 9;
     let mut chars = Vec::with_capacity(n);
-    let mut starts = vec![0u64; ids.len()];
-    let mut total = 0u64;
+    let mut starts = vec![(0u64, 1u64); ids.len()];
+    let (mut opened, mut total) = (0u64, 0u64);
     let mut cp = 0u64;
     for _ in 0..n {
         cp += varint(d, &mut pos)?;
         let id = ids.get(&char::from_u32(u32::try_from(cp).ok()?)?).copied();
-        let start = varint(d, &mut pos)?;
-        total += start;
+        let (start, seen) = (varint(d, &mut pos)?, varint(d, &mut pos)?);
+        opened += start;
+        total += seen;
         if let Some(id) = id {
-            starts[usize::from(id)] = start;
+            starts[usize::from(id)] = (start, seen.max(1));
         }
         chars.push(id);
     }
+    let share = |n: u64, of: u64| n as f64 / of.max(1) as f64;
     let starts = (starts.iter())
-        .map(|&n| (-(n as f64 / total.max(1) as f64).ln()) as f32)
+        .map(|&(start, seen)| (share(start, opened) / share(seen, total)) as f32)
         .collect();
     let n = u32::from_le_bytes(d.get(pos..pos + 4)?.try_into().ok()?) as usize;
     pos += 4;
