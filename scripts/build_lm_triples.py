@@ -11,8 +11,10 @@ A bigram cannot choose between two characters that both pair well with their nei
 Every run of three adjacent Han characters `abc` is counted (the texts are those of
 scripts/build_lm_pairs.py, read the same way). A context `ab` is kept with how often it is
 followed by a Han character at all, and with its continuations `c` seen at least MIN_COUNT
-times (rarer ones are mostly noise and would make the file three times as large); contexts
-with no continuation kept are dropped.
+times. MIN_COUNT is 1: a trigram seen once is still evidence (only ever a bonus in the model),
+and keeping them all doubles the file (3.8 MB against 2.0 at 2) for about 50 more spans
+repaired in 2,000 (data/lm/README.md). The model only reads contexts that are pairs it knows
+(src/lm/derive.rs drops the others).
 
 The same pass counts how often each Han character occurs, and how often it opens a clause (at
 the start of a line, or after a punctuation mark or a space; not after a digit or a letter,

@@ -176,7 +176,7 @@ struct Triples {
     by_pair: Box<[u32]>,
 }
 
-/// A context `a b` the trigrams know ([`Lm::context`]): its number in [`Triples::ends`].
+/// A context `a b` the trigrams know ([`Lm::context`]): its number among their contexts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Context(u32);
 
@@ -187,39 +187,68 @@ impl Context {
     }
 }
 
+/// The compiled tables, read front to back.
+struct Bytes {
+    d: &'static [u8],
+    pos: usize,
+}
+
+impl Bytes {
+    /// The next `n` bytes, if there are that many.
+    fn take(&mut self, n: usize) -> Option<&'static [u8]> {
+        let bytes = self.d.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(bytes)
+    }
+
+    /// The next little-endian `u32`.
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4).map(le_u32)
+    }
+
+    /// Whether every byte has been read.
+    fn done(&self) -> bool {
+        self.pos == self.d.len()
+    }
+}
+
+/// The little-endian `u32` of four bytes.
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes(b.try_into().expect("four bytes"))
+}
+
+/// The little-endian `f32` of four bytes.
+fn le_f32(b: &[u8]) -> f32 {
+    f32::from_le_bytes(b.try_into().expect("four bytes"))
+}
+
 impl Triples {
     /// The trigrams from `lm.triples` ([`derive::encode_triples`]) over the pairs of a model
     /// ([`Lm::pair_rows`], [`Lm::pair_next`]); `None` when malformed, or when a context is no
     /// pair of the model.
     fn load(d: &'static [u8], pair_rows: &[u32], pair_next: &[u16]) -> Option<Triples> {
-        let mut pos = 0;
-        let mut take = |n: usize| -> Option<&'static [u8]> {
-            let bytes = d.get(pos..pos + n)?;
-            pos += n;
-            Some(bytes)
-        };
-        let u32_at = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("four bytes"));
-        if take(5)? != b"ZHL3\x01" {
+        let mut r = Bytes { d, pos: 0 };
+        if r.take(5)? != b"ZHL3\x01" {
             return None;
         }
-        let n = u32_at(take(4)?) as usize;
-        let starts = (take(n.checked_mul(4)?)?.chunks_exact(4))
-            .map(|e| f32::from_le_bytes(e.try_into().expect("four bytes")))
+        let n = r.u32()? as usize;
+        let starts = (r.take(n.checked_mul(4)?)?.chunks_exact(4))
+            .map(le_f32)
             .collect();
-        let n = u32_at(take(4)?) as usize;
-        let rows = take(n.checked_mul(8)?)?;
-        let keys: Vec<u32> = rows.chunks_exact(8).map(|e| u32_at(&e[..4])).collect();
-        let ends: Box<[u32]> = rows.chunks_exact(8).map(|e| u32_at(&e[4..])).collect();
-        let m = u32_at(take(4)?) as usize;
-        let next = (take(m.checked_mul(2)?)?.chunks_exact(2))
+        let n = r.u32()? as usize;
+        let rows = r.take(n.checked_mul(8)?)?;
+        let keys: Vec<u32> = rows.chunks_exact(8).map(|e| le_u32(&e[..4])).collect();
+        let ends: Box<[u32]> = rows.chunks_exact(8).map(|e| le_u32(&e[4..])).collect();
+        let m = r.u32()? as usize;
+        let next = (r.take(m.checked_mul(2)?)?.chunks_exact(2))
             .map(|e| u16::from_le_bytes([e[0], e[1]]))
             .collect();
-        let costs = take(m)?;
+        let costs = r.take(m)?;
         let probs = std::array::from_fn(|q| (-(q as f64) / derive::TRIPLE_STEPS).exp() as f32);
         let sorted = keys.windows(2).all(|w| w[0] < w[1]);
         let ends_ok = ends.windows(2).all(|w| w[0] <= w[1]) && ends.last() == Some(&(m as u32));
         // (Below 2^21 contexts: [`Context::id`].)
-        if pos != d.len() || !sorted || !(n == 0 || ends_ok) || n >= 1 << 21 {
+        if !r.done() || !sorted || !(n == 0 || ends_ok) || n >= 1 << 21 {
             return None;
         }
         // Both lists go by key: merged in one pass.
@@ -271,18 +300,11 @@ impl Lm {
 
     /// The model from `lm.tables` ([`derive::encode`]); `None` when it is malformed.
     fn load(d: &'static [u8]) -> Option<Lm> {
-        let mut pos = 0;
-        let mut take = |n: usize| -> Option<&'static [u8]> {
-            let bytes = d.get(pos..pos + n)?;
-            pos += n;
-            Some(bytes)
-        };
-        let u32_at = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("four bytes"));
-        let f32_at = |b: &[u8]| f32::from_le_bytes(b.try_into().expect("four bytes"));
-        if take(5)? != b"ZHLT\x02" {
+        let mut r = Bytes { d, pos: 0 };
+        if r.take(5)? != b"ZHLT\x02" {
             return None;
         }
-        let n = u32_at(take(4)?) as usize;
+        let n = r.u32()? as usize;
         // Ids are `u16` and 1 + id must fit too.
         if n >= usize::from(u16::MAX) {
             return None;
@@ -291,8 +313,8 @@ impl Lm {
         let mut astral_ids = HashMap::default();
         let mut chars = Vec::with_capacity(n);
         for id in 0..n {
-            let e = take(12)?;
-            let c = char::from_u32(u32_at(&e[..4]))?;
+            let e = r.take(12)?;
+            let c = char::from_u32(le_u32(&e[..4]))?;
             let slot = id as u16 + 1;
             match bmp_ids.get_mut(c as usize) {
                 Some(s) => *s = slot,
@@ -300,17 +322,17 @@ impl Lm {
                     astral_ids.insert(c, slot);
                 }
             }
-            chars.push((f32_at(&e[4..8]), f32_at(&e[8..])));
+            chars.push((le_f32(&e[4..8]), le_f32(&e[8..])));
         }
-        let mut pair_list = || -> Option<&'static [u8]> {
-            let n = u32_at(take(4)?) as usize;
-            take(n.checked_mul(8)?)
+        let pair_list = |r: &mut Bytes| -> Option<&'static [u8]> {
+            let n = r.u32()? as usize;
+            r.take(n.checked_mul(8)?)
         };
-        let word_pairs = pair_list()?;
-        let run_pairs = pair_list()?;
+        let word_pairs = pair_list(&mut r)?;
+        let run_pairs = pair_list(&mut r)?;
         let entries = |list: &'static [u8]| {
             list.chunks_exact(8)
-                .map(move |e| (u32_at(&e[..4]), f32_at(&e[4..])))
+                .map(move |e| (le_u32(&e[..4]), le_f32(&e[4..])))
         };
         let mut common_pairs = vec![0u64; COMMON * COMMON / 64].into_boxed_slice();
         for (key, _) in entries(word_pairs) {
@@ -324,7 +346,7 @@ impl Lm {
         let mut keys: Vec<u32> = Vec::with_capacity((word_pairs.len() + run_pairs.len()) / 8);
         let mut pair_costs: Vec<Pair> = Vec::with_capacity(keys.capacity());
         let mut w = entries(word_pairs).peekable();
-        let mut r = entries(run_pairs).peekable();
+        let mut runs = entries(run_pairs).peekable();
         let word_only = |word| Pair {
             word,
             ..Pair::UNSEEN
@@ -334,10 +356,10 @@ impl Lm {
             ..Pair::UNSEEN
         };
         loop {
-            let (key, pair) = match (w.peek().copied(), r.peek().copied()) {
+            let (key, pair) = match (w.peek().copied(), runs.peek().copied()) {
                 (Some((kw, word)), Some((kr, run))) if kw == kr => {
                     w.next();
-                    r.next();
+                    runs.next();
                     (kw, Pair { word, run })
                 }
                 (Some((kw, word)), Some((kr, _))) if kw < kr => {
@@ -349,7 +371,7 @@ impl Lm {
                     (kw, word_only(word))
                 }
                 (_, Some((kr, run))) => {
-                    r.next();
+                    runs.next();
                     (kr, run_only(run))
                 }
                 (None, None) => break,
@@ -369,14 +391,14 @@ impl Lm {
             pair_rows[a + 1] += pair_rows[a];
         }
         let pair_next = keys.iter().map(|&k| (k & 0xFFFF) as u16).collect();
-        let n = u32_at(take(4)?) as usize;
+        let n = r.u32()? as usize;
         let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
-            let len = usize::from(take(1)?[0]);
-            let w = std::str::from_utf8(take(len)?).ok()?;
-            words.insert(w, f32_at(take(4)?));
+            let len = usize::from(r.take(1)?[0]);
+            let w = std::str::from_utf8(r.take(len)?).ok()?;
+            words.insert(w, le_f32(r.take(4)?));
         }
-        (pos == d.len()).then_some(Lm {
+        r.done().then_some(Lm {
             words,
             bmp_ids,
             astral_ids,
