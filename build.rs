@@ -56,7 +56,7 @@ fn main() {
     println!("cargo:rerun-if-changed=src/lm/derive.rs");
     println!("cargo:rerun-if-changed=src/fmm.rs");
     println!("cargo:rerun-if-changed=src/overrides.rs");
-    for f in ["lm/words.bin", "lm/pairs.bin"] {
+    for f in ["lm/words.bin", "lm/pairs.bin", "lm/triples.bin"] {
         println!("cargo:rerun-if-changed={}", data.join(f).display());
     }
 
@@ -64,8 +64,11 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap());
     let words = fs::read(data.join("lm/words.bin")).unwrap();
     let pairs = fs::read(data.join("lm/pairs.bin")).unwrap();
-    let tables = lm_derive::derive(&words, &pairs).expect("data/lm/*.bin are well-formed");
+    let triples = fs::read(data.join("lm/triples.bin")).unwrap();
+    let tables =
+        lm_derive::derive(&words, &pairs, &triples).expect("data/lm/*.bin are well-formed");
     fs::write(out.join("lm.tables"), lm_derive::encode(&tables)).unwrap();
+    fs::write(out.join("lm.triples"), lm_derive::encode_triples(&tables)).unwrap();
 
     let mut step1 = load(&opencc.join("TWVariantsRevPhrases.txt"));
     merge_missing(&mut step1, load(&opencc.join("TWVariantsRev.txt")));

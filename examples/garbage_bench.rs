@@ -245,6 +245,10 @@ fn main() {
         };
         if show.as_deref() == Some(kind) {
             println!("  {kind}: {garbled:?} -> {out:?}\n    truth {window:?}");
+            if std::env::var_os("GARBAGE_BENCH_COMPARED").is_some() {
+                let (a, t): (String, String) = (after.iter().collect(), truth.iter().collect());
+                println!("    compared {a:?}\n          vs {t:?}");
+            }
         }
         if kind == "worse" {
             worse += 1;

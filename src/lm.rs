@@ -25,7 +25,12 @@
 //!   word) is strong evidence of real text;
 //! - running-text bigrams: pairs across word boundaries too (`理等`, `的新`), which a word list
 //!   cannot have. The cost of a character after another interpolates the word-internal bigram,
-//!   the running-text bigram and the unigram.
+//!   the running-text bigram and the unigram;
+//! - running-text trigrams (`data/lm/triples.bin`, the same prose: runs of three characters
+//!   seen at least once), for [`Lm::cost3`]: the character two back settles what a bigram
+//!   cannot (`上传收益` / `上传日益`: both `收益` and `日益` are words); and how much likelier
+//!   each character is to open a clause than to occur at all, for [`Lm::cost_at_start`].
+//!   They are loaded on their first use only, since most pages never ask.
 //!
 //! Both sources are simplified: score traditional text after converting it (the stage does,
 //! with its converter).
@@ -34,12 +39,15 @@ use rustc_hash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 // The derivation is compiled into `build.rs`, which writes `lm.tables`; the crate keeps it for
-// the test that checks what was loaded against it.
+// the test that checks what was loaded against it, and for its `pair_key`.
 #[cfg_attr(not(test), allow(dead_code))]
 mod derive;
 
 /// The tables `build.rs` derived from `data/lm/words.bin` (`derive`).
 static TABLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.tables"));
+
+/// The trigram tables `build.rs` derived from `data/lm/triples.bin` (`derive::encode_triples`).
+static TRIPLES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/lm.triples"));
 
 /// Cost (nats) of a character the model has never seen: rarer than the rarest it knows.
 pub const UNKNOWN_COST: f32 = 19.0;
@@ -48,6 +56,14 @@ pub const UNKNOWN_COST: f32 = 19.0;
 const LAMBDA_WORD: f32 = 0.45;
 /// Weight of the running-text bigram in the interpolated cost (the unigram has the rest).
 const LAMBDA_RUN: f32 = 0.4;
+
+/// Weight of the running-text trigram in [`Lm::cost3`], where its context was seen (the
+/// interpolated bigram has the rest).
+const LAMBDA_TRI: f32 = 0.5;
+
+/// Weight of the share of runs a character opens in [`Lm::cost_at_start`] (its unigram has
+/// the rest).
+const LAMBDA_START: f32 = 0.5;
 
 /// Longest word looked up when segmenting, in characters.
 const MAX_WORD: usize = 6;
@@ -141,6 +157,138 @@ pub struct Lm {
     pair_costs: Box<[Pair]>,
     /// Bit `a * COMMON + b`: the pair of ids `a b` (both below [`COMMON`]) is attested.
     common_pairs: Box<[u64]>,
+    /// The running-text trigrams, loaded on first use.
+    triples: OnceLock<Triples>,
+}
+
+/// Running-text trigrams by context: the continuations of context `i` are at
+/// `ends[i - 1]..ends[i]` of `next` (the third ids, ascending) and `costs` (`-ln P(c | a b)`,
+/// in steps of 1/16 nat: `probs` gives the probability of each step);
+/// `by_pair` gives, by pair of the model (as [`Lm::pair_next`]), 1 + the index of the context
+/// it is, or 0. Every context is a pair, so one lookup finds both. And by id, the cost of a
+/// character as the first of a run of Han characters (`starts`).
+struct Triples {
+    starts: Box<[f32]>,
+    ends: Box<[u32]>,
+    next: Box<[u16]>,
+    costs: &'static [u8],
+    probs: [f32; 256],
+    by_pair: Box<[u32]>,
+}
+
+/// A context `a b` the trigrams know ([`Lm::context`]): its number among their contexts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Context(u32);
+
+impl Context {
+    /// A number that tells this context from every other, below 2^21.
+    pub fn id(&self) -> u32 {
+        self.0
+    }
+}
+
+/// The compiled tables, read front to back.
+struct Bytes {
+    d: &'static [u8],
+    pos: usize,
+}
+
+impl Bytes {
+    /// The next `n` bytes, if there are that many.
+    fn take(&mut self, n: usize) -> Option<&'static [u8]> {
+        let bytes = self.d.get(self.pos..self.pos.checked_add(n)?)?;
+        self.pos += n;
+        Some(bytes)
+    }
+
+    /// The next little-endian `u32`.
+    fn u32(&mut self) -> Option<u32> {
+        self.take(4).map(le_u32)
+    }
+
+    /// Whether every byte has been read.
+    fn done(&self) -> bool {
+        self.pos == self.d.len()
+    }
+}
+
+/// The little-endian `u32` of four bytes.
+fn le_u32(b: &[u8]) -> u32 {
+    u32::from_le_bytes(b.try_into().expect("four bytes"))
+}
+
+/// The little-endian `f32` of four bytes.
+fn le_f32(b: &[u8]) -> f32 {
+    f32::from_le_bytes(b.try_into().expect("four bytes"))
+}
+
+impl Triples {
+    /// The trigrams from `lm.triples` ([`derive::encode_triples`]) over the pairs of a model
+    /// ([`Lm::pair_rows`], [`Lm::pair_next`]); `None` when malformed, or when a context is no
+    /// pair of the model.
+    fn load(d: &'static [u8], pair_rows: &[u32], pair_next: &[u16]) -> Option<Triples> {
+        let mut r = Bytes { d, pos: 0 };
+        if r.take(5)? != b"ZHL3\x01" {
+            return None;
+        }
+        let n = r.u32()? as usize;
+        let starts = (r.take(n.checked_mul(4)?)?.chunks_exact(4))
+            .map(le_f32)
+            .collect();
+        let n = r.u32()? as usize;
+        let rows = r.take(n.checked_mul(8)?)?;
+        let keys: Vec<u32> = rows.chunks_exact(8).map(|e| le_u32(&e[..4])).collect();
+        let ends: Box<[u32]> = rows.chunks_exact(8).map(|e| le_u32(&e[4..])).collect();
+        let m = r.u32()? as usize;
+        let next = (r.take(m.checked_mul(2)?)?.chunks_exact(2))
+            .map(|e| u16::from_le_bytes([e[0], e[1]]))
+            .collect();
+        let costs = r.take(m)?;
+        let probs = std::array::from_fn(|q| (-(q as f64) / derive::TRIPLE_STEPS).exp() as f32);
+        let sorted = keys.windows(2).all(|w| w[0] < w[1]);
+        let ends_ok = ends.windows(2).all(|w| w[0] <= w[1]) && ends.last() == Some(&(m as u32));
+        // (Below 2^21 contexts: [`Context::id`].)
+        if !r.done() || !sorted || !(n == 0 || ends_ok) || n >= 1 << 21 {
+            return None;
+        }
+        // Both lists go by key: merged in one pass.
+        let mut by_pair = vec![0u32; pair_next.len()].into_boxed_slice();
+        let mut i = 0;
+        for a in 0..pair_rows.len().saturating_sub(1) {
+            for p in pair_rows[a] as usize..pair_rows[a + 1] as usize {
+                let key = derive::pair_key(a as u16, *pair_next.get(p)?);
+                while keys.get(i).is_some_and(|&k| k < key) {
+                    i += 1;
+                }
+                if keys.get(i) == Some(&key) {
+                    by_pair[p] = i as u32 + 1;
+                }
+            }
+        }
+        let found = by_pair.iter().filter(|&&k| k > 0).count();
+        (found == keys.len()).then_some(Triples {
+            starts,
+            ends,
+            next,
+            costs,
+            probs,
+            by_pair,
+        })
+    }
+
+    /// The context of the model's pair number `p`, if the trigrams know it.
+    #[inline]
+    fn context(&self, p: usize) -> Option<Context> {
+        self.by_pair[p].checked_sub(1).map(Context)
+    }
+
+    /// The continuations of `ctx`, as a range of `next` and `costs`.
+    #[inline]
+    fn row(&self, ctx: Context) -> std::ops::Range<usize> {
+        let i = ctx.0 as usize;
+        let start = i.checked_sub(1).map_or(0, |k| self.ends[k] as usize);
+        start..self.ends[i] as usize
+    }
 }
 
 impl Lm {
@@ -152,18 +300,11 @@ impl Lm {
 
     /// The model from `lm.tables` ([`derive::encode`]); `None` when it is malformed.
     fn load(d: &'static [u8]) -> Option<Lm> {
-        let mut pos = 0;
-        let mut take = |n: usize| -> Option<&'static [u8]> {
-            let bytes = d.get(pos..pos + n)?;
-            pos += n;
-            Some(bytes)
-        };
-        let u32_at = |b: &[u8]| u32::from_le_bytes(b.try_into().expect("four bytes"));
-        let f32_at = |b: &[u8]| f32::from_le_bytes(b.try_into().expect("four bytes"));
-        if take(5)? != b"ZHLT\x02" {
+        let mut r = Bytes { d, pos: 0 };
+        if r.take(5)? != b"ZHLT\x02" {
             return None;
         }
-        let n = u32_at(take(4)?) as usize;
+        let n = r.u32()? as usize;
         // Ids are `u16` and 1 + id must fit too.
         if n >= usize::from(u16::MAX) {
             return None;
@@ -172,8 +313,8 @@ impl Lm {
         let mut astral_ids = HashMap::default();
         let mut chars = Vec::with_capacity(n);
         for id in 0..n {
-            let e = take(12)?;
-            let c = char::from_u32(u32_at(&e[..4]))?;
+            let e = r.take(12)?;
+            let c = char::from_u32(le_u32(&e[..4]))?;
             let slot = id as u16 + 1;
             match bmp_ids.get_mut(c as usize) {
                 Some(s) => *s = slot,
@@ -181,17 +322,17 @@ impl Lm {
                     astral_ids.insert(c, slot);
                 }
             }
-            chars.push((f32_at(&e[4..8]), f32_at(&e[8..])));
+            chars.push((le_f32(&e[4..8]), le_f32(&e[8..])));
         }
-        let mut pair_list = || -> Option<&'static [u8]> {
-            let n = u32_at(take(4)?) as usize;
-            take(n.checked_mul(8)?)
+        let pair_list = |r: &mut Bytes| -> Option<&'static [u8]> {
+            let n = r.u32()? as usize;
+            r.take(n.checked_mul(8)?)
         };
-        let word_pairs = pair_list()?;
-        let run_pairs = pair_list()?;
+        let word_pairs = pair_list(&mut r)?;
+        let run_pairs = pair_list(&mut r)?;
         let entries = |list: &'static [u8]| {
             list.chunks_exact(8)
-                .map(move |e| (u32_at(&e[..4]), f32_at(&e[4..])))
+                .map(move |e| (le_u32(&e[..4]), le_f32(&e[4..])))
         };
         let mut common_pairs = vec![0u64; COMMON * COMMON / 64].into_boxed_slice();
         for (key, _) in entries(word_pairs) {
@@ -205,7 +346,7 @@ impl Lm {
         let mut keys: Vec<u32> = Vec::with_capacity((word_pairs.len() + run_pairs.len()) / 8);
         let mut pair_costs: Vec<Pair> = Vec::with_capacity(keys.capacity());
         let mut w = entries(word_pairs).peekable();
-        let mut r = entries(run_pairs).peekable();
+        let mut runs = entries(run_pairs).peekable();
         let word_only = |word| Pair {
             word,
             ..Pair::UNSEEN
@@ -215,10 +356,10 @@ impl Lm {
             ..Pair::UNSEEN
         };
         loop {
-            let (key, pair) = match (w.peek().copied(), r.peek().copied()) {
+            let (key, pair) = match (w.peek().copied(), runs.peek().copied()) {
                 (Some((kw, word)), Some((kr, run))) if kw == kr => {
                     w.next();
-                    r.next();
+                    runs.next();
                     (kw, Pair { word, run })
                 }
                 (Some((kw, word)), Some((kr, _))) if kw < kr => {
@@ -230,7 +371,7 @@ impl Lm {
                     (kw, word_only(word))
                 }
                 (_, Some((kr, run))) => {
-                    r.next();
+                    runs.next();
                     (kr, run_only(run))
                 }
                 (None, None) => break,
@@ -250,14 +391,14 @@ impl Lm {
             pair_rows[a + 1] += pair_rows[a];
         }
         let pair_next = keys.iter().map(|&k| (k & 0xFFFF) as u16).collect();
-        let n = u32_at(take(4)?) as usize;
+        let n = r.u32()? as usize;
         let mut words = HashMap::with_capacity_and_hasher(n, Default::default());
         for _ in 0..n {
-            let len = usize::from(take(1)?[0]);
-            let w = std::str::from_utf8(take(len)?).ok()?;
-            words.insert(w, f32_at(take(4)?));
+            let len = usize::from(r.take(1)?[0]);
+            let w = std::str::from_utf8(r.take(len)?).ok()?;
+            words.insert(w, le_f32(r.take(4)?));
         }
-        (pos == d.len()).then_some(Lm {
+        r.done().then_some(Lm {
             words,
             bmp_ids,
             astral_ids,
@@ -266,6 +407,7 @@ impl Lm {
             pair_next,
             pair_costs: pair_costs.into_boxed_slice(),
             common_pairs,
+            triples: OnceLock::new(),
         })
     }
 
@@ -313,10 +455,24 @@ impl Lm {
     /// [`Lm::pair`] of two ids.
     #[inline]
     fn pair_of_ids(&self, a: u16, b: u16) -> Option<Pair> {
+        Some(self.pair_costs[self.pair_index(a, b)?])
+    }
+
+    /// The number of the pair of ids `a b` (an index of `pair_next` and `pair_costs`).
+    #[inline]
+    fn pair_index(&self, a: u16, b: u16) -> Option<usize> {
         let a = usize::from(a);
         let row = self.pair_rows[a] as usize..self.pair_rows[a + 1] as usize;
         let k = self.pair_next[row.clone()].binary_search(&b).ok()?;
-        Some(self.pair_costs[row.start + k])
+        Some(row.start + k)
+    }
+
+    /// [`Lm::pair`] and [`Lm::context`] of `a b` in one lookup (the context is `None` when the
+    /// pair is).
+    #[inline]
+    pub fn pair_and_context(&self, a: char, b: char) -> Option<(Pair, Option<Context>)> {
+        let p = self.pair_index(self.id(a)?, self.id(b)?)?;
+        Some((self.pair_costs[p], self.triples().context(p)))
     }
 
     /// Whether `ab` occurs inside some word of the source list.
@@ -350,6 +506,53 @@ impl Lm {
             + LAMBDA_RUN * (-p.run).exp()
             + (1.0 - LAMBDA_WORD - LAMBDA_RUN) * (-uni).exp();
         -p.ln()
+    }
+
+    /// The trigrams, loaded on first use.
+    fn triples(&self) -> &Triples {
+        self.triples.get_or_init(|| {
+            Triples::load(TRIPLES, &self.pair_rows, &self.pair_next)
+                .expect("lm.triples is well-formed")
+        })
+    }
+
+    /// The trigram context `a b`: `None` unless running text had `a b` followed by some
+    /// character often enough to keep (then [`Lm::cost3`] is the bigram's cost).
+    #[inline]
+    pub fn context(&self, a: char, b: char) -> Option<Context> {
+        self.pair_and_context(a, b)?.1
+    }
+
+    /// The cost of `c` after the context `ctx` (`a b`), given its cost `bigram` after `b`
+    /// ([`Lm::cost_given`]): `-ln(λ3 P3(c | a b) + (1-λ3) e^-bigram)` where running text had
+    /// `a b c` often enough to keep it, `bigram` otherwise. A trigram only lowers a cost: the
+    /// pruned counts cannot say that a continuation is rare, and the stage's thresholds are
+    /// those of the bigram model, which real text meets without the trigram's help.
+    pub fn cost3(&self, ctx: Option<Context>, c: char, bigram: f32) -> f32 {
+        let (Some(ctx), Some(ic)) = (ctx, self.id(c)) else {
+            return bigram;
+        };
+        let t = self.triples();
+        let row = t.row(ctx);
+        let Ok(k) = t.next[row.clone()].binary_search(&ic) else {
+            return bigram;
+        };
+        let p3 = t.probs[usize::from(t.costs[row.start + k])];
+        bigram.min(-(LAMBDA_TRI * p3 + (1.0 - LAMBDA_TRI) * (-bigram).exp()).ln())
+    }
+
+    /// The cost of `c` where it opens a run of Han characters (after a mark, ASCII or nothing),
+    /// given its cost `unigram` there ([`Lm::cost_given`] without a pair):
+    /// `unigram - max(0, ln(λs Ps(c) / P(c) + 1 - λs))`, where `Ps(c) / P(c)` says how much
+    /// likelier `c` is to open a clause than to occur at all in running text. Clauses open with
+    /// their own characters (`并`, `其`, `请`, `由`), which decides a hidden first character
+    /// after a `，` where no neighbour does. Like the trigram, this only lowers a cost.
+    pub fn cost_at_start(&self, c: char, unigram: f32) -> f32 {
+        let Some(id) = self.id(c) else {
+            return unigram;
+        };
+        let ratio = self.triples().starts[usize::from(id)];
+        unigram - (LAMBDA_START * ratio + 1.0 - LAMBDA_START).ln().max(0.0)
     }
 
     /// Cost of the best segmentation of `text` (simplified) into known words; a character no
@@ -393,15 +596,37 @@ mod tests {
     /// the tables `build.rs` compiled in are current, and loading loses nothing).
     #[test]
     fn loads_what_the_word_list_derives() {
+        let lm = Lm::get();
         let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data/lm/");
         let words = std::fs::read(format!("{data}words.bin")).expect("words.bin");
         let run = std::fs::read(format!("{data}pairs.bin")).expect("pairs.bin");
-        let tables = derive::derive(&words, &run).expect("the lists are well-formed");
+        let tri = std::fs::read(format!("{data}triples.bin")).expect("triples.bin");
+        let tables = derive::derive(&words, &run, &tri).expect("the lists are well-formed");
         assert!(
             derive::encode(&tables) == TABLES,
             "lm.tables is not the word list's"
         );
-        let lm = Lm::get();
+        assert!(
+            derive::encode_triples(&tables) == TRIPLES,
+            "lm.triples is not triples.bin's"
+        );
+        let t = lm.triples();
+        assert_eq!(t.next.len(), tables.triples.len());
+        assert_eq!(&t.starts[..], &tables.starts[..]);
+        for &(key, c, cost) in &tables.triples {
+            let p = lm.pair_index((key >> 16) as u16, (key & 0xFFFF) as u16);
+            let ctx = t.context(p.expect("a pair"));
+            let row = t.row(ctx.expect("a context of triples.bin"));
+            let k = t.next[row.clone()]
+                .binary_search(&c)
+                .expect("a kept triple");
+            let steps = f64::from(t.costs[row.start + k]);
+            assert_eq!((steps / derive::TRIPLE_STEPS) as f32, cost);
+        }
+        let (rows, next) = (&lm.pair_rows, &lm.pair_next);
+        assert!(Triples::load(&TRIPLES[..TRIPLES.len() - 1], rows, next).is_none());
+        // Every context must be a pair of the model.
+        assert!(Triples::load(TRIPLES, &[0], &[]).is_none());
         assert_eq!(lm.chars.len(), tables.chars.len());
         for (id, &(c, uni, iso)) in tables.chars.iter().enumerate() {
             assert_eq!(lm.id(c), Some(id as u16));
@@ -437,8 +662,10 @@ mod tests {
         assert!(lm.chars.iter().all(|&(uni, iso)| uni >= 0.0 && iso >= 0.0));
         assert!(lm.pair_costs.iter().all(|p| p.word >= 0.0 && p.run >= 0.0));
         assert!(lm.words.values().all(|&c| c >= 0.0));
+        assert!(lm.triples().probs.iter().all(|&p| p > 0.0 && p <= 1.0));
         assert!(marks().len() == 16 && marks().iter().all(|&(_, c)| c >= 0.0));
         const { assert!(UNKNOWN_COST >= 0.0 && ASCII_COST >= 0.0 && LAMBDA_WORD + LAMBDA_RUN < 1.0) };
+        const { assert!(LAMBDA_TRI > 0.0 && LAMBDA_TRI < 1.0) };
     }
 
     #[test]
@@ -448,6 +675,33 @@ mod tests {
         assert!(lm.unigram('的') < 7.0);
         assert!(lm.unigram('蚄') > lm.unigram('的'));
         assert_eq!(lm.unigram('\u{E000}'), UNKNOWN_COST);
+    }
+
+    /// A trigram seen in running text lowers the cost of its third character, never raises
+    /// it; an unseen one leaves the bigram's cost as it is.
+    #[test]
+    fn trigrams_only_lower_costs() {
+        let lm = Lm::get();
+        let ctx = lm.context('收', '益');
+        assert!(ctx.is_some());
+        let bigram = lm.cost(Some('益'), '率');
+        assert!(lm.cost3(ctx, '率', bigram) < bigram);
+        let bigram = lm.cost(Some('益'), '蚄');
+        assert_eq!(lm.cost3(ctx, '蚄', bigram), bigram);
+        assert_eq!(lm.cost3(None, '率', 5.0), 5.0);
+        assert!(lm.context('蚄', '袀').is_none());
+    }
+
+    /// Characters that often open a clause cost less there than their unigram; the others
+    /// cost their unigram.
+    #[test]
+    fn clause_openers_are_cheaper_at_a_start() {
+        let lm = Lm::get();
+        let at_start = |c| lm.cost_at_start(c, lm.unigram(c)) - lm.unigram(c);
+        assert!(at_start('若') < -0.3);
+        assert!(at_start('并') < -0.3);
+        assert_eq!(at_start('户'), 0.0);
+        assert!(at_start('若') < at_start('属'));
     }
 
     #[test]

@@ -13,11 +13,22 @@
 //! `pairs.bin`: see `scripts/build_lm_pairs.py` (counts of adjacent Han characters in running
 //! prose, as LEB128 varints).
 //!
+//! `triples.bin`: see `scripts/build_lm_triples.py` (counts of runs of three Han characters in
+//! the same prose, by their first two).
+//!
 //! `lm.tables` ([`encode`]; little-endian): `ZHLT` `02`; `u32` count, then per character by id
 //! its `u32` code point and `f32` unigram and isolation costs; `u32` count, then per attested
 //! pair its `u32` [`pair_key`] and `f32` conditional cost, by key; the same for the pairs of
 //! running text; `u32` count, then per word a `u8` length, its UTF-8 bytes and its `f32` cost,
 //! in the word list's order.
+//!
+//! `lm.triples` ([`encode_triples`]; little-endian), kept apart so that a program that never
+//! asks for a trigram never loads them: `ZHL3` `01`; `u32` count of characters, then by id
+//! each one's `f32` share as a clause opener ([`Tables::starts`]); `u32` count of contexts,
+//! then per context its `u32` [`pair_key`] (by key) and the `u32` index after its last
+//! continuation; `u32` count of continuations, then each one's `u16` id (ascending within a
+//! context), then each one's conditional cost in a `u8`, in steps of 1/16 nat
+//! ([`TRIPLE_STEPS`]), in the same order.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -34,6 +45,14 @@ pub struct Tables {
     /// Pairs of ids seen in running text (`pairs.bin`; both characters in `chars`) and their
     /// conditional costs `-ln P(b | a)` there, by key.
     pub run_pairs: Vec<(u32, f32)>,
+    /// Running-text trigrams (`triples.bin`; all three characters in `chars`, the first two a
+    /// pair of `pairs` or `run_pairs`): the context pair of ids ([`pair_key`]), the third id
+    /// and its conditional cost `-ln P(c | a b)`, by context then third id.
+    pub triples: Vec<(u32, u16, f32)>,
+    /// By id: how much likelier the character is to open a clause than to occur at all in
+    /// running text, `P(c | a clause opens) / P(c)` (`triples.bin`; 0 for one never seen
+    /// opening a clause).
+    pub starts: Vec<f32>,
 }
 
 /// A pair of character ids as one key.
@@ -41,8 +60,9 @@ pub fn pair_key(a: u16, b: u16) -> u32 {
     (u32::from(a) << 16) | u32::from(b)
 }
 
-/// Derives the tables from `words.bin` and `pairs.bin`; `None` when either is malformed.
-pub fn derive(d: &[u8], run: &[u8]) -> Option<Tables> {
+/// Derives the tables from `words.bin`, `pairs.bin` and `triples.bin`; `None` when one is
+/// malformed.
+pub fn derive(d: &[u8], run: &[u8], tri: &[u8]) -> Option<Tables> {
     if d.get(..5)? != b"ZHLW\x01" {
         return None;
     }
@@ -105,11 +125,21 @@ pub fn derive(d: &[u8], run: &[u8]) -> Option<Tables> {
         .collect();
     pairs.sort_unstable_by_key(|&(k, _)| k);
     let run_pairs = running_pairs(run, &ids)?;
+    let (mut triples, starts) = running_triples(tri, &ids)?;
+    // A context is found through its pair (`Lm::pair`): one the bigram tables lack (seen
+    // once in running text, in no word) could never be asked for.
+    let is_pair = |k: &u32| {
+        pairs.binary_search_by_key(k, |p| p.0).is_ok()
+            || run_pairs.binary_search_by_key(k, |p| p.0).is_ok()
+    };
+    triples.retain(|t| is_pair(&t.0));
     Some(Tables {
         words,
         chars,
         pairs,
         run_pairs,
+        triples,
+        starts,
     })
 }
 
@@ -161,6 +191,97 @@ fn running_pairs(d: &[u8], ids: &HashMap<char, u16>) -> Option<Vec<(u32, f32)>> 
     }
     out.sort_unstable_by_key(|&(k, _)| k);
     Some(out)
+}
+
+/// The trigrams of `triples.bin` whose characters all have ids, with their costs, and the
+/// share of each id among clause openers ([`Tables::starts`]).
+type Triples = (Vec<(u32, u16, f32)>, Vec<f32>);
+
+/// [`Triples`] from `triples.bin`.
+fn running_triples(d: &[u8], ids: &HashMap<char, u16>) -> Option<Triples> {
+    if d.get(..5)? != b"ZHL3\x01" {
+        return None;
+    }
+    let n = u32::from_le_bytes(d.get(5..9)?.try_into().ok()?) as usize;
+    let mut pos = 9;
+    let mut chars = Vec::with_capacity(n);
+    let mut starts = vec![(0u64, 1u64); ids.len()];
+    let (mut opened, mut total) = (0u64, 0u64);
+    let mut cp = 0u64;
+    for _ in 0..n {
+        cp += varint(d, &mut pos)?;
+        let id = ids.get(&char::from_u32(u32::try_from(cp).ok()?)?).copied();
+        let (start, seen) = (varint(d, &mut pos)?, varint(d, &mut pos)?);
+        opened += start;
+        total += seen;
+        if let Some(id) = id {
+            starts[usize::from(id)] = (start, seen.max(1));
+        }
+        chars.push(id);
+    }
+    let share = |n: u64, of: u64| n as f64 / of.max(1) as f64;
+    let starts = (starts.iter())
+        .map(|&(start, seen)| (share(start, opened) / share(seen, total)) as f32)
+        .collect();
+    let n = u32::from_le_bytes(d.get(pos..pos + 4)?.try_into().ok()?) as usize;
+    pos += 4;
+    let mut out = Vec::new();
+    let (mut a, mut b) = (0usize, 0usize);
+    for _ in 0..n {
+        let da = usize::try_from(varint(d, &mut pos)?).ok()?;
+        let nb = usize::try_from(varint(d, &mut pos)?).ok()?;
+        (a, b) = if da == 0 { (a, b + nb) } else { (a + da, nb) };
+        let total = varint(d, &mut pos)?;
+        let (ia, ib) = (*chars.get(a)?, *chars.get(b)?);
+        let mut c = 0usize;
+        for _ in 0..varint(d, &mut pos)? {
+            c += usize::try_from(varint(d, &mut pos)?).ok()?;
+            let count = varint(d, &mut pos)?;
+            if let (Some(ia), Some(ib), Some(ic)) = (ia, ib, *chars.get(c)?) {
+                let cost = -(count as f64 / total.max(count) as f64).ln();
+                // In steps of 1/16 nat (`lm.triples` keeps a byte), at most 255 of them.
+                let steps = (cost * TRIPLE_STEPS).round().min(255.0);
+                out.push((pair_key(ia, ib), ic, (steps / TRIPLE_STEPS) as f32));
+            }
+        }
+    }
+    if pos != d.len() {
+        return None;
+    }
+    out.sort_unstable_by_key(|&(k, c, _)| (k, c));
+    Some((out, starts))
+}
+
+/// A trigram's cost is kept in steps of `1 / TRIPLE_STEPS` nat, in one byte.
+pub const TRIPLE_STEPS: f64 = 16.0;
+
+/// The trigrams of `tables` as `lm.triples` (see the module doc).
+pub fn encode_triples(tables: &Tables) -> Vec<u8> {
+    let mut out = b"ZHL3\x01".to_vec();
+    let count = |out: &mut Vec<u8>, n: usize| {
+        out.extend_from_slice(&u32::try_from(n).expect("count fits u32").to_le_bytes())
+    };
+    count(&mut out, tables.starts.len());
+    for cost in &tables.starts {
+        out.extend_from_slice(&cost.to_le_bytes());
+    }
+    let t = &tables.triples;
+    let ends: Vec<usize> = (1..=t.len())
+        .filter(|&i| i == t.len() || t[i].0 != t[i - 1].0)
+        .collect();
+    count(&mut out, ends.len());
+    for &end in &ends {
+        out.extend_from_slice(&t[end - 1].0.to_le_bytes());
+        count(&mut out, end);
+    }
+    count(&mut out, t.len());
+    for &(_, c, _) in t {
+        out.extend_from_slice(&c.to_le_bytes());
+    }
+    for &(_, _, cost) in t {
+        out.push((f64::from(cost) * TRIPLE_STEPS).round() as u8);
+    }
+    out
 }
 
 /// `tables` as `lm.tables` (see the module doc).

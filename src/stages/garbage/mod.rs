@@ -724,6 +724,10 @@ mod tests {
             // `?!` for `。“` (wild page 021) and `??` for `。` before a trail letter (033).
             ("止步不前?!盁o論多么好", "止步不前。“無論多么好"),
             ("的主干??偨Y(jié)工作的目的", "的主干。總結工作的目的"),
+            // Synthetic damage (fixture text): the hidden lead byte opens a clause, where
+            // `、` (`A1 A2`) read on as `、和` before the run-opening shares and the trigram
+            // made `並和` (`B2 A2`) the better reading.
+            ("講座,?guò)⒑秃商m科學(xué)", "講座,并和荷蘭科學(xué)"),
         ] {
             assert_eq!(run(input).0, want, "{input}");
         }

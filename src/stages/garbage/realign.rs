@@ -24,10 +24,10 @@ use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use super::gbk;
-use super::score::{finish, step, word_char, Simplifier};
+use super::score::{finish, step, trigram_gain, word_char, Simplifier};
 use super::span::{Item, Span};
 use crate::annotations;
-use crate::lm::{self, Lm};
+use crate::lm::{self, Context, Lm};
 
 /// States kept per step of the beam search.
 const BEAM: usize = 32;
@@ -86,6 +86,9 @@ impl Slot {
 struct State {
     pending: Option<Slot>,
     prev: Option<char>,
+    /// The trigram context that ends in `prev` ([`Lm::context`]: `prev` and the character
+    /// before it, when the model knows the two): then what follows depends on it too.
+    ctx: Option<Context>,
     /// `prev` has no attested pair on its left.
     iso_left: bool,
     cost: f32,
@@ -104,13 +107,14 @@ struct State {
 }
 
 /// What [`prune`] keeps one state per.
-type Key = (Option<Slot>, Option<char>, bool, bool);
+type Key = (Option<Slot>, Option<char>, Option<Context>, bool, bool);
 
 impl State {
     fn key(&self) -> Key {
         (
             self.pending,
             self.prev,
+            self.ctx,
             self.iso_left,
             self.inserted != NOT_INSERTED,
         )
@@ -119,10 +123,15 @@ impl State {
     /// [`State::key`] as one number (equal exactly when the keys are), quicker to compare.
     fn packed_key(&self) -> u64 {
         let slot = self.pending.map_or(0, |p| 1 << 25 | u64::from(p.packed()));
-        let prev = self.prev.map_or(0, |c| 1 << 21 | u64::from(c));
+        // A context is a pair that ends in `prev`: it stands for both.
+        let prev = match self.ctx {
+            Some(c) => 1 << 21 | u64::from(c.id()),
+            None => self.prev.map_or(0, |c| 1 << 21 | u64::from(c)),
+        };
         slot | prev << 26
             | u64::from(self.iso_left) << 48
             | u64::from(self.inserted != NOT_INSERTED) << 49
+            | u64::from(self.ctx.is_some()) << 50
     }
 }
 
@@ -212,6 +221,8 @@ pub fn best_reading<'s>(
         arena: Vec::new(),
         cands: Vec::new(),
         expanded: HashMap::default(),
+        bases: Vec::new(),
+        based: HashMap::default(),
         decoded: Vec::new(),
         decodes: HashMap::default(),
     };
@@ -235,6 +246,7 @@ pub fn best_reading<'s>(
     let mut beam = vec![State {
         pending: None,
         prev: start_prev,
+        ctx: None,
         iso_left: false,
         cost: 0.0,
         out: NO_TEXT,
@@ -275,7 +287,7 @@ pub fn best_reading<'s>(
         .into_iter()
         .filter(|s| s.pending.is_none() && (!must_insert || s.inserted != NOT_INSERTED))
         .map(|mut s| {
-            s.cost += finish(s.prev, s.iso_left, after_s);
+            s.cost += finish(s.ctx, s.prev, s.iso_left, after_s);
             s
         })
         .collect();
@@ -306,8 +318,9 @@ pub fn best_reading<'s>(
 }
 
 /// A candidate character of one expansion: cost, character, simplified form (`None`: a mark),
-/// `iso_left` of the state it makes, and whether an annotation confirms it.
-type Cand = (f32, char, Option<char>, bool, bool);
+/// `iso_left` of the state it makes, whether an annotation confirms it, and the trigram context
+/// it makes with the state's previous character.
+type Cand = (f32, char, Option<char>, bool, bool, Option<Context>);
 
 /// The span-wide data and buffers of one beam search.
 struct Search<'a, 's> {
@@ -320,9 +333,15 @@ struct Search<'a, 's> {
     arena: Vec<(u32, char)>,
     /// The expansions worked out so far ([`Search::expand`]), one after the other.
     cands: Vec<Cand>,
-    /// The expansions by (lead, trail, previous character, `iso_left`), packed
-    /// ([`Slot::packed`]): hashed in two words.
-    expanded: HashMap<(u64, u32), Range<usize>>,
+    /// The expansions by (lead, trail, previous character, `iso_left`, the character before
+    /// when the trigram knows the pair), packed ([`Slot::packed`]): hashed in two words.
+    expanded: HashMap<(u64, u64), Range<usize>>,
+    /// Every candidate of an expansion without its trigram context, with the part of its cost
+    /// the trigram may lower ([`step`]): the expansions of states with a context and the same
+    /// previous character start from these.
+    bases: Vec<(Cand, f32)>,
+    /// Those by (lead, trail, previous character, `iso_left`), packed as in `expanded`.
+    based: HashMap<(u64, u64), Range<usize>>,
     /// The characters decoded so far ([`Search::decode`]), one after the other: the character,
     /// its simplified form (`None`: a mark), its mark cost, and whether an annotation confirms
     /// it.
@@ -420,6 +439,7 @@ impl Search<'_, '_> {
                         n.last = Some(slot.lo as char);
                         n.cost += step(st.prev, st.iso_left, None).0 + extra;
                         n.prev = None;
+                        n.ctx = None;
                         n.iso_left = true;
                         n.adj += extra;
                         keep.offer(n);
@@ -448,28 +468,48 @@ impl Search<'_, '_> {
 
     /// The characters a lead slot and a trail slot can make after `st`, with their costs: the
     /// cheapest [`PER_EXPANSION`] of them, as a range of `self.cands`. They depend on `st`
-    /// only through its previous character, so they are worked out once per span for each
-    /// (lead, trail, previous character): a step's states mostly share those (the lost pairs
-    /// tried after every state of the beam are the same few characters).
+    /// only through its previous character (and the one before it, where the trigram knows
+    /// the two), so they are worked out once per span for each (lead, trail, previous
+    /// characters): a step's states mostly share those (the lost pairs tried after every state
+    /// of the beam are the same few characters).
     fn expand(&mut self, st: &State, lead: Slot, trail: Slot) -> Range<usize> {
-        let prev = st.prev.map_or(0, |c| 1 << 21 | u32::from(c));
-        let key = (
+        let packed = |c: Option<char>| c.map_or(0, |c| 1 << 21 | u64::from(c));
+        let base_key = (
             u64::from(lead.packed()) << 32 | u64::from(trail.packed()),
-            prev << 1 | u32::from(st.iso_left),
+            packed(st.prev) << 1 | u64::from(st.iso_left),
         );
+        let ctx = st.ctx.map_or(0, |c| 1 << 32 | u64::from(c.id()));
+        let key = (base_key.0, ctx << 23 | base_key.1);
         if let Some(r) = self.expanded.get(&key) {
             return r.clone();
         }
         // Candidates first, states only for the cheapest: a hidden byte opens ~126 of them.
         let from = self.cands.len();
-        for k in self.decode(lead, trail) {
-            let (c, s, mark, confirmed) = self.decoded[k];
-            let (mut cost, iso_left) = step(st.prev, st.iso_left, s);
-            cost += mark;
-            if confirmed {
-                cost -= READING_BONUS;
+        if st.ctx.is_none() {
+            for k in self.decode(lead, trail) {
+                let (cand, _) = self.candidate(st, k);
+                self.cands.push(cand);
             }
-            self.cands.push((cost, c, s, iso_left, confirmed));
+        } else {
+            let base = match self.based.get(&base_key) {
+                Some(r) => r.clone(),
+                None => {
+                    let from = self.bases.len();
+                    for k in self.decode(lead, trail) {
+                        let cand = self.candidate(st, k);
+                        self.bases.push(cand);
+                    }
+                    self.based.insert(base_key, from..self.bases.len());
+                    from..self.bases.len()
+                }
+            };
+            for k in base {
+                let (mut cand, bigram) = self.bases[k];
+                if let Some(s) = cand.2 {
+                    cand.0 += trigram_gain(st.ctx, s, bigram);
+                }
+                self.cands.push(cand);
+            }
         }
         let new = &mut self.cands[from..];
         if new.len() > PER_EXPANSION {
@@ -479,6 +519,18 @@ impl Search<'_, '_> {
         let r = from..self.cands.len();
         self.expanded.insert(key, r.clone());
         r
+    }
+
+    /// Decoded character `k` as a candidate after `st`, without `st`'s trigram context, and the
+    /// part of its cost that context may lower ([`step`]).
+    fn candidate(&self, st: &State, k: usize) -> (Cand, f32) {
+        let (c, s, mark, confirmed) = self.decoded[k];
+        let (mut cost, iso_left, bigram, ctx) = step(st.prev, st.iso_left, s);
+        cost += mark;
+        if confirmed {
+            cost -= READING_BONUS;
+        }
+        ((cost, c, s, iso_left, confirmed, ctx), bigram)
     }
 
     /// The characters a lead slot and a trail slot can make, whatever comes before them, as a
@@ -548,11 +600,12 @@ impl Search<'_, '_> {
 
     /// The state candidate `k` of `self.cands` leads `st` to.
     fn child(&self, st: &State, k: usize) -> State {
-        let (cost, c, s, iso_left, confirmed) = self.cands[k];
+        let (cost, c, s, iso_left, confirmed, ctx) = self.cands[k];
         let reward = if confirmed { READING_BONUS } else { 0.0 };
         State {
             pending: None,
             prev: s,
+            ctx,
             iso_left,
             cost: st.cost + cost,
             out: st.out,

@@ -1,13 +1,13 @@
 //! Scoring text with the character model ([`crate::lm`]): single characters simplified first
 //! ([`Simplifier`]: the model is built from simplified words), each character's cost given the
-//! one before it, ASCII at a flat rate. Both the repair search ([`super::realign`]) and the
+//! one before it (and the two before it, where the trigram knows them), ASCII at a flat rate. Both the repair search ([`super::realign`]) and the
 //! filler check ([`super::filler`]) read text through this.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
 
 use crate::converter::Converter;
-use crate::lm::{self, Lm};
+use crate::lm::{self, Context, Lm};
 
 /// Simplified form of single characters (the model is built from simplified words).
 pub struct Simplifier<'a> {
@@ -81,16 +81,20 @@ pub fn simplified_bmp(conv: &Converter) -> Box<[char]> {
 /// language-model cost of every character, ASCII at a flat rate.
 pub fn score(simp: &Simplifier, before: Option<char>, text: &[char], after: Option<char>) -> f32 {
     let mut prev = before.and_then(|c| word_char(simp, c));
+    let mut ctx = None;
     let mut iso_left = false;
     let mut total = 0.0;
     for &c in text {
         let next = word_char(simp, c);
-        let (cost, iso) = step(prev, iso_left, next);
+        let (cost, iso, bigram, next_ctx) = step(prev, iso_left, next);
         total += cost + lm::mark_cost(c).unwrap_or(0.0);
+        if let Some(s) = next {
+            total += trigram_gain(ctx, s, bigram);
+        }
         iso_left = iso;
-        prev = next;
+        (ctx, prev) = (next_ctx, next);
     }
-    total + finish(prev, iso_left, after.and_then(|c| word_char(simp, c)))
+    total + finish(ctx, prev, iso_left, after.and_then(|c| word_char(simp, c)))
 }
 
 /// `c` simplified, as the model reads it; `None` for a character that ends a word
@@ -101,26 +105,61 @@ pub(super) fn word_char(simp: &Simplifier, c: char) -> Option<char> {
 
 /// Cost of the next character `next` (simplified; `None` for ASCII) after `prev`, and whether
 /// `next` starts with no attested pair on its left. When neither side of `prev` has an
-/// attested pair, `prev` is read as a one-character word and pays its isolation cost here.
-pub(super) fn step(prev: Option<char>, iso_left: bool, next: Option<char>) -> (f32, bool) {
+/// attested pair, `prev` is read as a one-character word and pays its isolation cost here; a
+/// character with no `prev` opens a run ([`Lm::cost_at_start`]).
+///
+/// The trigram context that ends in `prev` (`prev` and the character before it, when the
+/// model knows the two: [`Lm::context`]) may lower the cost further ([`trigram_gain`]); the
+/// third value is the part of the cost it may lower (0 for ASCII). The fourth is the context
+/// `prev next`, for the character after (one lookup finds it with the pair).
+pub(super) fn step(
+    prev: Option<char>,
+    iso_left: bool,
+    next: Option<char>,
+) -> (f32, bool, f32, Option<Context>) {
     let lm = Lm::get();
     let Some(s) = next else {
         let close = prev.filter(|_| iso_left).map_or(0.0, |p| lm.isolation(p));
-        return (lm::ASCII_COST + close, true);
+        return (lm::ASCII_COST + close, true, 0.0, None);
     };
-    // One lookup serves both: the pair's costs say whether it is attested.
-    let bi = prev.and_then(|p| lm.pair(p, s));
+    // One lookup serves all three: the pair's costs say whether it is attested, and the
+    // trigram context comes with it.
+    let (bi, ctx) = match prev.and_then(|p| lm.pair_and_context(p, s)) {
+        Some((pair, ctx)) => (Some(pair), ctx),
+        None => (None, None),
+    };
     let link = bi.is_some_and(|p| p.attested());
     let close = match prev {
         Some(p) if !link && iso_left => lm.isolation(p),
         _ => 0.0,
     };
-    (lm.cost_given(bi, s) + close, !link)
+    let bigram = lm.cost_given(bi, s);
+    let cost = match prev {
+        Some(_) => bigram,
+        None => lm.cost_at_start(s, bigram),
+    };
+    (cost + close, !link, bigram, ctx)
 }
 
-/// Cost of closing a sequence that ends in `prev`, followed by `after` (context, not scored
-/// itself beyond its bigram with `prev`).
-pub(super) fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) -> f32 {
+/// What the trigram context `ctx` takes off the cost of `s` whose bigram cost is `bigram`
+/// (the third value of [`step`]): 0 or less ([`Lm::cost3`]).
+#[inline]
+pub(super) fn trigram_gain(ctx: Option<Context>, s: char, bigram: f32) -> f32 {
+    match ctx {
+        Some(_) => Lm::get().cost3(ctx, s, bigram) - bigram,
+        None => 0.0,
+    }
+}
+
+/// Cost of closing a sequence that ends in `prev` (and the trigram context `ctx` that ends in
+/// it, [`step`]), followed by `after` (context, not scored itself beyond its bigram with `prev`
+/// and its trigram).
+pub(super) fn finish(
+    ctx: Option<Context>,
+    prev: Option<char>,
+    iso_left: bool,
+    after: Option<char>,
+) -> f32 {
     let lm = Lm::get();
     let Some(p) = prev else {
         return 0.0;
@@ -130,7 +169,7 @@ pub(super) fn finish(prev: Option<char>, iso_left: bool, after: Option<char>) ->
     let (link_cost, linked) = match after.filter(|c| !c.is_ascii()) {
         Some(a) => {
             let bi = lm.pair(p, a);
-            let cost = lm.cost_given(bi, a) - lm.unigram(a);
+            let cost = lm.cost3(ctx, a, lm.cost_given(bi, a)) - lm.unigram(a);
             (cost, bi.is_some_and(|p| p.attested()))
         }
         None => (0.0, false),
