@@ -1,7 +1,8 @@
 //! Scoring text with the character model ([`crate::lm`]): single characters simplified first
 //! ([`Simplifier`]: the model is built from simplified words), each character's cost given the
-//! one before it (and the two before it, where the trigram knows them), ASCII at a flat rate. Both the repair search ([`super::realign`]) and the
-//! filler check ([`super::filler`]) read text through this.
+//! one before it (and the two before it, where the trigram knows them), ASCII at a flat rate.
+//! Both the repair search ([`super::realign`]) and the filler check ([`super::filler`]) read
+//! text through this.
 
 use rustc_hash::FxHashMap as HashMap;
 use std::cell::RefCell;
