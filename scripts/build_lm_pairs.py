@@ -58,6 +58,12 @@ def varint(n):
             return out
 
 
+def pair_delta(a, b, pa, pb):
+    """The pair (a, b) after (pa, pb) in a list sorted by pair: a's increase, then b's
+    increase when a is the same, else b (src/lm/derive.rs, next_pair, reads it back)."""
+    return varint(a - pa) + varint(b - pb if a == pa else b)
+
+
 def main(root, dst):
     left = collections.Counter()
     pairs = collections.Counter()
@@ -78,7 +84,7 @@ def main(root, dst):
     out += struct.pack("<I", len(keys))
     pa, pb = 0, 0
     for a, b, n in keys:
-        out += varint(a - pa) + varint(b - pb if a == pa else b) + varint(n)
+        out += pair_delta(a, b, pa, pb) + varint(n)
         pa, pb = a, b
     with open(dst, "wb") as f:
         f.write(out)

@@ -83,7 +83,7 @@ def main(root, dst):
     pa, pb = 0, 0
     n_triples = 0
     for a, b, total, cs in keys:
-        out += pairs.varint(a - pa) + pairs.varint(b - pb if a == pa else b)
+        out += pairs.pair_delta(a, b, pa, pb)
         out += pairs.varint(total) + pairs.varint(len(cs))
         pc = 0
         for c, n in cs:

@@ -157,6 +157,14 @@ fn varint(d: &[u8], pos: &mut usize) -> Option<u64> {
     None
 }
 
+/// The next pair `(a, b)` of a list sorted by pair, as the build scripts write it after the
+/// pair `(a, b)` before it: `a`'s increase, then `b`'s increase when `a` is the same, else `b`.
+fn next_pair(d: &[u8], pos: &mut usize, (a, b): (usize, usize)) -> Option<(usize, usize)> {
+    let da = usize::try_from(varint(d, pos)?).ok()?;
+    let nb = usize::try_from(varint(d, pos)?).ok()?;
+    Some(if da == 0 { (a, b + nb) } else { (a + da, nb) })
+}
+
 /// The running-text pairs of `pairs.bin` whose characters both have ids, with their costs.
 fn running_pairs(d: &[u8], ids: &HashMap<char, u16>) -> Option<Vec<(u32, f32)>> {
     if d.get(..5)? != b"ZHLP\x01" {
@@ -176,9 +184,7 @@ fn running_pairs(d: &[u8], ids: &HashMap<char, u16>) -> Option<Vec<(u32, f32)>> 
     let mut out = Vec::with_capacity(n);
     let (mut a, mut b) = (0usize, 0usize);
     for _ in 0..n {
-        let da = usize::try_from(varint(d, &mut pos)?).ok()?;
-        let nb = usize::try_from(varint(d, &mut pos)?).ok()?;
-        (a, b) = if da == 0 { (a, b + nb) } else { (a + da, nb) };
+        (a, b) = next_pair(d, &mut pos, (a, b))?;
         let count = varint(d, &mut pos)?;
         let ((ca, left), (cb, _)) = (*chars.get(a)?, *chars.get(b)?);
         if let (Some(&ia), Some(&ib)) = (ids.get(&ca), ids.get(&cb)) {
@@ -228,9 +234,7 @@ fn running_triples(d: &[u8], ids: &HashMap<char, u16>) -> Option<Triples> {
     let mut out = Vec::new();
     let (mut a, mut b) = (0usize, 0usize);
     for _ in 0..n {
-        let da = usize::try_from(varint(d, &mut pos)?).ok()?;
-        let nb = usize::try_from(varint(d, &mut pos)?).ok()?;
-        (a, b) = if da == 0 { (a, b + nb) } else { (a + da, nb) };
+        (a, b) = next_pair(d, &mut pos, (a, b))?;
         let total = varint(d, &mut pos)?;
         let (ia, ib) = (*chars.get(a)?, *chars.get(b)?);
         let mut c = 0usize;
