@@ -48,6 +48,9 @@ const MAX_UNSURE_AVG: f32 = 7.0;
 /// Lowest average cost (nats per character) of a run read back that is searched again with a
 /// lost pair allowed anywhere ([`decide_unsure`]): above what real prose scores.
 const GARBAGE_AVG: f32 = 9.0;
+/// Characters at the end of a run read back whose average cost alone may call it garbage
+/// ([`decide_unsure`]).
+const TAIL: usize = 4;
 /// Characters of context on each side of a span given to the model.
 const CONTEXT: usize = 4;
 
@@ -303,8 +306,12 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     // A run may end on a mark the store made ASCII (`規(guī);B(yǎng)`: `；` read out of step),
     // but `,` or `:` before a Latin word is everyday text in pages with ASCII punctuation,
     // and a full-width mark or a symbol before one too: only `;` and `!` are evidence.
+    // A symbol no running text puts there (`⒌`, `∈`, `Ｔ`, `ㄟ`) after another non-ASCII
+    // character is evidence too: it is what a mark's trail byte makes with the next lead byte
+    // read out of step (`、` is `A1 A2`, and `A2 DC` is `⑼`).
     if !crate::chars::is_han(chars[i - 1]) {
-        return matches!(chars[i - 1], ';' | '!');
+        return matches!(chars[i - 1], ';' | '!')
+            || (odd_symbol(chars[i - 1]) && i >= 2 && !chars[i - 2].is_ascii());
     }
     if after_text(i - 1) != Some(true) {
         return false;
@@ -313,6 +320,16 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
         Some(k) if !chars[k].is_ascii() => after_text(k) != Some(false),
         _ => true,
     }
+}
+
+/// A character of GBK's symbol rows that is no mark of running text ([`lm::mark_cost`]):
+/// `⒌`, `∈`, `ㄟ`, `╪` (the rows before the first Han character, lead bytes below `B0`).
+/// Not the full-width letters and digits (`A3` row): Chinese text writes `选Ａ?` too.
+fn odd_symbol(c: char) -> bool {
+    !c.is_ascii()
+        && !crate::chars::is_han(c)
+        && lm::mark_cost(c).is_none()
+        && gbk::encode(c).is_some_and(|[lead, _]| lead < 0xB0 && lead != 0xA3)
 }
 
 /// The characters around `span` the model reads: the one before, the one after, and
@@ -421,6 +438,18 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
     let as_is = score(simp, before, &stands, after);
     if as_is >= GARBAGE_AVG * stands.len() as f32 {
         return decide_unsure_once(chars, &span.with_lost_pairs_anywhere(), simp);
+    }
+    // The run is out of step up to its end, but the characters in step before its lost byte
+    // water the average of a long run down: its last few characters are read on their own
+    // too, and where they read as garbage, the run's last characters are searched again
+    // (the lost byte is near: the text before them reads in step).
+    let n = stands.len();
+    if n > 2 * TAIL {
+        let tail = score(simp, Some(stands[n - TAIL - 1]), &stands[n - TAIL..], after);
+        if tail >= GARBAGE_AVG * TAIL as f32 {
+            let near = span.last_chars(2 * TAIL);
+            return decide_unsure_once(chars, &near.with_lost_pairs_anywhere(), simp);
+        }
     }
     None
 }
@@ -728,6 +757,50 @@ mod tests {
             // `、` (`A1 A2`) read on as `、和` before the run-opening shares and the trigram
             // made `並和` (`B2 A2`) the better reading.
             ("講座,?guò)⒑秃商m科學(xué)", "講座,并和荷蘭科學(xué)"),
+        ] {
+            assert_eq!(run(input).0, want, "{input}");
+        }
+    }
+
+    #[test]
+    fn reads_back_runs_that_end_in_a_symbol_no_text_puts_there() {
+        // Synthetic damage (fixture text, one byte lost): `。一、` read out of step makes
+        // `伞Ｒ弧⑼` (`、` is `A1 A2`, and `A2 DC` is `⑼`), and the run ends on `ㄟ` before
+        // the `^` that is the trail byte of 過.
+        let (out, n) = run("治理結(jié)構(gòu)逐漸谐伞Ｒ弧⑼ㄟ^權(quán)");
+        assert_eq!(
+            (out.as_str(), n),
+            ("治理結(jié)構(gòu)逐漸形成。一、通過權(quán)", 1)
+        );
+        // Real text puts such symbols before a `?` too: they are read, and left.
+        for input in [
+            "答案是②?還是③?",
+            "已知x∈A?則x∈B",
+            "如图⑴?所示",
+            "俄语字母Ф?Ж",
+            "注音符号ㄅㄆㄇㄈ?是什么",
+            "这是第Ⅱ?卷",
+            "请选Ａ?还是Ｂ?",
+            "选择①、②、③?中的一项",
+        ] {
+            assert_eq!(run(input), (input.to_string(), 0), "{input}");
+        }
+    }
+
+    #[test]
+    fn searches_again_the_garbage_end_of_a_long_run() {
+        // Synthetic damage (fixture text): a byte lost in 確 and a user-defined pair lost
+        // further on. The run read back from `T` starts at `,`: the text in step before the
+        // lost byte keeps its average low, its last characters read as garbage.
+        for (input, want) in [
+            (
+                "實施油漆安全管理規章制度,幢Ｋ袉T工了解",
+                "實施油漆安全管理規章制度，確保所有員工了解",
+            ),
+            (
+                "說明:本文檔由用戶提供并蓚鳎找鏆w屬內(nèi)容",
+                "說明:本文檔由用戶提供并上傳，收益歸屬內(nèi)容",
+            ),
         ] {
             assert_eq!(run(input).0, want, "{input}");
         }

@@ -62,6 +62,29 @@ impl Span {
         s
     }
 
+    /// A run read back ([`run_before`]) from its last `n` characters only (and its end): the
+    /// lost byte is then placed among those. The whole span when it is no longer.
+    pub fn last_chars(&self, n: usize) -> Span {
+        let len = self.end_of_run() - self.start;
+        if self.insert.is_empty() || len <= n {
+            return self.clone();
+        }
+        let drop = len - n;
+        let mut s = self.clone();
+        s.start += drop;
+        s.items.drain(..2 * drop);
+        s.lost_ok.drain(..2 * drop);
+        s.lost_ok[0] = false;
+        s.insert = 0..s.items.len() + 1;
+        s
+    }
+
+    /// Where the characters of a run read back end (its `?` or letter), in characters.
+    fn end_of_run(&self) -> usize {
+        // Two bytes a character, and one item for the end.
+        self.start + (self.items.len() - 1) / 2
+    }
+
     /// The span's characters as it stands, without the annotations the run went on under.
     pub fn as_it_stands(&self, chars: &[char]) -> Vec<char> {
         let mut out = Vec::with_capacity(self.end - self.start);
