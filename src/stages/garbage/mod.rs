@@ -291,6 +291,9 @@ pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -
 /// puts a `?` or a Latin letter after Chinese characters all the time, and one rare pair there
 /// is no reason to search the bytes.
 fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
+    if crate::chars::is_han(chars[i - 1]) && letter_is_named_trail(chars, i) {
+        return true;
+    }
     let lm = lm::Lm::get();
     // `Some(unseen)` where the character at `k` follows a non-ASCII one; `None` otherwise.
     let after_text = |k: usize| {
@@ -320,6 +323,24 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
         Some(k) if !chars[k].is_ascii() => after_text(k) != Some(false),
         _ => true,
     }
+}
+
+/// Whether the letter at `i` is followed by an annotation that names a character whose trail
+/// byte it is (`居薪Y(jié)`: 結 is `95 59`, and `Y` is `59`): the site annotated that
+/// character, and its lead byte went into the character before, read out of step. (After a
+/// mark the annotation can be the site's own misreading of text in step: `“l(fā)ogistics”`,
+/// where `“` is `A1 B0` and 發 `B0 6C`; the caller asks only after a Han character.)
+fn letter_is_named_trail(chars: &[char], i: usize) -> bool {
+    let c = chars[i];
+    if !('\u{40}'..='\u{7E}').contains(&c) {
+        return false;
+    }
+    let Some((reading, _)) = span::annotation_at(chars, i + 1) else {
+        return false;
+    };
+    crate::annotations::characters_read(&reading)
+        .into_iter()
+        .any(|h| gbk::encode(h).is_some_and(|[_, trail]| trail == c as u8))
 }
 
 /// A character of GBK's symbol rows that is no mark of running text ([`lm::mark_cost`]):
@@ -784,6 +805,22 @@ mod tests {
             "选择①、②、③?中的一项",
         ] {
             assert_eq!(run(input), (input.to_string(), 0), "{input}");
+        }
+    }
+
+    #[test]
+    fn reads_back_runs_that_end_in_a_trail_byte_the_annotation_names() {
+        // Synthetic damage (fixture text, one byte lost): the letter is the trail byte of the
+        // character its annotation names (結 is `95 59`, `Y`), whose lead went into the
+        // character before; the pair before it is one running text has (`居薪` is not, but
+        // `還居` is), so only the annotation shows the run.
+        for (input, want) in [
+            // (The repair takes the annotation of the character it restored.)
+            ("填料塔還居薪Y(jié)構(gòu)簡單", "填料塔還具有結構(gòu)簡單"),
+            ("交工夹g(shù)文件的組冊", "交工技術文件的組冊"),
+            ("0.4 物理粚W(xué)課程的學(xué)", "0.4 物理化學課程的學(xué)"),
+        ] {
+            assert_eq!(run(input).0, want, "{input}");
         }
     }
 
