@@ -309,7 +309,7 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     // A run may end on a mark the store made ASCII (`規(guī);B(yǎng)`: `；` read out of step),
     // but `,` or `:` before a Latin word is everyday text in pages with ASCII punctuation,
     // and a full-width mark or a symbol before one too: only `;` and `!` are evidence.
-    // A symbol no running text puts there (`⒌`, `∈`, `Ｔ`, `ㄟ`) after another non-ASCII
+    // A symbol no running text puts there (`⒌`, `∈`, `ㄟ`, `╪`) after another non-ASCII
     // character is evidence too: it is what a mark's trail byte makes with the next lead byte
     // read out of step (`、` is `A1 A2`, and `A2 DC` is `⑼`).
     if !crate::chars::is_han(chars[i - 1]) {
