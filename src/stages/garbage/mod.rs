@@ -264,6 +264,8 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 /// improbable as it stands, and no decided text lies in it). Three readings of the bytes are tried:
 /// - a span read forwards from a `?` that opens it ([`span_at`]: an annotation inserted
 ///   between the two bytes of a character, `燃?xì)夤芾淼?91`);
+/// - the same with a Han character's lead for the `?` before a mark out of step (`非??煽`),
+///   when the `。` that shape usually is reads no better;
 /// - a run read back from where it ends ([`span::run_before`]: a `?` that ate an ASCII byte,
 ///   or a trail byte shown as a letter, with no mark where the run went out of step);
 /// - for a `?` with an annotation fragment (certain garbage), both, and the more probable
@@ -279,7 +281,9 @@ pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -
     };
     match fwd {
         Some(f) if f.certain => Some(decide_certain(chars, &f, back().as_ref(), simp)),
-        Some(f) => decide_unsure(chars, &f, simp).or_else(|| decide_unsure(chars, &back()?, simp)),
+        Some(f) => decide_unsure(chars, &f, simp)
+            .or_else(|| decide_unsure(chars, &f.with_any_hidden_lead()?, simp))
+            .or_else(|| decide_unsure(chars, &back()?, simp)),
         None => decide_unsure(chars, &back()?, simp),
     }
 }
@@ -822,6 +826,21 @@ mod tests {
         ] {
             assert_eq!(run(input).0, want, "{input}");
         }
+    }
+
+    #[test]
+    fn a_question_mark_before_a_mark_out_of_step_hides_the_lead_of_a_full_stop_or_a_character() {
+        // Page 025: the `?` is the lead of `。` (`A1 A3`), and `;` the `A3 BB` that follows.
+        assert_eq!(
+            run("困難就越大?;趯W(xué)生生活").0,
+            "困難就越大。基于學生生活"
+        );
+        // Wild page 015: the `?` is the lead of 常 (`B3 A3`), and the second `?` the `？`
+        // (`A3 BF`) it makes with the lead of 可; `。` reads no better there.
+        assert_eq!(
+            run("該夾持裝置可以非??煽康毓潭ù龏A持件,并且").0,
+            "該夾持裝置可以非常可靠地固定待夾持件,并且"
+        );
     }
 
     #[test]

@@ -85,6 +85,19 @@ impl Span {
         self.start + (self.items.len() - 1) / 2
     }
 
+    /// A span read from a `?` before a full-width mark out of step (`??煽`, [`span_at`]), whose
+    /// hidden byte was read as the lead of `。`, with that byte hidden instead: the lead of any
+    /// character whose trail is the mark's `A3` (`非??煽康` is 非常可靠地: 常 is `B3 A3`).
+    /// `None` for any other span.
+    pub fn with_any_hidden_lead(&self) -> Option<Span> {
+        if !matches!(self.items[..], [Item::Byte(0xA1), Item::Byte(0xA3), ..]) {
+            return None;
+        }
+        let mut s = self.clone();
+        s.items[0] = Item::Hidden(None);
+        Some(s)
+    }
+
     /// The span's characters as it stands, without the annotations the run went on under.
     pub fn as_it_stands(&self, chars: &[char]) -> Vec<char> {
         let mut out = Vec::with_capacity(self.end - self.start);
@@ -234,7 +247,8 @@ pub fn span_at(chars: &[char], i: usize) -> Option<Span> {
         // punctuation with that trail is `。` (`A1 A3`), and a Han character there would not
         // be evidence of anything (the shape is also a question mark before a `;`): so the
         // hidden byte is read as `A1`, and the caller decides whether the `。` reading is clearly
-        // better than the span as it stands.
+        // better than the span as it stands (or, when it is not, a Han character's lead:
+        // [`Span::with_any_hidden_lead`]).
         items.extend([Item::Byte(0xA1), Item::Byte(0xA3), Item::Byte(t)]);
         j += 1;
     } else {
