@@ -265,7 +265,7 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 /// - a span read forwards from a `?` that opens it ([`span_at`]: an annotation inserted
 ///   between the two bytes of a character, `燃?xì)夤芾淼?91`);
 /// - the same with a Han character's lead for the `?` before a mark out of step (`非??煽`),
-///   when the `。` that shape usually is reads no better;
+///   when the `。` that shape usually is reads no better and the span reads as garbage;
 /// - a run read back from where it ends ([`span::run_before`]: a `?` that ate an ASCII byte,
 ///   or a trail byte shown as a letter, with no mark where the run went out of step);
 /// - for a `?` with an annotation fragment (certain garbage), both, and the more probable
@@ -282,7 +282,14 @@ pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -
     match fwd {
         Some(f) if f.certain => Some(decide_certain(chars, &f, back().as_ref(), simp)),
         Some(f) => decide_unsure(chars, &f, simp)
-            .or_else(|| decide_unsure(chars, &f.with_any_hidden_lead()?, simp))
+            .or_else(|| {
+                // Only after a run that reads as garbage: the search with a hidden lead is
+                // dear, and `?` before a mark is mostly text (`什么??`).
+                let any = f.with_any_hidden_lead()?;
+                reads_as_garbage(chars, &any, simp)
+                    .then(|| decide_unsure(chars, &any, simp))
+                    .flatten()
+            })
             .or_else(|| decide_unsure(chars, &back()?, simp)),
         None => decide_unsure(chars, &back()?, simp),
     }
@@ -458,16 +465,15 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
     // before every character makes the search several times dearer). When it found no
     // probable reading and the run reads as garbage as it stands, it is searched again with
     // one allowed anywhere: such a pair vanishes from about one run in three.
-    let (before, after, _, _) = context(chars, span);
-    let stands = span.as_it_stands(chars);
-    let as_is = score(simp, before, &stands, after);
-    if as_is >= GARBAGE_AVG * stands.len() as f32 {
+    if reads_as_garbage(chars, span, simp) {
         return decide_unsure_once(chars, &span.with_lost_pairs_anywhere(), simp);
     }
     // The run is out of step up to its end, but the characters in step before its lost byte
     // water the average of a long run down: its last few characters are read on their own
     // too, and where they read as garbage, the run's last characters are searched again
     // (the lost byte is near: the text before them reads in step).
+    let (_, after, _, _) = context(chars, span);
+    let stands = span.as_it_stands(chars);
     let n = stands.len();
     if n > 2 * TAIL {
         let tail = score(simp, Some(stands[n - TAIL - 1]), &stands[n - TAIL..], after);
@@ -477,6 +483,14 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
         }
     }
     None
+}
+
+/// Whether `span` as it stands averages [`GARBAGE_AVG`] or more a character: more than real
+/// prose costs.
+fn reads_as_garbage(chars: &[char], span: &Span, simp: &Simplifier) -> bool {
+    let (before, after, _, _) = context(chars, span);
+    let stands = span.as_it_stands(chars);
+    score(simp, before, &stands, after) >= GARBAGE_AVG * stands.len() as f32
 }
 
 /// [`decide_unsure`] with the span's lost pairs as they are.
