@@ -465,16 +465,15 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
     // before every character makes the search several times dearer). When it found no
     // probable reading and the run reads as garbage as it stands, it is searched again with
     // one allowed anywhere: such a pair vanishes from about one run in three.
-    if reads_as_garbage(chars, span, simp) {
+    let (stands, after, as_is) = as_it_stands_scored(chars, span, simp);
+    let n = stands.len();
+    if as_is >= GARBAGE_AVG * n as f32 {
         return decide_unsure_once(chars, &span.with_lost_pairs_anywhere(), simp);
     }
     // The run is out of step up to its end, but the characters in step before its lost byte
     // water the average of a long run down: its last few characters are read on their own
     // too, and where they read as garbage, the run's last characters are searched again
     // (the lost byte is near: the text before them reads in step).
-    let (_, after, _, _) = context(chars, span);
-    let stands = span.as_it_stands(chars);
-    let n = stands.len();
     if n > 2 * TAIL {
         let tail = score(simp, Some(stands[n - TAIL - 1]), &stands[n - TAIL..], after);
         if tail >= GARBAGE_AVG * TAIL as f32 {
@@ -488,9 +487,21 @@ fn decide_unsure(chars: &[char], span: &Span, simp: &Simplifier) -> Option<Edit>
 /// Whether `span` as it stands averages [`GARBAGE_AVG`] or more a character: more than real
 /// prose costs.
 fn reads_as_garbage(chars: &[char], span: &Span, simp: &Simplifier) -> bool {
+    let (stands, _, cost) = as_it_stands_scored(chars, span, simp);
+    cost >= GARBAGE_AVG * stands.len() as f32
+}
+
+/// `span` as it stands ([`Span::as_it_stands`]), the character after it (the model's
+/// context), and its cost in that context.
+fn as_it_stands_scored(
+    chars: &[char],
+    span: &Span,
+    simp: &Simplifier,
+) -> (Vec<char>, Option<char>, f32) {
     let (before, after, _, _) = context(chars, span);
     let stands = span.as_it_stands(chars);
-    score(simp, before, &stands, after) >= GARBAGE_AVG * stands.len() as f32
+    let cost = score(simp, before, &stands, after);
+    (stands, after, cost)
 }
 
 /// [`decide_unsure`] with the span's lost pairs as they are.
