@@ -517,10 +517,19 @@ fn decide_unsure_once(chars: &[char], span: &Span, simp: &Simplifier) -> Option<
     // The average is taken over what the reading changes: a run read back from its end
     // keeps the characters before its lost byte, which would water it down (a span read
     // from its `?` changes from its start, and its reading's own cost is the measure).
-    let avg = if edit.start == span.start {
+    let avg = if span.insert.is_empty() {
         word_average(best.text.chars(), best.cost)
     } else {
-        let prev = edit.start.checked_sub(1).map(|k| chars[k]);
+        // What the model makes of the characters changed, in their context, whether or not
+        // the run opens with the change: not the search's cost, which holds the lost byte's
+        // too. (Measured on that cost where the run opens with the change, after a line
+        // break, ASCII or an annotation, a repair was refused that the same run read from
+        // further back was given: a second cleaning, with the annotation gone, took it.)
+        let prev = if edit.start == span.start {
+            before
+        } else {
+            Some(chars[edit.start - 1])
+        };
         let changed: Vec<char> = edit.with.chars().collect();
         word_average(changed.iter().copied(), score(simp, prev, &changed, after))
     };
@@ -866,6 +875,22 @@ mod tests {
             run("該夾持裝置可以非??煽康毓潭ù龏A持件,并且").0,
             "該夾持裝置可以非常可靠地固定待夾持件,并且"
         );
+    }
+
+    #[test]
+    fn a_run_read_back_is_judged_by_what_its_repair_changes_wherever_it_opens() {
+        // Synthetic damage: the lead byte of 和 lost from 和文字行給出. The run read back from
+        // `o` opens the line, follows an annotation or follows text in step: the same bytes,
+        // the same repair (the search's cost holds the lost byte's; measured on it, the repair
+        // was refused where the run opens with the change and taken where it does not, and a
+        // second cleaning, with the annotation gone, took what the first refused).
+        for (input, want) in [
+            ("臀淖中薪o出", "和文字行給出"),
+            ("校驗(yàn)臀淖中薪o出", "校驗(yàn)和文字行給出"),
+            ("正確的校驗臀淖中薪o出", "正確的校驗和文字行給出"),
+        ] {
+            assert_eq!(run(input).0, want, "{input}");
+        }
     }
 
     #[test]
