@@ -131,6 +131,17 @@ impl Garbage {
     }
 }
 
+impl Garbage {
+    /// Whether the stage would change `text`: a cleaning settles on this ([`crate::Cleaner`]).
+    /// Costs a scan of the bytes on a page without a span to decide (most pages).
+    pub fn would_change(&self, text: &str) -> bool {
+        let simp = self.decisions.simplifier(&self.tables.converter);
+        let mut notes = Vec::new();
+        let (repaired, a) = repair_bytes(text, &simp, &self.decisions, &mut notes);
+        a > 0 || filler::remove(&repaired, &simp, &mut notes).1 > 0
+    }
+}
+
 impl Stage for Garbage {
     fn apply(&self, page: &mut Page) -> u64 {
         apply(page, &self.tables.converter, &self.decisions)
