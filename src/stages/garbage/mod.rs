@@ -129,9 +129,7 @@ impl Garbage {
         self.decisions.simplifier(&self.tables.converter);
         filler::prepare();
     }
-}
 
-impl Garbage {
     /// Whether the stage would change `text`: a cleaning settles on this ([`crate::Cleaner`]).
     /// Costs a scan of the bytes on a page without a span to decide (most pages).
     pub fn would_change(&self, text: &str) -> bool {
