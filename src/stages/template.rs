@@ -441,10 +441,14 @@ fn apply_site(s: usize, site: &Site, idx: &[usize], keys: &Keys) -> Option<Appli
     })
 }
 
-/// Whether a line key is a chunk marker alone (`1、`, `12、`).
+/// Whether a line key is chunk markers alone (`1、`, `12、`, `2、1、`). Several: a line of
+/// markers and tags (`2、<p><b>1、`) keys as one line here and is several once `markup` has
+/// broken it at its block tags, each a bare marker, which the next run passes over.
 fn bare_marker(key: &str) -> bool {
-    key.strip_suffix('、')
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    key.strip_suffix('、').is_some_and(|ns| {
+        ns.split('、')
+            .all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 /// Whether a line key starts with a chunk marker other than the first (`2、…`).
@@ -523,6 +527,11 @@ mod tests {
         // The same with tags around the marker, which `markup` removes before a second run.
         let tagged = "\n溫馨提示\n• 1. 本站\n\n溫馨提示\n• 1. 本站\n\n\n2、</b></p>";
         let once = cleaner.clean(tagged).text;
+        assert_eq!(once, "");
+        // Two markers in one line of tags, which `markup` breaks in two (a case proptest
+        // found: the first run kept the page, the second emptied it).
+        let two = "\n溫馨提示\n• 1. 本站\n\n\n2、<p><b>1、\n溫馨提示\n• 1. 本站\n</b></p>";
+        let once = cleaner.clean(two).text;
         assert_eq!(once, "");
         // A marker that starts a chunk with text in it stops the tail as any text does.
         let kept = "下載本文檔\n文檔簡介\n\n溫馨提示\n• 1. 本站\n3、正文";
