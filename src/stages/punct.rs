@@ -255,7 +255,9 @@ impl<'a> Context<'a, '_> {
 
     /// Whether the mark at `at` follows Chinese: a Chinese character or mark, or a quote that
     /// closes Chinese text right before it (`如何“腾笼换鸟”?`; not `said “yes”?`, nor a quote
-    /// at the start of a line, which may open a code literal: `了\n”!”标记`).
+    /// at the start of a line, which may open a code literal: `了\n”!”标记`). Spaces before
+    /// the quote do not count (`经济 ”?`): the `space` stage removes them, and a second
+    /// cleaning would find the quote right after the Chinese text.
     fn follows_chinese(&self, at: usize) -> bool {
         let Some((p, c)) = (self.text[..at].char_indices().rev()).find(|(_, c)| !is_space(*c))
         else {
@@ -263,7 +265,10 @@ impl<'a> Context<'a, '_> {
         };
         let c = self.char_at(p, c);
         is_cjk(c)
-            || (matches!(c, '”' | '’') && self.text[..p].chars().next_back().is_some_and(is_cjk))
+            || (matches!(c, '”' | '’')
+                && (self.text[..p].chars().rev())
+                    .find(|c| !is_space(*c))
+                    .is_some_and(is_cjk))
     }
 
     fn next_non_space(&self, at: usize) -> Option<char> {
@@ -299,7 +304,11 @@ impl<'a> Context<'a, '_> {
                 '?' => '？',
                 '!' => '！',
                 '.' => {
-                    let at_line_end = self.next_non_space(at).is_none_or(|c| c == '\n');
+                    // Any whitespace before the line break: the `layout` stage trims it
+                    // (U+2000 too), and a second cleaning would find the `.` at the end.
+                    let at_line_end = (self.text[at + 1..].chars())
+                        .find(|&c| c == '\n' || !c.is_whitespace())
+                        .is_none_or(|c| c == '\n');
                     if self.prev_non_space(at).is_some_and(is_han) && at_line_end {
                         self.page.now[k] = '。';
                         count += 1;
@@ -401,6 +410,8 @@ mod tests {
                 ("等。( 1 )活塞式", "等。（ 1 ）活塞式"),
                 ("(圖中路徑1):重力", "（圖中路徑1）：重力"),
                 ("逐步走向標準化管理.", "逐步走向標準化管理。"),
+                // Before whitespace `layout` trims (a case proptest found).
+                ("標準化管理.\u{2000}\n下一行", "標準化管理。\u{2000}\n下一行"),
                 ("ＡＢＣ１２３中文", "ABC123中文"),
                 ("(昆山市、吳江區)", "（昆山市、吳江區）"),
                 (
@@ -410,6 +421,9 @@ mod tests {
                 // After a quote that closes Chinese text.
                 ("如何“騰籠換鳥”?\n其實", "如何“騰籠換鳥”？\n其實"),
                 ("“開跑”;“雲端”", "“開跑”；“雲端”"),
+                // With spaces before the quote, which the `space` stage removes (a case
+                // proptest found: a second cleaning widened the `?`).
+                ("經濟 ”?", "經濟 ”？"),
             ],
         );
     }
