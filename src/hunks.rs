@@ -126,20 +126,29 @@ pub fn explain(cleaner: &Cleaner, text: &str) -> (Vec<StageHunks>, Vec<String>) 
 }
 
 /// The hunks of stage changes already made (see [`Cleaner::explain`]), with `notes` given
-/// to the stages their prefixes name; the notes no stage claims are returned.
+/// to the stages their prefixes name; the notes no stage claims are returned. A stage that
+/// ran again (a cleaning that settles over its output) gives each of its steps one note per
+/// change, in order, and its last step the rest: the stages that write notes (`garbage`)
+/// write one per change.
 pub fn from_steps(
     steps: crate::Explanation,
     mut notes: Vec<String>,
 ) -> (Vec<StageHunks>, Vec<String>) {
-    let stages = steps
-        .into_iter()
-        .map(|step| StageHunks {
+    let mut stages: Vec<StageHunks> = Vec::with_capacity(steps.len());
+    for (k, step) in steps.iter().enumerate() {
+        let mut mine = take_notes(&mut notes, step.stage);
+        if steps[k + 1..].iter().any(|s| s.stage == step.stage) {
+            let rest = mine.split_off((step.changes as usize).min(mine.len()));
+            // Back to the front, for the stage's later steps.
+            notes.splice(0..0, rest);
+        }
+        stages.push(StageHunks {
             stage: step.stage,
             changes: step.changes,
             hunks: hunks(&step.before, &step.after),
-            notes: take_notes(&mut notes, step.stage),
-        })
-        .collect();
+            notes: mine,
+        });
+    }
     (stages, notes)
 }
 

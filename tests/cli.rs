@@ -322,6 +322,45 @@ fn explain_shows_each_stage_change_as_a_diff() {
     );
 }
 
+#[test]
+fn explain_shows_the_passes_a_cleaning_made_again() {
+    // Synthetic damage: the lead byte of 通 lost from 會通過; the run is read back only once
+    // `ruby` has taken the annotation before it off, in a second pass over the output.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("p.txt"),
+        "有一些可能會(huì)ㄟ^(guò)接口來(lái)實(shí)現(xiàn)。\n",
+    );
+    let o = run(&["--explain", "p.txt", "--color", "never"], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("== garbage: 0 changes, text unchanged =="),
+        "{out}"
+    );
+    let again = out.find("== garbage, again: 1 changes ==").expect(&out);
+    assert!(out[again..].contains("{ㄟ^(guò)→通過}"), "{out}");
+    assert!(
+        out[again..].contains("note: repaired ㄟ^(guò) -> 通過"),
+        "{out}"
+    );
+    assert!(out.contains("== convert, again: 1 changes =="), "{out}");
+    assert!(out.ends_with("total: 10 changes\n"), "{out}");
+
+    let o = run(
+        &["--explain", "p.txt", "--explain-format", "json"],
+        dir.path(),
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["total"], 10);
+    assert_eq!(doc["stages"].as_array().unwrap().len(), 12);
+    let again: Vec<(&str, u64)> = (doc["again"].as_array().unwrap().iter())
+        .map(|s| (s["stage"].as_str().unwrap(), s["changes"].as_u64().unwrap()))
+        .filter(|s| s.1 > 0)
+        .collect();
+    assert_eq!(again, [("garbage", 1), ("convert", 1)]);
+}
+
 /// Display columns of a line (a Han character takes two).
 fn columns(line: &str) -> usize {
     use unicode_width::UnicodeWidthChar;

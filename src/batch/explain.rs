@@ -91,6 +91,7 @@ pub fn run(
                 stages: zhclean::pipeline::stage_names()
                     .map(|name| JsonStage::new(name, &stages))
                     .collect(),
+                again: later_passes(&stages).map(JsonStage::of).collect(),
                 notes: &notes,
                 total: stages.iter().map(|s| s.changes).sum(),
             };
@@ -159,6 +160,10 @@ struct JsonExplanation<'a> {
     extracted: Option<String>,
     /// Every stage in pipeline order, disabled ones included.
     stages: Vec<JsonStage<'a>>,
+    /// The stages of the passes a cleaning made again over its own output, in order (the
+    /// `garbage` stage still had work after the first pass; see `Cleaner`): on few pages.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    again: Vec<JsonStage<'a>>,
     /// Notes no stage claims.
     notes: &'a [String],
     total: u64,
@@ -176,13 +181,7 @@ struct JsonStage<'a> {
 impl<'a> JsonStage<'a> {
     fn new(name: &'static str, stages: &'a [StageHunks]) -> Self {
         match stages.iter().find(|s| s.stage == name) {
-            Some(s) => JsonStage {
-                stage: name,
-                enabled: true,
-                changes: s.changes,
-                hunks: s.hunks.iter().map(JsonHunk::new).collect(),
-                notes: &s.notes,
-            },
+            Some(s) => JsonStage::of(s),
             None => JsonStage {
                 stage: name,
                 enabled: false,
@@ -192,6 +191,29 @@ impl<'a> JsonStage<'a> {
             },
         }
     }
+}
+
+impl<'a> JsonStage<'a> {
+    fn of(s: &'a StageHunks) -> Self {
+        JsonStage {
+            stage: s.stage,
+            enabled: true,
+            changes: s.changes,
+            hunks: s.hunks.iter().map(JsonHunk::new).collect(),
+            notes: &s.notes,
+        }
+    }
+}
+
+/// The steps of the passes after the first (a stage's second occurrence and later), in
+/// order: a cleaning runs its stages again while the `garbage` stage would still change its
+/// output.
+fn later_passes(stages: &[StageHunks]) -> impl Iterator<Item = &StageHunks> {
+    stages
+        .iter()
+        .enumerate()
+        .filter(|(k, s)| stages[..*k].iter().any(|p| p.stage == s.stage))
+        .map(|(_, s)| s)
 }
 
 /// A hunk with its old and new text spelled out for tools.
@@ -258,13 +280,18 @@ pub fn render(stages: &[StageHunks], notes: &[String], cleaner: &Cleaner, style:
             ""
         };
         let head = format!("== {name}: {} changes{what} ==", stage.changes);
-        let _ = writeln!(t, "\n{}", style.paint(BOLD, &head));
-        t.push_str(&render_hunks(&stage.hunks, style));
-        let prefix = format!("{name}: ");
-        for note in &stage.notes {
-            let note = note.strip_prefix(&prefix).unwrap_or(note);
-            let _ = writeln!(t, "{}", cut(&format!("  note: {note}"), MAX_WIDTH));
-        }
+        render_stage(&mut t, &head, stage, style);
+    }
+    // A cleaning that ran its stages again over its output: what those passes changed.
+    let again: Vec<&StageHunks> = later_passes(stages).filter(|s| s.changes > 0).collect();
+    if !again.is_empty() {
+        let head = "== again over the output (the garbage stage still had work) ==";
+        let _ = writeln!(t, "\n{}", style.paint(BOLD, head));
+    }
+    for stage in again {
+        total += stage.changes;
+        let head = format!("== {}, again: {} changes ==", stage.stage, stage.changes);
+        render_stage(&mut t, &head, stage, style);
     }
     if !notes.is_empty() {
         t.push_str("\nnotes:\n");
@@ -274,6 +301,17 @@ pub fn render(stages: &[StageHunks], notes: &[String], cleaner: &Cleaner, style:
     }
     let _ = writeln!(t, "\ntotal: {total} changes");
     t
+}
+
+/// One stage's section: its head line, hunks and notes.
+fn render_stage(t: &mut String, head: &str, stage: &StageHunks, style: Style) {
+    let _ = writeln!(t, "\n{}", style.paint(BOLD, head));
+    t.push_str(&render_hunks(&stage.hunks, style));
+    let prefix = format!("{}: ", stage.stage);
+    for note in &stage.notes {
+        let note = note.strip_prefix(&prefix).unwrap_or(note);
+        let _ = writeln!(t, "{}", cut(&format!("  note: {note}"), MAX_WIDTH));
+    }
 }
 
 /// One stage's hunks, one after the other.
