@@ -316,13 +316,20 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     }
     let lm = lm::Lm::get();
     // `Some(unseen)` where the character at `k` follows a non-ASCII one; `None` otherwise.
+    // Before a letter, a mark of running text shows nothing either: the model's pairs are
+    // of characters, so every character is unseen after `，`, and `，和~`, `。在a` were
+    // searched on every page with Latin words. (Not before a `?`: the lead byte it hides
+    // leaves marks read out of step before it, `修摹！感?建` = 修改。「修建.)
+    let letter = chars[i] != '?';
     let after_text = |k: usize| {
         let c = simp.simplify(chars[k]);
         if !lm.knows(c) {
             return Some(true);
         }
         match k.checked_sub(1).map(|p| chars[p]) {
-            Some(p) if !p.is_ascii() => Some(lm.pair(simp.simplify(p), c).is_none()),
+            Some(p) if !p.is_ascii() && !(letter && lm::mark_cost(p).is_some()) => {
+                Some(lm.pair(simp.simplify(p), c).is_none())
+            }
             _ => None,
         }
     };
@@ -393,7 +400,7 @@ fn context(chars: &[char], span: &Span) -> (Option<char>, Option<char>, Vec<char
 /// further back than `floor`.
 fn context_start(chars: &[char], start: usize, floor: usize) -> usize {
     let (mut k, mut n) = (start, 0);
-    while k > floor && n < CONTEXT {
+    while k > floor && n < CONTEXT && chars[k - 1] != '\n' {
         match span::annotation_ending_at(chars, k) {
             Some(open) if open >= floor => k = open,
             _ => {
@@ -408,7 +415,7 @@ fn context_start(chars: &[char], start: usize, floor: usize) -> usize {
 /// Where the [`CONTEXT`] characters from `end` on end (annotations not counted).
 fn context_end(chars: &[char], end: usize) -> usize {
     let (mut k, mut n) = (end, 0);
-    while k < chars.len() && n < CONTEXT {
+    while k < chars.len() && n < CONTEXT && chars[k] != '\n' {
         match span::annotation_at(chars, k).filter(|_| k > 0 && !chars[k - 1].is_ascii()) {
             Some((_, e)) => k = e,
             None => {
@@ -900,6 +907,36 @@ mod tests {
         ] {
             assert_eq!(run(input).0, want, "{input}");
         }
+    }
+
+    #[test]
+    fn a_letter_after_a_character_that_follows_a_mark_ends_no_improbable_run() {
+        let conv = Converter::new();
+        let simp = Simplifier::new(&conv);
+        let improbable = |s: &str| {
+            let chars: Vec<char> = s.chars().collect();
+            tail_is_improbable(&chars, chars.len() - 1, &simp)
+        };
+        // The model's pairs are of characters: after a mark every character is unseen.
+        for text in ["如下，在L", "见下。用g", "甲、和p"] {
+            assert!(!improbable(text), "{text}");
+        }
+        // Before a `?`, marks read out of step stay evidence (修改。「修建 shifted).
+        assert!(improbable("進行修摹！感?"));
+        // A rare pair before a letter still is.
+        assert!(improbable("的校驗臀淖中薪o"));
+    }
+
+    #[test]
+    fn the_context_of_a_span_ends_at_line_breaks() {
+        // The same line decides the same way whatever the lines around it (and is decided
+        // once for all of them: the window is the decision's key).
+        let chars: Vec<char> = "上一行的字\n总览S\n下一行".chars().collect();
+        assert_eq!(context_start(&chars, 6, 0), 6);
+        assert_eq!(context_end(&chars, 9), 9);
+        let chars: Vec<char> = "上一行的字总览S下一行".chars().collect();
+        assert_eq!(context_start(&chars, 5, 0), 1);
+        assert_eq!(context_end(&chars, 8), 11);
     }
 
     #[test]
