@@ -321,15 +321,14 @@ fn tail_is_improbable(chars: &[char], i: usize, simp: &Simplifier) -> bool {
     // searched on every page with Latin words. (Not before a `?`: the lead byte it hides
     // leaves marks read out of step before it, `修摹！感?建` = 修改。「修建.)
     let letter = chars[i] != '?';
+    let shows_nothing = |p: char| p.is_ascii() || (letter && lm::mark_cost(p).is_some());
     let after_text = |k: usize| {
         let c = simp.simplify(chars[k]);
         if !lm.knows(c) {
             return Some(true);
         }
         match k.checked_sub(1).map(|p| chars[p]) {
-            Some(p) if !p.is_ascii() && !(letter && lm::mark_cost(p).is_some()) => {
-                Some(lm.pair(simp.simplify(p), c).is_none())
-            }
+            Some(p) if !shows_nothing(p) => Some(lm.pair(simp.simplify(p), c).is_none()),
             _ => None,
         }
     };
