@@ -229,23 +229,26 @@ impl PyCleaner {
 
     /// Every stage's effect on one page, in pipeline order (stages that changed nothing
     /// included): its text before and after, its hunks (as `zhclean --explain` shows them)
-    /// and its notes.
+    /// and its notes. A page a cleaning settled (its stages ran again over its output while
+    /// the `garbage` stage still had work) has the stages of those passes after them.
     fn explain(&self, py: Python<'_>, text: String) -> Vec<PyStageChange> {
         py.detach(|| {
-            let mut notes = self.inner.clean(&text).report.notes;
-            self.inner
-                .explain(&text)
+            let notes = self.inner.clean(&text).report.notes;
+            let steps = self.inner.explain(&text);
+            let texts: Vec<(String, String)> = (steps.iter())
+                .map(|c| (c.before.clone(), c.after.clone()))
+                .collect();
+            let (stages, _) = hunks::from_steps(steps, notes);
+            stages
                 .into_iter()
-                .map(|c| PyStageChange {
-                    stage: c.stage,
-                    changes: c.changes,
-                    hunks: hunks::hunks(&c.before, &c.after)
-                        .into_iter()
-                        .map(PyHunk::from)
-                        .collect(),
-                    notes: hunks::take_notes(&mut notes, c.stage),
-                    before: c.before,
-                    after: c.after,
+                .zip(texts)
+                .map(|(s, (before, after))| PyStageChange {
+                    stage: s.stage,
+                    changes: s.changes,
+                    hunks: s.hunks.into_iter().map(PyHunk::from).collect(),
+                    notes: s.notes,
+                    before,
+                    after,
                 })
                 .collect()
         })

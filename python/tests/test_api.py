@@ -83,6 +83,23 @@ def test_explain_lists_every_stage_and_ends_with_the_output():
         assert a.after == b.before
 
 
+def test_explain_of_a_settled_page_chains_its_passes():
+    """A page whose cleaning ran its stages again (the garbage stage still had work once
+    `ruby` took an annotation off) lists those passes after the first, chained."""
+    page = "有一些可能會(huì)ㄟ^(guò)接口來(lái)實(shí)現(xiàn)。"
+    c = Cleaner()
+    steps = c.explain(page)
+    n = len(zhclean.STAGES)
+    assert [s.stage for s in steps[:n]] == list(zhclean.STAGES)
+    assert [s.stage for s in steps[n:2 * n]] == list(zhclean.STAGES)
+    assert steps[-1].after == c.clean(page) == "有一些可能会通过接口来实现。\n"
+    for a, b in zip(steps, steps[1:]):
+        assert a.after == b.before
+    again = steps[n:][list(zhclean.STAGES).index("garbage")]
+    assert again.changes == 1 and again.notes == ["garbage: repaired ㄟ^(guò) -> 通過"]
+    assert steps[list(zhclean.STAGES).index("garbage")].notes == []
+
+
 def test_explain_gives_the_cli_hunks(tmp_path):
     """The hunks are `zhclean --explain-format json`'s, field for field."""
     import json

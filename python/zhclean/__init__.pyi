@@ -95,7 +95,9 @@ class Cleaner:
     ) -> List[str]:
         """Cleans many pages in parallel with the GIL released; output order = input order."""
     def explain(self, text: str) -> List[StageChange]:
-        """Every enabled stage's before and after, hunks and notes, in pipeline order."""
+        """Every enabled stage's before and after, hunks and notes, in pipeline order (then
+        the stages of the passes a cleaning made again over its output, on the few pages it
+        does)."""
     def clean_before_boilerplate(self, text: str) -> str:
         """The page as the `boilerplate` stage sees it."""
     def fingerprint(self, text: str) -> Tuple[int, List[str], List[int], List[int]]:
