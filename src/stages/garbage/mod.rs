@@ -211,8 +211,13 @@ pub fn repair_bytes<'t>(
         // Cheap first: whether a span starts or ends here at all (most `?` and letters after
         // Chinese characters are text), before the window is copied for the decision.
         let fwd_end = span_at(&chars, i).map(|f| f.end);
-        let back = span::run_before(&chars[floor..], i - floor)
-            .filter(|b| b.certain || tail_is_improbable(&chars, i, simp))
+        // A run that ends at a letter is never certain: whether its end is improbable is
+        // asked first, before the run is read (most letters after Chinese text are text).
+        let improbable = || tail_is_improbable(&chars, i, simp);
+        let back = (chars[i] == '?' || improbable())
+            .then(|| span::run_before(&chars[floor..], i - floor))
+            .flatten()
+            .filter(|b| b.certain || chars[i] != '?' || improbable())
             .map(|b| (b.start + floor, b.end + floor));
         if fwd_end.is_none() && back.is_none() {
             i += 1;
