@@ -211,14 +211,7 @@ pub fn repair_bytes<'t>(
         // Cheap first: whether a span starts or ends here at all (most `?` and letters after
         // Chinese characters are text), before the window is copied for the decision.
         let fwd_end = span_at(&chars, i).map(|f| f.end);
-        // A run that ends at a letter is never certain: whether its end is improbable is
-        // asked first, before the run is read (most letters after Chinese text are text).
-        let improbable = || tail_is_improbable(&chars, i, simp);
-        let back = (chars[i] == '?' || improbable())
-            .then(|| span::run_before(&chars[floor..], i - floor))
-            .flatten()
-            .filter(|b| b.certain || chars[i] != '?' || improbable())
-            .map(|b| (b.start + floor, b.end + floor));
+        let back = run_back(&chars, floor, i, simp).map(|b| (b.start + floor, b.end + floor));
         if fwd_end.is_none() && back.is_none() {
             i += 1;
             continue;
@@ -287,12 +280,7 @@ fn may_anchor(chars: &[char], i: usize) -> bool {
 ///   run (the text after it is out of step) or ends one (the text before it is).
 pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -> Option<Edit> {
     let fwd = span_at(chars, i);
-    let back = || {
-        // Only a run whose end is improbable as it stands is read back: real text puts a
-        // `?` or a Latin letter after Chinese characters all the time.
-        (span::run_before(chars, i).filter(|_| read_back))
-            .filter(|b| b.certain || tail_is_improbable(chars, i, simp))
-    };
+    let back = || read_back.then(|| run_back(chars, 0, i, simp)).flatten();
     match fwd {
         Some(f) if f.certain => Some(decide_certain(chars, &f, back().as_ref(), simp)),
         Some(f) => decide_unsure(chars, &f, simp)
@@ -307,6 +295,21 @@ pub fn decide_at(chars: &[char], i: usize, simp: &Simplifier, read_back: bool) -
             .or_else(|| decide_unsure(chars, &back()?, simp)),
         None => decide_unsure(chars, &back()?, simp),
     }
+}
+
+/// The run read back to the `?` or letter at `i` ([`span::run_before`]), from no further back
+/// than `floor` (its offsets count from there), when it is certain garbage or its end is
+/// improbable as it stands ([`tail_is_improbable`]): real text puts a `?` or a Latin letter
+/// after Chinese characters all the time. A run that ends at a letter is never certain, so
+/// there the end is asked about first, before the run is read.
+fn run_back(chars: &[char], floor: usize, i: usize, simp: &Simplifier) -> Option<Span> {
+    let improbable = || tail_is_improbable(chars, i, simp);
+    if chars[i] != '?' {
+        return improbable()
+            .then(|| span::run_before(&chars[floor..], i - floor))
+            .flatten();
+    }
+    span::run_before(&chars[floor..], i - floor).filter(|b| b.certain || improbable())
 }
 
 /// Whether the end of a run at `i` is improbable as it stands: its last character is unknown
